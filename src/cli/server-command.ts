@@ -1,0 +1,56 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger, type LogFormat, type LogLevel } from '../server/log.js';
+import { defaultServerOptions } from '../server/options.js';
+import { startServer } from '../server/server.js';
+import { promptAddress } from './prompt.js';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export function serverCommand(): Command {
+  const d = defaultServerOptions;
+  return new Command('server')
+    .description('run the Howdy server (HCP over TCP: classic and framed on one port)')
+    .addOption(new Option('--host <address>', 'address to listen on').default(d.host).env('HOWDY_HOST'))
+    .addOption(new Option('--port <port>', 'TCP port for HCP').default(d.port).env('HOWDY_PORT').argParser(integer(0, 65535)))
+    .option('--prompt', 'ask for the address and port on the terminal, as the 2016 server did')
+    .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').default('info').env('HOWDY_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(new Option('--log-format <format>', 'pretty (default on a terminal) or json').choices(['pretty', 'json']).env('HOWDY_LOG_FORMAT'))
+    .option('--log-text', 'also log the text of relayed messages', false)
+    .addOption(new Option('--max-text <bytes>', 'longest message text').default(d.maxTextBytes).argParser(integer(1, 1 << 24)))
+    .addOption(new Option('--max-frame <bytes>', 'longest framed HCP/2 frame').default(d.maxFrameBytes).argParser(integer(130, 1 << 26)))
+    .addOption(new Option('--max-queue <bytes>', 'unread bytes allowed per peer before it is dropped').default(d.maxQueuedBytes).argParser(integer(1024, 1 << 30)))
+    .addOption(new Option('--register-timeout <seconds>', 'time to get a name accepted (0 = none)').default(d.registrationTimeoutMs / 1000).argParser(integer(0, 86400)))
+    .action(async (opts) => {
+      let { host, port } = opts as { host: string; port: number };
+      if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
+      const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined);
+      const server = await startServer(
+        {
+          host,
+          port,
+          logText: opts.logText,
+          maxTextBytes: opts.maxText,
+          maxFrameBytes: opts.maxFrame,
+          maxQueuedBytes: opts.maxQueue,
+          registrationTimeoutMs: opts.registerTimeout * 1000,
+        },
+        log,
+      );
+      if (opts.prompt) process.stdout.write('Server is started and listening.\n');
+      const stop = (signal: string): void => {
+        log.info({ signal }, 'signal received');
+        void server.close().then(() => {
+          log.flush();
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

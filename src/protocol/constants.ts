@@ -1,0 +1,38 @@
+/** Message types (HCP/1 §1, HCP/2 §2, PRESENCE §2a of PROTOCOL-DECISIONS). */
+export const MsgType = {
+  PROPOSAL: 0x01,
+  ACK: 0x02,
+  NAK: 0x03,
+  UPDATE: 0x04,
+  MESSAGE: 0x05,
+  /** Ours: an error with a stable code and a reason (framed peers only). */
+  ERROR: 0x06,
+  /** Ours: keep-alive request; the peer answers PONG with the same body. */
+  PING: 0x07,
+  PONG: 0x08,
+  PRESENCE: 0x10,
+} as const;
+export type MsgType = (typeof MsgType)[keyof typeof MsgType];
+
+/** Every name field on the wire is exactly this many bytes, NUL-padded. */
+export const NAME_BYTES = 64;
+/** The original client reads and sends packets of at most this many bytes. */
+export const CLASSIC_MAX_PACKET = 4096;
+/** type + sender[64] + receiver[64] */
+export const MESSAGE_HEADER_BYTES = 1 + 2 * NAME_BYTES;
+/** Longest text the original client sends: 4096 − 129. */
+export const CLASSIC_MAX_TEXT = CLASSIC_MAX_PACKET - MESSAGE_HEADER_BYTES;
+
+/** "\0HCP/2\r\n": sent first by a framed client and echoed by a framed server. */
+export const PREFACE = Uint8Array.of(0x00, 0x48, 0x43, 0x50, 0x2f, 0x32, 0x0d, 0x0a);
+/** Bytes of the u32 length that precedes each framed HCP/2 frame. */
+export const FRAME_HEADER_BYTES = 4;
+
+/** Receiver meaning "everyone else"; reserved as a user name. */
+export const ALL = 'All';
+/** Reserved as a user name. */
+export const SERVER = 'Server';
+
+/** PRESENCE entry operations. */
+export const PresenceOp = { JOINED: 0x01, LEFT: 0x02 } as const;
+export type PresenceOp = (typeof PresenceOp)[keyof typeof PresenceOp];

@@ -1,0 +1,55 @@
+/**
+ * Stable error codes carried by ERROR frames (type 0x06) and by thrown HcpErrors.
+ * Numbers never change meaning; new codes are only ever added.
+ */
+export const ErrorCode = {
+  // 0x01xx: framing and encoding
+  MALFORMED: 0x0101,
+  FRAME_TOO_LARGE: 0x0102,
+  BAD_PREFACE: 0x0103,
+  INVALID_UTF8: 0x0104,
+  // 0x02xx: names
+  NAME_INVALID: 0x0201,
+  NAME_RESERVED: 0x0202,
+  NAME_TAKEN: 0x0203,
+  ALREADY_REGISTERED: 0x0204,
+  // 0x03xx: messages
+  NOT_REGISTERED: 0x0301,
+  SPOOFED_SENDER: 0x0302,
+  UNKNOWN_RECEIVER: 0x0303,
+  TEXT_TOO_LONG: 0x0304,
+  // 0x04xx: limits
+  RATE_LIMITED: 0x0401,
+  SLOW_READER: 0x0402,
+  REGISTRATION_TIMEOUT: 0x0403,
+  TOO_MANY_CONNECTIONS: 0x0404,
+  IDLE_TIMEOUT: 0x0405,
+  // 0x05xx: server
+  SERVER_SHUTDOWN: 0x0501,
+  INTERNAL: 0x0502,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const codeNames = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v, k]));
+
+/** The symbolic name of a code, e.g. 0x0203 → "NAME_TAKEN"; unknown codes print as hex. */
+export function errorCodeName(code: number): string {
+  return codeNames.get(code) ?? `0x${code.toString(16).padStart(4, '0')}`;
+}
+
+/** A protocol error: a stable code, a reason for humans, and whether the connection ends. */
+export class HcpError extends Error {
+  override readonly name = 'HcpError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** true when the connection is closed because of it */
+    readonly fatal = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  get codeName(): string {
+    return errorCodeName(this.code);
+  }
+}

@@ -1,0 +1,54 @@
+import { ALL, NAME_BYTES, SERVER } from './constants.js';
+import { ErrorCode, HcpError } from './errors.js';
+import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
+
+/**
+ * The key under which a name is unique (PROTOCOL-DECISIONS §4): case-insensitive, so
+ * "Alice" blocks "alice". Upper-then-lower approximates full Unicode case folding (ß ≡ SS).
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toUpperCase().toLowerCase();
+}
+
+const RESERVED_KEYS = new Set([nameKey(ALL), nameKey(SERVER)]);
+const CONTROL = /\p{Cc}/u;
+const EDGE_SPACE = /^\s|\s$/u;
+
+export function isReservedName(name: string): boolean {
+  return RESERVED_KEYS.has(nameKey(name));
+}
+
+/**
+ * Applies the name rules (PROTOCOL-DECISIONS §4) and returns the NFC form to register,
+ * or throws an HcpError saying which rule the name breaks.
+ */
+export function validateName(proposed: string): string {
+  const name = proposed.normalize('NFC');
+  const bytes = utf8Encode(name).length;
+  if (bytes === 0) throw new HcpError(ErrorCode.NAME_INVALID, 'the name is empty');
+  if (bytes > NAME_BYTES) {
+    throw new HcpError(ErrorCode.NAME_INVALID, `the name is ${bytes} bytes long; at most ${NAME_BYTES} are allowed`);
+  }
+  if (CONTROL.test(name)) throw new HcpError(ErrorCode.NAME_INVALID, 'the name contains a control character');
+  if (EDGE_SPACE.test(name)) {
+    throw new HcpError(ErrorCode.NAME_INVALID, 'the name starts or ends with white space');
+  }
+  if (isReservedName(name)) throw new HcpError(ErrorCode.NAME_RESERVED, `"${name}" is reserved`);
+  return name;
+}
+
+/** Writes `name` into a 64-byte NUL-padded field at `offset` of `out`. */
+export function writeNameField(out: Uint8Array, offset: number, name: string): void {
+  const bytes = utf8Encode(name);
+  if (bytes.length > NAME_BYTES) {
+    throw new HcpError(ErrorCode.NAME_INVALID, `a name field holds at most ${NAME_BYTES} bytes`);
+  }
+  out.set(bytes, offset); // the rest stays 0x00: callers pass zero-filled buffers
+}
+
+/** Reads a 64-byte name field: trailing NULs dropped, UTF-8 decoded strictly. */
+export function readNameField(field: Uint8Array): string {
+  const name = utf8DecodeStrict(field.subarray(0, lengthWithoutTrailingNuls(field)));
+  if (name === undefined) throw new HcpError(ErrorCode.INVALID_UTF8, 'a name field is not valid UTF-8');
+  return name;
+}

@@ -1,0 +1,122 @@
+import {
+  encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, writeU32,
+} from '../../protocol/index.js';
+import type { Logger } from './logger.js';
+import type { PeerLink } from './peer.js';
+import { PresenceBatcher } from './presence.js';
+import { Session } from './session.js';
+
+export interface CoreOptions {
+  /** Longest text a MESSAGE may carry, in UTF-8 bytes. */
+  maxTextBytes: number;
+  /** Time an unregistered connection is given to get a name accepted; 0 = no limit. */
+  registrationTimeoutMs: number;
+  /** Log message texts too (off by default: privacy). */
+  logText: boolean;
+}
+
+/**
+ * The chat core: who is online, registration, routing and presence, in one place. It sees
+ * connections only as PeerLinks; transports create a Session per connection with `connect` and
+ * feed it decoded messages.
+ */
+export class ChatCore {
+  /** Online users by name key (case-insensitive), in order of registration. */
+  private readonly online = new Map<string, Session>();
+  private readonly sessions = new Set<Session>();
+  private nextId = 1;
+  private readonly presence: PresenceBatcher;
+
+  constructor(
+    readonly options: CoreOptions,
+    readonly log: Logger,
+    schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
+  ) {
+    this.presence = new PresenceBatcher(
+      () => this.online.values(),
+      () => this.names(),
+      schedule,
+    );
+  }
+
+  /** A new connection: returns the session the transport feeds. */
+  connect(link: PeerLink): Session {
+    const session = new Session(this.nextId++, link, this);
+    this.sessions.add(session);
+    this.log.info({ peer: session.id, remote: link.remote, transport: link.transport, wire: link.wire }, 'connection opened');
+    return session;
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Names online, in order of registration. */
+  names(): string[] {
+    return Array.from(this.online.values(), (s) => s.name!);
+  }
+
+  find(key: string): Session | undefined {
+    return this.online.get(key);
+  }
+
+  /** Takes `name` for `session` or throws NAME_TAKEN; the name is already validated. */
+  register(session: Session, name: string): void {
+    const key = nameKey(name);
+    if (this.online.has(key)) throw new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`);
+    session.accepted(name);
+    this.online.set(key, session);
+    this.presence.joined(session);
+    this.log.info({ peer: session.id, name, online: this.online.size }, 'name accepted');
+  }
+
+  /**
+   * Relays a checked MESSAGE: to `receiver`, or to everyone but the sender when undefined (All).
+   * Encoded once, with the sender's canonical name field; every receiver shares the bytes.
+   */
+  relay(sender: Session, receiver: Session | undefined, receiverField: Uint8Array, text: Uint8Array, plain: string): void {
+    this.presence.flush(); // joins and leaves of this moment reach everyone before the message
+    const frame = new Uint8Array(FRAME_HEADER_BYTES + 1 + 2 * NAME_BYTES + text.length);
+    writeU32(frame, 0, 1 + 2 * NAME_BYTES + text.length);
+    frame[4] = MsgType.MESSAGE;
+    frame.set(sender.nameField!, 5);
+    frame.set(receiverField, 5 + NAME_BYTES);
+    frame.set(text, 5 + 2 * NAME_BYTES);
+    let receivers = 0;
+    if (receiver) {
+      receiver.link.send(frame);
+      receivers = 1;
+    } else {
+      for (const peer of this.online.values()) {
+        if (peer !== sender) {
+          peer.link.send(frame);
+          receivers++;
+        }
+      }
+    }
+    const to = receiver ? receiver.name : 'All';
+    const fields = { peer: sender.id, from: sender.name, to, bytes: text.length, receivers };
+    this.log.info(this.options.logText ? { ...fields, text: plain } : fields, 'message relayed');
+  }
+
+  /** Forgets a session whose connection ended, and tells the others if it was online. */
+  disconnect(session: Session, reason: string): void {
+    this.sessions.delete(session);
+    if (session.key !== undefined && this.online.get(session.key) === session) {
+      this.online.delete(session.key);
+      this.presence.left(session.name!);
+    }
+    this.log.info({ peer: session.id, name: session.name, reason, online: this.online.size }, 'connection closed');
+  }
+
+  /** Tells every framed peer the server is going away, then closes every connection. */
+  shutdown(reason = 'the server is shutting down'): void {
+    this.presence.flush();
+    const err = new HcpError(ErrorCode.SERVER_SHUTDOWN, reason, true);
+    const frame = encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: true, reason });
+    for (const session of [...this.sessions]) {
+      if (session.link.wire === 'framed') session.link.send(frame);
+      session.end(reason);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  ALL, encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
+  lengthWithoutTrailingNuls, readNameField, readText, validateName, writeNameField,
+} from '../../protocol/index.js';
+import type { ChatCore } from './chat.js';
+import type { PeerLink } from './peer.js';
+
+const ALL_KEY = nameKey(ALL);
+
+/** One connection as the core sees it: phase 1 (naming) until ACK, then phase 2 (chatting). */
+export class Session {
+  /** Registered name (NFC), once accepted. */
+  name: string | undefined;
+  key: string | undefined;
+  /** The registered name as its 64-byte NUL-padded field, to check senders byte for byte. */
+  nameField: Uint8Array | undefined;
+  private open = true;
+  private registrationTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly link: PeerLink,
+    private readonly core: ChatCore,
+  ) {
+    const ms = core.options.registrationTimeoutMs;
+    if (ms > 0) {
+      this.registrationTimer = setTimeout(
+        () => this.fail(new HcpError(ErrorCode.REGISTRATION_TIMEOUT, `no name was accepted within ${ms / 1000} s`, true)),
+        ms,
+      );
+      this.registrationTimer.unref?.();
+    }
+  }
+
+  get registered(): boolean {
+    return this.name !== undefined;
+  }
+
+  /** One complete message from the transport's decoder. */
+  receive(type: number, body: Uint8Array): void {
+    if (!this.open) return;
+    try {
+      switch (type) {
+        case MsgType.MESSAGE:
+          return this.onMessage(body);
+        case MsgType.PROPOSAL:
+          return this.onProposal(body);
+        case MsgType.PING:
+          if (this.link.wire === 'framed') this.link.send(encodeFrame({ type: MsgType.PONG, data: body }));
+          return;
+        default:
+          // The seed: the server discards other types silently.
+          this.core.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
+      }
+    } catch (err) {
+      if (err instanceof HcpError) return this.refuse(err);
+      throw err;
+    }
+  }
+
+  private onProposal(body: Uint8Array): void {
+    if (body.length !== NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a PROPOSAL body is ${NAME_BYTES} bytes`);
+    let proposed: string | undefined;
+    try {
+      proposed = readNameField(body);
+      this.core.log.info({ peer: this.id, name: proposed }, 'name proposed');
+      if (this.registered) {
+        throw new HcpError(ErrorCode.ALREADY_REGISTERED, `you are already registered as "${this.name}"`);
+      }
+      const name = validateName(proposed);
+      this.core.register(this, name);
+    } catch (err) {
+      if (!(err instanceof HcpError)) throw err;
+      this.link.send(encodeFrame({ type: MsgType.NAK, name: proposed ?? '' }));
+      if (proposed === undefined) this.refuse(err);
+      else this.refuse(err, 'name refused', { name: proposed });
+      return;
+    }
+    clearTimeout(this.registrationTimer);
+  }
+
+  /** Called by the core once the name is taken: ACK now, the user list follows this moment. */
+  accepted(name: string): void {
+    this.name = name;
+    this.key = nameKey(name);
+    this.nameField = new Uint8Array(NAME_BYTES);
+    writeNameField(this.nameField, 0, name);
+    this.link.send(encodeFrame({ type: MsgType.ACK, name }));
+  }
+
+  private onMessage(body: Uint8Array): void {
+    if (body.length < 2 * NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, 'a MESSAGE body has two 64-byte names');
+    if (!this.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'propose a name before sending messages');
+    const senderField = body.subarray(0, NAME_BYTES);
+    if (!sameBytes(senderField, this.nameField!) && nameKey(readNameField(senderField)) !== this.key) {
+      throw new HcpError(ErrorCode.SPOOFED_SENDER, `the sender must be your own name, "${this.name}"`);
+    }
+    const to = readNameField(body.subarray(NAME_BYTES, 2 * NAME_BYTES));
+    const textBytes = body.subarray(2 * NAME_BYTES, 2 * NAME_BYTES + lengthWithoutTrailingNuls(body.subarray(2 * NAME_BYTES)));
+    const max = this.core.options.maxTextBytes;
+    if (textBytes.length > max) {
+      throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the text is ${textBytes.length} bytes; at most ${max} are allowed`);
+    }
+    const text = readText(textBytes); // validates UTF-8
+    const toKey = nameKey(to);
+    const receiver = toKey === ALL_KEY ? undefined : this.core.find(toKey);
+    if (toKey !== ALL_KEY && !receiver) {
+      throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+    }
+    this.core.relay(this, receiver, body.subarray(NAME_BYTES, 2 * NAME_BYTES), textBytes, text);
+  }
+
+  /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
+  refuse(err: HcpError, what = 'request refused', fields: object = {}): void {
+    this.core.log.warn({ peer: this.id, name: this.name, ...fields, code: err.codeName, reason: err.message }, what);
+    if (this.link.wire === 'framed') {
+      this.link.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: err.fatal, reason: err.message }));
+    }
+    if (err.fatal) this.end(err.message);
+  }
+
+  /** A fatal error found by the transport or a limit: tell (framed), log, close. */
+  fail(err: HcpError): void {
+    if (!this.open) return;
+    const fatal = err.fatal ? err : new HcpError(err.code, err.message, true);
+    this.refuse(fatal, 'connection dropped');
+  }
+
+  /** Closes the connection from our side; the core forgets the session at once. */
+  end(reason: string): void {
+    this.closed(reason);
+    this.link.close();
+  }
+
+  /** The connection has ended (either side); idempotent. */
+  closed(reason: string): void {
+    if (!this.open) return;
+    this.open = false;
+    clearTimeout(this.registrationTimer);
+    this.core.disconnect(this, reason);
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,30 @@
+import { CLASSIC_MAX_TEXT } from '../protocol/index.js';
+
+export interface ServerOptions {
+  host: string;
+  /** HCP over TCP, classic and framed on one port. 0 picks a free port. */
+  port: number;
+  /** Longest text a MESSAGE may carry (UTF-8 bytes). The default is what a classic client can take. */
+  maxTextBytes: number;
+  /** Longest framed HCP/2 frame accepted; a longer one is a protocol error and ends the connection. */
+  maxFrameBytes: number;
+  /** Bytes that may wait unread for one peer before it is dropped as a slow reader. */
+  maxQueuedBytes: number;
+  /** Time allowed from connecting to having a name accepted; 0 = unlimited. */
+  registrationTimeoutMs: number;
+  /** Time a closing connection gets to drain its output. */
+  closeGraceMs: number;
+  /** Log the text of relayed messages (off by default). */
+  logText: boolean;
+}
+
+export const defaultServerOptions: ServerOptions = {
+  host: '127.0.0.1',
+  port: 20002,
+  maxTextBytes: CLASSIC_MAX_TEXT,
+  maxFrameBytes: 8192,
+  maxQueuedBytes: 1024 * 1024,
+  registrationTimeoutMs: 30_000,
+  closeGraceMs: 2_000,
+  logText: false,
+};

@@ -1,0 +1,46 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { ChatCore } from './core/chat.js';
+import type { Logger } from './core/logger.js';
+import { defaultServerOptions, type ServerOptions } from './options.js';
+import { FlushScheduler } from './transports/flush.js';
+import { serveTcp } from './transports/tcp.js';
+
+export interface RunningServer {
+  readonly core: ChatCore;
+  /** The TCP address actually bound (port resolved when 0 was asked for). */
+  readonly address: AddressInfo;
+  /** Tells framed peers, closes every connection (bounded by the close grace) and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts a Howdy server: HCP over TCP (classic and framed on one port). */
+export async function startServer(partial: Partial<ServerOptions>, log: Logger): Promise<RunningServer> {
+  const options: ServerOptions = { ...defaultServerOptions, ...partial };
+  const core = new ChatCore(options, log);
+  const flusher = new FlushScheduler();
+  const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));
+  await listen(tcp, options.port, options.host);
+  const address = tcp.address() as AddressInfo;
+  log.info({ host: address.address, port: address.port }, 'server is started and listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      log.info({ online: core.names().length }, 'server shutting down');
+      const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      core.shutdown();
+      await stopped;
+      log.info({}, 'server stopped');
+    })());
+  return { core, address, close };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,27 @@
+/** Something with output batched during one turn of the event loop. */
+export interface Flushable {
+  flush(): void;
+}
+
+/**
+ * Collects the outputs written to during one turn of the event loop and flushes each once, after
+ * all I/O callbacks of that turn: a broadcast to N peers costs N writes per turn, not N per message.
+ */
+export class FlushScheduler {
+  private dirty: Flushable[] = [];
+  private scheduled = false;
+  private readonly run = (): void => {
+    this.scheduled = false;
+    const batch = this.dirty;
+    this.dirty = [];
+    for (const out of batch) out.flush();
+  };
+
+  mark(out: Flushable): void {
+    this.dirty.push(out);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.run);
+    }
+  }
+}

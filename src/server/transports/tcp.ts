@@ -1,0 +1,122 @@
+import type { Socket } from 'node:net';
+import {
+  ClassicDecoder, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, PREFACE,
+} from '../../protocol/index.js';
+import type { ChatCore } from '../core/chat.js';
+import type { PeerLink, Wire } from '../core/peer.js';
+import type { FlushScheduler, Flushable } from './flush.js';
+
+export interface TcpTransportOptions {
+  /** Longest framed HCP/2 frame accepted (type + body). */
+  maxFrameBytes: number;
+  /** Bytes that may wait unsent for one peer before it is dropped as a slow reader. */
+  maxQueuedBytes: number;
+  /** How long a closing connection may take to drain before it is cut. */
+  closeGraceMs: number;
+}
+
+/**
+ * Serves one TCP connection: the first byte decides the form (0x00 starts the HCP/2 preface,
+ * anything else is a classic client, PROTOCOL-DECISIONS §2), then decoded messages go to the core.
+ */
+export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler, options: TcpTransportOptions): void {
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  let head: Buffer | undefined;
+  const detect = (chunk: Buffer): void => {
+    head = head ? Buffer.concat([head, chunk]) : chunk;
+    if (head[0] !== 0x00) return start('classic', head);
+    if (!matchesPrefacePrefix(head)) {
+      socket.off('data', detect);
+      const link = new TcpLink(socket, 'framed', flusher, options);
+      const session = core.connect(link);
+      socket.once('close', () => session.closed('connection closed'));
+      return session.fail(new HcpError(ErrorCode.BAD_PREFACE, 'the connection did not start with the HCP/2 preface', true));
+    }
+    if (head.length >= PREFACE.length) {
+      socket.write(PREFACE);
+      start('framed', head.subarray(PREFACE.length));
+    }
+  };
+  const start = (wire: Wire, rest: Buffer): void => {
+    socket.off('data', detect);
+    const link = new TcpLink(socket, wire, flusher, options);
+    const session = core.connect(link);
+    const onMessage = (type: number, body: Uint8Array): void => session.receive(type, body);
+    const decoder = wire === 'framed' ? new FramedDecoder(options, onMessage) : new ClassicDecoder(onMessage);
+    const feed = (chunk: Buffer): void => {
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        if (!(err instanceof HcpError)) throw err;
+        socket.off('data', feed);
+        session.fail(err);
+      }
+    };
+    socket.on('data', feed);
+    socket.once('close', (hadError) => session.closed(hadError ? 'connection reset' : 'peer closed the connection'));
+    link.onSlowReader = () =>
+      session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
+    if (rest.length > 0) feed(rest);
+  };
+  socket.on('data', detect);
+  socket.on('error', () => {
+    /* 'close' follows with hadError; the reason is logged there */
+  });
+}
+
+/** A TCP connection as a PeerLink, with its bounded outbound queue. */
+class TcpLink implements PeerLink, Flushable {
+  readonly transport = 'tcp';
+  readonly remote: string;
+  onSlowReader: (() => void) | undefined;
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private closing = false;
+  private overflowed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly wire: Wire,
+    private readonly flusher: FlushScheduler,
+    private readonly options: TcpTransportOptions,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closing || this.socket.destroyed) return;
+    if (this.wire === 'classic') {
+      // The originals take one read as one message: each classic message is its own write.
+      this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+    } else {
+      if (this.queue.length === 0) this.flusher.mark(this);
+      this.queue.push(frame);
+      this.queuedBytes += frame.length;
+    }
+    if (!this.overflowed && this.queuedBytes + this.socket.writableLength > this.options.maxQueuedBytes) {
+      // Drop what it has not read; the error that follows is the last thing queued for it.
+      this.overflowed = true;
+      this.queue = [];
+      this.queuedBytes = 0;
+      this.onSlowReader?.();
+    }
+  }
+
+  flush(): void {
+    const queue = this.queue;
+    if (queue.length === 0 || this.socket.destroyed) return;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.socket.write(queue.length === 1 ? queue[0]! : Buffer.concat(queue));
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.flush();
+    this.closing = true;
+    this.socket.end();
+    // A peer that does not read may never let the end go out: cut it after a grace period.
+    setTimeout(() => this.socket.destroy(), this.options.closeGraceMs).unref();
+  }
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  ClassicDecoder, encodeFrame, ErrorCode, FramedDecoder, HcpError, MsgType, parseMessage, payloadOf,
+  frameOfPayload, type HcpMessage,
+} from '../../src/protocol/index.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** A 64-byte NUL-padded name field, built by hand from the seed's description. */
+const field = (name: string) => {
+  const out = Buffer.alloc(64);
+  Buffer.from(name, 'utf8').copy(out);
+  return out;
+};
+
+describe('classic HCP/1 bytes (seed packet format)', () => {
+  it('PROPOSAL, ACK and NAK are the type byte then the 64-byte NUL-padded name', () => {
+    for (const [type, t] of [[MsgType.PROPOSAL, 1], [MsgType.ACK, 2], [MsgType.NAK, 3]] as const) {
+      const bytes = payloadOf(encodeFrame({ type, name: 'Jon Stewart' }));
+      expect(bytes.length).toBe(65);
+      expect(hex(bytes)).toBe(hex(Buffer.concat([Buffer.of(t), field('Jon Stewart')])));
+    }
+  });
+
+  it('UPDATE is the type byte then one 64-byte field per online user', () => {
+    const bytes = payloadOf(encodeFrame({ type: MsgType.UPDATE, names: ['Jon Stewart', 'Stephen Colbert'] }));
+    expect(hex(bytes)).toBe(hex(Buffer.concat([Buffer.of(4), field('Jon Stewart'), field('Stephen Colbert')])));
+  });
+
+  it('MESSAGE is type, sender[64], receiver[64], then the UTF-8 text unpadded', () => {
+    const bytes = payloadOf(encodeFrame({ type: MsgType.MESSAGE, from: 'Jon Stewart', to: 'All', text: 'Howdy, ünïcode ✓' }));
+    expect(hex(bytes)).toBe(hex(Buffer.concat([Buffer.of(5), field('Jon Stewart'), field('All'), Buffer.from('Howdy, ünïcode ✓')])));
+  });
+
+  it('a framed frame is the classic payload behind a u32 big-endian length', () => {
+    const frame = encodeFrame({ type: MsgType.ACK, name: 'a' });
+    expect(hex(frame.subarray(0, 4))).toBe('00000041');
+    expect(hex(frameOfPayload(payloadOf(frame)))).toBe(hex(frame));
+  });
+
+  it('reads names and text with trailing NULs stripped, as the original client does', () => {
+    const body = Buffer.concat([field('Jimmy Fallon'), field('Jon'), Buffer.from('hi'), Buffer.alloc(5)]);
+    expect(parseMessage(MsgType.MESSAGE, body)).toEqual({ type: MsgType.MESSAGE, from: 'Jimmy Fallon', to: 'Jon', text: 'hi' });
+  });
+
+  it('ERROR carries a 2-byte code, a fatal flag and a UTF-8 reason', () => {
+    const frame = encodeFrame({ type: MsgType.ERROR, code: ErrorCode.NAME_TAKEN, fatal: false, reason: 'taken' });
+    expect(hex(frame)).toBe('00000009' + '06' + '0203' + '00' + hex(Buffer.from('taken')));
+    expect(parseMessage(MsgType.ERROR, payloadOf(frame).subarray(1))).toEqual({
+      type: MsgType.ERROR, code: ErrorCode.NAME_TAKEN, fatal: false, reason: 'taken',
+    });
+  });
+
+  it('PRESENCE carries op, length and name per entry', () => {
+    const frame = encodeFrame({ type: MsgType.PRESENCE, changes: [{ op: 1, name: 'ab' }, { op: 2, name: 'c' }] });
+    expect(hex(payloadOf(frame))).toBe('10' + '0102' + '6162' + '0201' + '63');
+  });
+
+  it('refuses bodies that do not fit their type, and ignores unknown types', () => {
+    expect(() => parseMessage(MsgType.PROPOSAL, new Uint8Array(10))).toThrow(HcpError);
+    expect(() => parseMessage(MsgType.UPDATE, new Uint8Array(65))).toThrow(HcpError);
+    expect(() => parseMessage(MsgType.MESSAGE, new Uint8Array(100))).toThrow(HcpError);
+    expect(() => parseMessage(MsgType.PRESENCE, Uint8Array.of(1, 5, 0x61))).toThrow(HcpError);
+    const bad = Buffer.concat([field('a'), field('b'), Buffer.of(0xc3, 0x28)]);
+    expect(() => parseMessage(MsgType.MESSAGE, bad)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_UTF8 }));
+    expect(parseMessage(0x42, new Uint8Array(3))).toBeUndefined();
+  });
+});
+
+// ---- properties ----------------------------------------------------------------------------
+
+const nameArb = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 16 })
+  .map((s) => s.replace(/\p{Cc}/gu, 'x').trim())
+  .filter((s) => s.length > 0 && Buffer.byteLength(s) <= 64 && s === s.normalize('NFC'));
+const textArb = fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => s.replace(/\0+$/u, ''));
+const messageArb: fc.Arbitrary<HcpMessage> = fc.oneof(
+  nameArb.map((name) => ({ type: MsgType.PROPOSAL, name }) as HcpMessage),
+  nameArb.map((name) => ({ type: MsgType.ACK, name }) as HcpMessage),
+  nameArb.map((name) => ({ type: MsgType.NAK, name }) as HcpMessage),
+  fc.array(nameArb, { maxLength: 5 }).map((names) => ({ type: MsgType.UPDATE, names }) as HcpMessage),
+  fc.record({ from: nameArb, to: nameArb, text: textArb }).map((m) => ({ type: MsgType.MESSAGE, ...m }) as HcpMessage),
+  fc.record({ code: fc.integer({ min: 0, max: 0xffff }), fatal: fc.boolean(), reason: textArb }).map((m) => ({ type: MsgType.ERROR, ...m }) as HcpMessage),
+  fc.array(fc.record({ op: fc.constantFrom(1 as const, 2 as const), name: nameArb }), { minLength: 1, maxLength: 4 }).map((changes) => ({ type: MsgType.PRESENCE, changes }) as HcpMessage),
+);
+
+function decodeFramed(chunks: Uint8Array[]): HcpMessage[] {
+  const out: HcpMessage[] = [];
+  const decoder = new FramedDecoder({ maxFrameBytes: 1 << 20 }, (type, body) => out.push(parseMessage(type, body)!));
+  for (const c of chunks) decoder.push(c);
+  return out;
+}
+
+/** Cuts `bytes` at the given (sorted, deduplicated) offsets. */
+function cut(bytes: Uint8Array, offsets: number[]): Uint8Array[] {
+  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
+  const parts: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...points, bytes.length]) {
+    parts.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  return parts;
+}
+
+describe('codec properties', () => {
+  it('encode then parse gives back every valid message', () => {
+    fc.assert(
+      fc.property(messageArb, (msg) => {
+        const payload = payloadOf(encodeFrame(msg));
+        expect(parseMessage(payload[0]!, payload.subarray(1))).toEqual(msg);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a framed stream decodes to the same messages however it is split or joined', () => {
+    fc.assert(
+      fc.property(fc.array(messageArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (msgs, offsets) => {
+        const stream = Buffer.concat(msgs.map(encodeFrame));
+        expect(decodeFramed(cut(stream, offsets))).toEqual(msgs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a framed stream fed one byte at a time decodes the same', () => {
+    const msgs: HcpMessage[] = [
+      { type: MsgType.PROPOSAL, name: 'alice' },
+      { type: MsgType.MESSAGE, from: 'alice', to: 'All', text: 'x'.repeat(300) },
+    ];
+    const stream = Buffer.concat(msgs.map(encodeFrame));
+    expect(decodeFramed([...stream].map((b) => Uint8Array.of(b)))).toEqual(msgs);
+  });
+
+  it('classic messages split inside their fixed part are reassembled', () => {
+    fc.assert(
+      fc.property(nameArb, fc.integer({ min: 1, max: 64 }), (name, at) => {
+        const payload = payloadOf(encodeFrame({ type: MsgType.PROPOSAL, name }));
+        const out: HcpMessage[] = [];
+        const d = new ClassicDecoder((t, b) => out.push(parseMessage(t, b)!));
+        d.push(payload.subarray(0, at));
+        d.push(payload.subarray(at));
+        expect(out).toEqual([{ type: MsgType.PROPOSAL, name }]);
+      }),
+    );
+  });
+});
+
+describe('framed decoder limits', () => {
+  it('refuses a length above the maximum as soon as the length is read', () => {
+    const decoder = new FramedDecoder({ maxFrameBytes: 100 }, () => {});
+    expect(() => decoder.push(Uint8Array.of(0xff, 0xff, 0xff, 0xff))).toThrow(
+      expect.objectContaining({ code: ErrorCode.FRAME_TOO_LARGE, fatal: true }),
+    );
+  });
+  it('refuses a zero length', () => {
+    const decoder = new FramedDecoder({ maxFrameBytes: 100 }, () => {});
+    expect(() => decoder.push(Uint8Array.of(0, 0, 0, 0))).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
+  });
+  it('holds a cut-off frame without emitting it', () => {
+    const frames: number[] = [];
+    const decoder = new FramedDecoder({ maxFrameBytes: 100 }, (t) => frames.push(t));
+    decoder.push(encodeFrame({ type: MsgType.ACK, name: 'a' }).subarray(0, 30));
+    expect(frames).toEqual([]);
+    expect(decoder.buffered).toBe(30);
+  });
+});
+
+describe('classic decoder (one read, one message)', () => {
+  const collect = (chunks: Uint8Array[]) => {
+    const out: HcpMessage[] = [];
+    const d = new ClassicDecoder((t, b) => {
+      const m = parseMessage(t, b);
+      if (m) out.push(m);
+    });
+    chunks.forEach((c) => d.push(c));
+    return out;
+  };
+  it('a MESSAGE ends where the read ends', () => {
+    const p = payloadOf(encodeFrame({ type: MsgType.MESSAGE, from: 'a', to: 'All', text: 'hello' }));
+    expect(collect([p])).toEqual([{ type: MsgType.MESSAGE, from: 'a', to: 'All', text: 'hello' }]);
+  });
+  it('an ACK and an UPDATE read together are both seen', () => {
+    const ack = payloadOf(encodeFrame({ type: MsgType.ACK, name: 'a' }));
+    const upd = payloadOf(encodeFrame({ type: MsgType.UPDATE, names: ['a', 'b'] }));
+    const msg = payloadOf(encodeFrame({ type: MsgType.MESSAGE, from: 'b', to: 'a', text: 'yo' }));
+    expect(collect([Buffer.concat([ack, upd, msg])])).toEqual([
+      { type: MsgType.ACK, name: 'a' },
+      { type: MsgType.UPDATE, names: ['a', 'b'] },
+      { type: MsgType.MESSAGE, from: 'b', to: 'a', text: 'yo' },
+    ]);
+  });
+  it('an unknown type is dropped with the rest of its read', () => {
+    const ack = payloadOf(encodeFrame({ type: MsgType.ACK, name: 'a' }));
+    expect(collect([Uint8Array.of(9, 1, 2, 3), ack])).toEqual([{ type: MsgType.ACK, name: 'a' }]);
+  });
+});
