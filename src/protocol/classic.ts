@@ -9,7 +9,8 @@ const FIXED_BYTES = 1 + NAME_BYTES;
  * programs treat one TCP read as one message (PROTOCOL-DECISIONS §1). So:
  * - PROPOSAL, ACK, NAK are exactly 65 bytes, and are waited for if a read splits them;
  * - a MESSAGE is its 129-byte header (waited for) plus the text up to the end of the bytes
- *   received so far, at most 4096 bytes in all;
+ *   received so far, at most 4096 bytes in all, unless a NUL-padded message header follows
+ *   inside it (text has no NULs): then two messages were read together and are split there;
  * - an UPDATE runs to the end of the read, in whole 64-byte names; a slot whose first byte is a
  *   control byte cannot start a name, so a message read together with it is split off there;
  * - an unknown type takes the rest of the read with it, to be ignored.
@@ -44,6 +45,28 @@ export class ClassicDecoder {
   }
 }
 
+/**
+ * Whether a classic message plausibly starts at `j` inside a MESSAGE's text: a type byte followed
+ * by NUL-padded name fields. Text never holds NUL bytes, so this splits two messages that one read
+ * joined (a sender typing fast, or a busy network) without cutting real text.
+ */
+function startsMessage(chunk: Uint8Array, j: number): boolean {
+  const fields = chunk[j] === MsgType.MESSAGE ? 2 : 1;
+  if (chunk.length - j - 1 < fields * NAME_BYTES) return false;
+  for (let f = 0; f < fields; f++) if (!isPaddedName(chunk, j + 1 + f * NAME_BYTES)) return false;
+  return true;
+}
+
+/** A 64-byte field holding a non-empty name followed by at least one NUL, and only NULs after. */
+function isPaddedName(chunk: Uint8Array, at: number): boolean {
+  if (chunk[at]! < 0x20) return false;
+  let end = at + NAME_BYTES;
+  if (chunk[end - 1] !== 0) return false;
+  while (chunk[end - 1] === 0) end--;
+  for (let i = at; i < end; i++) if (chunk[i] === 0) return false;
+  return true;
+}
+
 /** Where the classic message starting at `at` ends, or undefined if more bytes are needed. */
 function messageEnd(chunk: Uint8Array, at: number): number | undefined {
   const available = chunk.length - at;
@@ -52,8 +75,14 @@ function messageEnd(chunk: Uint8Array, at: number): number | undefined {
     case MsgType.ACK:
     case MsgType.NAK:
       return available >= FIXED_BYTES ? at + FIXED_BYTES : undefined;
-    case MsgType.MESSAGE:
-      return available >= MESSAGE_HEADER_BYTES ? at + Math.min(available, CLASSIC_MAX_PACKET) : undefined;
+    case MsgType.MESSAGE: {
+      if (available < MESSAGE_HEADER_BYTES) return undefined;
+      const limit = at + Math.min(available, CLASSIC_MAX_PACKET);
+      for (let j = at + MESSAGE_HEADER_BYTES; j < limit; j++) {
+        if (chunk[j]! <= MsgType.MESSAGE && chunk[j]! >= MsgType.PROPOSAL && startsMessage(chunk, j)) return j;
+      }
+      return limit;
+    }
     case MsgType.UPDATE: {
       let end = at + 1;
       while (end < chunk.length && chunk[end]! >= 0x20) {

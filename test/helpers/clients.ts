@@ -47,7 +47,7 @@ abstract class RawPeer {
     const deadline = Date.now() + ms;
     while (!check()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received.map(describe))}`);
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received.map(describe)).slice(-1500)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -136,11 +136,11 @@ export class FramedPeer extends RawPeer {
 
 export type AnyPeer = ClassicPeer | FramedPeer;
 
-/** Opens a peer and registers `name`, consuming the ACK and the first user list. */
+/** Opens a peer and registers `name`: consumes the ACK, waits for (and keeps) the first user list. */
 export async function join<P extends AnyPeer>(open: Promise<P>, name: string): Promise<P> {
   const peer = await open;
   peer.send({ type: MsgType.PROPOSAL, name });
   await peer.take(MsgType.ACK);
-  await peer.take(MsgType.UPDATE);
+  await peer.until(() => peer.received.some((m) => m.type === MsgType.UPDATE), 'the first UPDATE');
   return peer;
 }

@@ -196,3 +196,18 @@ describe('classic decoder (one read, one message)', () => {
     expect(collect([Uint8Array.of(9, 1, 2, 3), ack])).toEqual([{ type: MsgType.ACK, name: 'a' }]);
   });
 });
+
+describe('classic decoder: messages joined in one read', () => {
+  it('splits MESSAGEs that one read joined, but never cuts text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ from: nameArb, to: nameArb, text: textArb.map((t) => t.replace(/\0/g, '')) }), { minLength: 1, maxLength: 6 }), (msgs) => {
+        const wanted = msgs.map((m) => ({ type: MsgType.MESSAGE, ...m }) as HcpMessage);
+        const out: HcpMessage[] = [];
+        const d = new ClassicDecoder((t, b) => out.push(parseMessage(t, b)!));
+        d.push(Buffer.concat(wanted.map((m) => payloadOf(encodeFrame(m)))));
+        expect(out).toEqual(wanted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -43,7 +43,7 @@ export class ChatCore {
   connect(link: PeerLink): Session {
     const session = new Session(this.nextId++, link, this);
     this.sessions.add(session);
-    this.log.info({ peer: session.id, remote: link.remote, transport: link.transport, wire: link.wire }, 'connection opened');
+    this.log.info({ peer: session.id, remote: link.remote, transport: link.transport }, 'connection opened');
     return session;
   }
 
@@ -67,7 +67,7 @@ export class ChatCore {
     session.accepted(name);
     this.online.set(key, session);
     this.presence.joined(session);
-    this.log.info({ peer: session.id, name, online: this.online.size }, 'name accepted');
+    this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.online.size }, 'name accepted');
   }
 
   /**

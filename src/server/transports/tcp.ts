@@ -22,46 +22,44 @@ export interface TcpTransportOptions {
 export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler, options: TcpTransportOptions): void {
   socket.setNoDelay(true);
   socket.setKeepAlive(true, 60_000);
-  let head: Buffer | undefined;
-  const detect = (chunk: Buffer): void => {
-    head = head ? Buffer.concat([head, chunk]) : chunk;
-    if (head[0] !== 0x00) return start('classic', head);
-    if (!matchesPrefacePrefix(head)) {
-      socket.off('data', detect);
-      const link = new TcpLink(socket, 'framed', flusher, options);
-      const session = core.connect(link);
-      socket.once('close', () => session.closed('connection closed'));
-      return session.fail(new HcpError(ErrorCode.BAD_PREFACE, 'the connection did not start with the HCP/2 preface', true));
-    }
-    if (head.length >= PREFACE.length) {
-      socket.write(PREFACE);
-      start('framed', head.subarray(PREFACE.length));
-    }
-  };
-  const start = (wire: Wire, rest: Buffer): void => {
-    socket.off('data', detect);
-    const link = new TcpLink(socket, wire, flusher, options);
-    const session = core.connect(link);
-    const onMessage = (type: number, body: Uint8Array): void => session.receive(type, body);
-    const decoder = wire === 'framed' ? new FramedDecoder(options, onMessage) : new ClassicDecoder(onMessage);
-    const feed = (chunk: Buffer): void => {
-      try {
-        decoder.push(chunk);
-      } catch (err) {
-        if (!(err instanceof HcpError)) throw err;
-        socket.off('data', feed);
-        session.fail(err);
-      }
-    };
-    socket.on('data', feed);
-    socket.once('close', (hadError) => session.closed(hadError ? 'connection reset' : 'peer closed the connection'));
-    link.onSlowReader = () =>
-      session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
-    if (rest.length > 0) feed(rest);
-  };
-  socket.on('data', detect);
+  // Until the first byte says otherwise the peer is treated as classic: it is sent nothing ours.
+  const link = new TcpLink(socket, flusher, options);
+  const session = core.connect(link);
+  socket.once('close', (hadError) => session.closed(hadError ? 'connection reset' : 'peer closed the connection'));
   socket.on('error', () => {
     /* 'close' follows with hadError; the reason is logged there */
+  });
+  link.onSlowReader = () =>
+    session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
+
+  const onMessage = (type: number, body: Uint8Array): void => session.receive(type, body);
+  let decoder: FramedDecoder | ClassicDecoder | undefined;
+  let head: Buffer | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      if (decoder) return decoder.push(chunk);
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      if (head[0] !== 0x00) {
+        decoder = new ClassicDecoder(onMessage);
+      } else if (!matchesPrefacePrefix(head)) {
+        link.wire = 'framed';
+        throw new HcpError(ErrorCode.BAD_PREFACE, 'the connection did not start with the HCP/2 preface', true);
+      } else if (head.length >= PREFACE.length) {
+        link.wire = 'framed';
+        socket.write(PREFACE);
+        decoder = new FramedDecoder(options, onMessage);
+        head = head.subarray(PREFACE.length);
+      } else {
+        return;
+      }
+      core.log.debug({ peer: session.id, wire: link.wire }, 'wire form detected');
+      if (head.length > 0) decoder.push(head);
+      head = undefined;
+    } catch (err) {
+      if (!(err instanceof HcpError)) throw err;
+      socket.removeAllListeners('data');
+      session.fail(err);
+    }
   });
 }
 
@@ -69,6 +67,8 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
 class TcpLink implements PeerLink, Flushable {
   readonly transport = 'tcp';
   readonly remote: string;
+  /** Classic until the peer sends the HCP/2 preface. */
+  wire: Wire = 'classic';
   onSlowReader: (() => void) | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
@@ -77,7 +77,6 @@ class TcpLink implements PeerLink, Flushable {
 
   constructor(
     private readonly socket: Socket,
-    readonly wire: Wire,
     private readonly flusher: FlushScheduler,
     private readonly options: TcpTransportOptions,
   ) {
