@@ -199,8 +199,10 @@ describe('classic decoder (one read, one message)', () => {
 
 describe('classic decoder: messages joined in one read', () => {
   it('splits MESSAGEs that one read joined, but never cuts text', () => {
+    // a 64-byte name has no NUL padding to recognise it by: that case stays joined (documented)
+    const padded = nameArb.filter((n) => Buffer.byteLength(n) < 64);
     fc.assert(
-      fc.property(fc.array(fc.record({ from: nameArb, to: nameArb, text: textArb.map((t) => t.replace(/\0/g, '')) }), { minLength: 1, maxLength: 6 }), (msgs) => {
+      fc.property(fc.array(fc.record({ from: padded, to: padded, text: textArb.map((t) => t.replace(/\0/g, '')) }), { minLength: 1, maxLength: 6 }), (msgs) => {
         const wanted = msgs.map((m) => ({ type: MsgType.MESSAGE, ...m }) as HcpMessage);
         const out: HcpMessage[] = [];
         const d = new ClassicDecoder((t, b) => out.push(parseMessage(t, b)!));
