@@ -18,6 +18,9 @@ export function serverCommand(): Command {
     .description('run the Howdy server (HCP over TCP: classic and framed on one port)')
     .addOption(new Option('--host <address>', 'address to listen on').default(d.host).env('HOWDY_HOST'))
     .addOption(new Option('--port <port>', 'TCP port for HCP').default(d.port).env('HOWDY_PORT').argParser(integer(0, 65535)))
+    .addOption(new Option('--http-port <port>', 'HTTP port for the web client and HCP over WebSocket').default(d.httpPort).env('HOWDY_HTTP_PORT').argParser(integer(0, 65535)))
+    .option('--no-http', 'serve no web client and no WebSocket')
+    .addOption(new Option('--allow-origin <origin...>', "origins allowed to open the WebSocket besides the page's own ('*' = any)").default([]))
     .option('--prompt', 'ask for the address and port on the terminal, as the 2016 server did')
     .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').default('info').env('HOWDY_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'pretty (default on a terminal) or json').choices(['pretty', 'json']).env('HOWDY_LOG_FORMAT'))
@@ -39,6 +42,8 @@ export function serverCommand(): Command {
           maxFrameBytes: opts.maxFrame,
           maxQueuedBytes: opts.maxQueue,
           registrationTimeoutMs: opts.registerTimeout * 1000,
+          httpPort: opts.http === false ? undefined : opts.httpPort,
+          allowedOrigins: opts.allowOrigin,
         },
         log,
       );

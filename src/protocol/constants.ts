@@ -36,3 +36,6 @@ export const SERVER = 'Server';
 /** PRESENCE entry operations. */
 export const PresenceOp = { JOINED: 0x01, LEFT: 0x02 } as const;
 export type PresenceOp = (typeof PresenceOp)[keyof typeof PresenceOp];
+
+/** WebSocket subprotocol of HCP over WebSocket (PROTOCOL-DECISIONS §3). */
+export const WS_SUBPROTOCOL = 'hcp.v2';

@@ -18,6 +18,8 @@ export const ErrorCode = {
   SPOOFED_SENDER: 0x0302,
   UNKNOWN_RECEIVER: 0x0303,
   TEXT_TOO_LONG: 0x0304,
+  /** Raised by clients before sending; servers relay empty texts. */
+  EMPTY_TEXT: 0x0305,
   // 0x04xx: limits
   RATE_LIMITED: 0x0401,
   SLOW_READER: 0x0402,

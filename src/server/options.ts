@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { CLASSIC_MAX_TEXT } from '../protocol/index.js';
 
 export interface ServerOptions {
@@ -16,6 +17,12 @@ export interface ServerOptions {
   closeGraceMs: number;
   /** Log the text of relayed messages (off by default). */
   logText: boolean;
+  /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
+  httpPort: number | undefined;
+  /** Folder of the built web client. */
+  webRoot: string;
+  /** Origins allowed to open the WebSocket besides the page's own ('*' = any). */
+  allowedOrigins: string[];
 }
 
 export const defaultServerOptions: ServerOptions = {
@@ -27,4 +34,8 @@ export const defaultServerOptions: ServerOptions = {
   registrationTimeoutMs: 30_000,
   closeGraceMs: 2_000,
   logText: false,
+  httpPort: 20003,
+  // the same folder from src/server (tsx) and from dist/server (built)
+  webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+  allowedOrigins: [],
 };

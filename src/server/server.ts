@@ -1,4 +1,7 @@
+import type { Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createHttpServer } from './http.js';
+import { createWebSocketTransport } from './transports/websocket.js';
 import { ChatCore } from './core/chat.js';
 import type { Logger } from './core/logger.js';
 import { defaultServerOptions, type ServerOptions } from './options.js';
@@ -9,6 +12,8 @@ export interface RunningServer {
   readonly core: ChatCore;
   /** The TCP address actually bound (port resolved when 0 was asked for). */
   readonly address: AddressInfo;
+  /** The HTTP address (web client, WebSocket), when HTTP is on. */
+  readonly httpAddress: AddressInfo | undefined;
   /** Tells framed peers, closes every connection (bounded by the close grace) and stops listening. */
   close(): Promise<void>;
 }
@@ -23,19 +28,33 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
   const address = tcp.address() as AddressInfo;
   log.info({ host: address.address, port: address.port }, 'server is started and listening');
 
+  let http: HttpServer | undefined;
+  let httpAddress: AddressInfo | undefined;
+  if (options.httpPort !== undefined) {
+    const wss = createWebSocketTransport(core, options);
+    http = createHttpServer(core, wss, { webRoot: options.webRoot, allowedOrigins: options.allowedOrigins, wsPath: '/hcp' });
+    await listen(http, options.httpPort, options.host);
+    httpAddress = http.address() as AddressInfo;
+    log.info({ url: `http://${urlHost(httpAddress.address)}:${httpAddress.port}/` }, 'web client and WebSocket listening');
+  }
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       log.info({ online: core.names().length }, 'server shutting down');
-      const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      const stopped = [tcp, http].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve())));
       core.shutdown();
-      await stopped;
+      await Promise.all(stopped);
       log.info({}, 'server stopped');
     })());
-  return { core, address, close };
+  return { core, address, httpAddress, close };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host }, () => {

@@ -1,0 +1,176 @@
+import {
+  ALL, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
+  type HcpMessage,
+} from '../protocol/index.js';
+import type { Connection, Wire } from './connection.js';
+import { Emitter } from './emitter.js';
+
+export interface UsersEvent {
+  /** Everyone online, the user included, in order of joining. */
+  users: string[];
+  joined: string[];
+  left: string[];
+  /** The first list after the name was accepted. */
+  initial: boolean;
+}
+
+export interface ClientEvents extends Record<string, unknown> {
+  accepted: { name: string };
+  /** A refused name; framed servers say why. */
+  refused: { name: string; code?: number; reason?: string };
+  users: UsersEvent;
+  /** A message to show: received, or sent by this user (`own`). */
+  message: { from: string; to: string; text: string; own: boolean };
+  /** The server refused something or reported a problem (framed servers only). */
+  error: { code: number; reason: string; fatal: boolean };
+  close: { reason: string };
+}
+
+export interface ClientOptions {
+  /** Longest text accepted by `send`; the classic limit by default. */
+  maxTextBytes?: number;
+}
+
+/** A framed server sends the reason for a NAK right after it; wait this long for it. */
+const NAK_REASON_WAIT_MS = 200;
+
+/**
+ * An HCP client over any Connection: tracks its name and the user list, checks messages before
+ * sending them, and reports everything as typed events.
+ */
+export class ChatClient extends Emitter<ClientEvents> {
+  name: string | undefined;
+  users: string[] = [];
+  closed = false;
+  private closeReason: string | undefined;
+  private pendingNak: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  private readonly maxTextBytes: number;
+
+  constructor(
+    private readonly connection: Connection,
+    options: ClientOptions = {},
+  ) {
+    super();
+    this.maxTextBytes = options.maxTextBytes ?? CLASSIC_MAX_TEXT;
+    connection.onFrame = (type, body) => this.receive(type, body);
+    connection.onClose = (reason) => {
+      if (this.closed) return;
+      this.closed = true;
+      this.flushNak();
+      this.emit('close', { reason: this.closeReason ?? reason });
+    };
+  }
+
+  get wire(): Wire {
+    return this.connection.wire;
+  }
+
+  get address(): string {
+    return this.connection.address;
+  }
+
+  /** Asks for a name; answered by an `accepted` or a `refused` event. */
+  propose(name: string): void {
+    this.connection.send(encodeFrame({ type: MsgType.PROPOSAL, name: name.normalize('NFC') }));
+  }
+
+  /** Waits for the answer to a proposal. */
+  async register(name: string): Promise<{ accepted: true; name: string } | { accepted: false; code?: number; reason?: string }> {
+    const answer = Promise.race([
+      this.once('accepted').then((e) => ({ accepted: true as const, name: e.name })),
+      this.once('refused').then((e) => ({ accepted: false as const, code: e.code, reason: e.reason })),
+      this.once('close').then((e) => ({ accepted: false as const, reason: e.reason })),
+    ]);
+    this.propose(name);
+    return answer;
+  }
+
+  /**
+   * Sends `text` to `to` (a user, or "All"), after checking it; throws HcpError when the message
+   * cannot be sent (no name yet, unknown receiver, empty or oversize text).
+   */
+  send(to: string, text: string): void {
+    if (this.closed) throw new HcpError(ErrorCode.NOT_REGISTERED, 'not connected');
+    if (this.name === undefined) throw new HcpError(ErrorCode.NOT_REGISTERED, 'pick a name first');
+    const isAll = nameKey(to) === nameKey(ALL);
+    const receiver = isAll ? ALL : this.users.find((u) => nameKey(u) === nameKey(to));
+    if (receiver === undefined) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+    if (text.trim() === '') throw new HcpError(ErrorCode.EMPTY_TEXT, 'the message is empty');
+    const bytes = utf8Encode(text).length;
+    if (bytes > this.maxTextBytes) {
+      throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the message is ${bytes} bytes; at most ${this.maxTextBytes} can be sent`);
+    }
+    this.connection.send(encodeFrame({ type: MsgType.MESSAGE, from: this.name, to: receiver, text }));
+    this.emit('message', { from: this.name, to: receiver, text, own: true });
+  }
+
+  close(): void {
+    this.closeReason ??= 'you left';
+    this.connection.close();
+  }
+
+  private receive(type: number, body: Uint8Array): void {
+    let msg: HcpMessage | undefined;
+    try {
+      msg = parseMessage(type, body);
+    } catch {
+      return; // the seed: discard what cannot be parsed
+    }
+    if (!msg) return;
+    if (this.pendingNak && msg.type === MsgType.ERROR) return this.flushNak(msg);
+    this.flushNak();
+    switch (msg.type) {
+      case MsgType.ACK:
+        this.name = msg.name;
+        this.users = [];
+        return this.emit('accepted', { name: msg.name });
+      case MsgType.NAK:
+        if (this.wire === 'classic') return this.emit('refused', { name: msg.name });
+        this.pendingNak = { name: msg.name, timer: setTimeout(() => this.flushNak(), NAK_REASON_WAIT_MS) };
+        return;
+      case MsgType.UPDATE: {
+        const before = new Set(this.users.map(nameKey));
+        const after = new Set(msg.names.map(nameKey));
+        const initial = this.users.length === 0;
+        const joined = initial ? [] : msg.names.filter((n) => !before.has(nameKey(n)));
+        const left = this.users.filter((n) => !after.has(nameKey(n)));
+        this.users = msg.names;
+        return this.emit('users', { users: this.users, joined, left, initial });
+      }
+      case MsgType.PRESENCE: {
+        const joined: string[] = [];
+        const left: string[] = [];
+        let users = this.users;
+        for (const change of msg.changes) {
+          if (change.op === 0x01) {
+            users = [...users, change.name];
+            joined.push(change.name);
+          } else {
+            users = users.filter((u) => u !== change.name);
+            left.push(change.name);
+          }
+        }
+        this.users = users;
+        return this.emit('users', { users, joined, left, initial: false });
+      }
+      case MsgType.MESSAGE:
+        return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
+      case MsgType.ERROR:
+        if (msg.fatal) this.closeReason = msg.reason;
+        return this.emit('error', { code: msg.code, reason: msg.reason, fatal: msg.fatal });
+      case MsgType.PING:
+        return this.connection.send(encodeFrame({ type: MsgType.PONG, data: msg.data }));
+      default:
+        return;
+    }
+  }
+
+  /** Reports a pending NAK, with the reason that followed it if any. */
+  private flushNak(reason?: { code: number; reason: string }): void {
+    const nak = this.pendingNak;
+    if (!nak) return;
+    this.pendingNak = undefined;
+    clearTimeout(nak.timer);
+    this.emit('refused', reason ? { name: nak.name, code: reason.code, reason: reason.reason } : { name: nak.name });
+  }
+}

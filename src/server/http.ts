@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import type { WebSocketServer } from 'ws';
+import type { ChatCore } from './core/chat.js';
+
+/** The page may load only its own script and style, and talk only to its own server. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+export interface HttpOptions {
+  /** Folder of the built web client; undefined serves no page. */
+  webRoot: string | undefined;
+  /** Origins allowed to open the WebSocket besides the page's own; '*' allows any. */
+  allowedOrigins: string[];
+  /** Path of the WebSocket endpoint. */
+  wsPath: string;
+  /** Extra check on upgrade requests (the GUI bridge's token). */
+  authorize?: (req: IncomingMessage) => boolean;
+}
+
+/**
+ * HTTP: the web client's files, /healthz, and the WebSocket endpoint (HCP over WebSocket),
+ * whose Origin must be the page's own or on the allow-list.
+ */
+export function createHttpServer(core: ChatCore, wss: WebSocketServer, options: HttpOptions): Server {
+  const assets = options.webRoot && existsSync(options.webRoot) ? sirv(options.webRoot, { dev: false, etag: true, single: false }) : undefined;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (req.url === '/healthz') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ status: 'ok', online: core.names().length, connections: core.connectionCount }));
+      return;
+    }
+    const notFound = () => {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(assets ? 'not found' : 'The web client is not built: run "npm run build", then restart the server.');
+    };
+    if (assets) assets(req, res, notFound);
+    else notFound();
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, why: string) => {
+      core.log.warn({ remote: req.socket.remoteAddress, origin: req.headers.origin, why }, 'WebSocket refused');
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== options.wsPath) return refuse(404, 'Not Found');
+    if (!originAllowed(req, options.allowedOrigins)) return refuse(403, 'Origin Not Allowed');
+    if (options.authorize && !options.authorize(req)) return refuse(403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  return server;
+}
+
+/** No Origin (not a browser), the page's own origin, or one on the allow-list. */
+export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

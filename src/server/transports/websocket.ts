@@ -1,0 +1,72 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ErrorCode, FRAME_HEADER_BYTES, HcpError, WS_SUBPROTOCOL } from '../../protocol/index.js';
+import type { ChatCore } from '../core/chat.js';
+import type { PeerLink } from '../core/peer.js';
+
+
+export interface WebSocketTransportOptions {
+  maxFrameBytes: number;
+  maxQueuedBytes: number;
+  closeGraceMs: number;
+}
+
+/**
+ * HCP over WebSocket: each binary message is one frame's type + body; otherwise framed HCP/2.
+ * Returns the `ws` server to which the HTTP server hands its upgrade requests.
+ */
+export function createWebSocketTransport(core: ChatCore, options: WebSocketTransportOptions): WebSocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const link = new WebSocketLink(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, options);
+    const session = core.connect(link);
+    link.onSlowReader = () =>
+      session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary || data.length === 0) {
+        return session.fail(new HcpError(ErrorCode.MALFORMED, 'HCP over WebSocket uses binary messages of type + body', true));
+      }
+      session.receive(data[0]!, data.subarray(1));
+    });
+    ws.on('error', (err) => {
+      // ws reports oversize messages (close code 1009) and protocol violations here
+      session.fail(new HcpError(ErrorCode.FRAME_TOO_LARGE, err.message, true));
+    });
+    ws.on('close', (code) => session.closed(code === 1000 || code === 1001 ? 'peer closed the connection' : `connection closed (${code})`));
+  });
+  return wss;
+}
+
+class WebSocketLink implements PeerLink {
+  readonly wire = 'framed' as const;
+  readonly transport = 'ws';
+  onSlowReader: (() => void) | undefined;
+  private closing = false;
+  private overflowed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remote: string,
+    private readonly options: WebSocketTransportOptions,
+  ) {}
+
+  send(frame: Uint8Array): void {
+    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(frame.subarray(FRAME_HEADER_BYTES), { binary: true });
+    if (!this.overflowed && this.ws.bufferedAmount > this.options.maxQueuedBytes) {
+      this.overflowed = true;
+      this.onSlowReader?.();
+    }
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.ws.close(1000);
+    setTimeout(() => this.ws.terminate(), this.options.closeGraceMs).unref();
+  }
+}
