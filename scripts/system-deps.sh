@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives (a real terminal, browser, ...), if missing.
+# Installs the Debian packages the test suite drives, if missing: a real terminal (tmux), a real
+# browser (chromium, driven by playwright-core; never a downloaded browser), fonts for its
+# screenshots, python3 for the stand-in 2016 server.
 set -euo pipefail
-packages=(tmux)
 missing=()
-for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+need_cmd tmux tmux
+need_cmd chromium chromium
+need_cmd python3 python3
+need_pkg fonts-dejavu-core
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: please install: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
   exit 1
 fi
+echo "system-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,113 @@
+/** The browser GUI in a real browser (Debian chromium through playwright-core). */
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { connectTcp } from '../../src/client/tcp.js';
+import type { ChatClient } from '../../src/client/client.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { repoRoot } from '../helpers/spawn.js';
+
+let browser: Browser;
+let server: TestServer;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const url = () => `http://127.0.0.1:${server.httpAddress!.port}/`;
+async function openPage(width = 1000): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 700 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err));
+  await page.goto(url());
+  return page;
+}
+async function joinAs(page: Page, name: string): Promise<void> {
+  await page.fill('#name', name);
+  await page.click('#login button');
+}
+const logTexts = (page: Page) => page.locator('#log li').allInnerTexts();
+async function say(page: Page, text: string): Promise<void> {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+describe('browser GUI', () => {
+  it('two browser users and a terminal-side user chat, whisper, see joins and leaves', async () => {
+    server = await startTestServer({ httpPort: 0 });
+    const alice = await openPage();
+    await joinAs(alice, 'Alice');
+    await expect.poll(() => alice.locator('#chat').isVisible()).toBe(true);
+    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)']);
+
+    // a refused name shows the server's reason, and the user tries again
+    const bob = await openPage(390); // phone width
+    await joinAs(bob, 'alice');
+    await expect.poll(() => bob.locator('#login-error').innerText()).toContain('already taken');
+    await joinAs(bob, 'Bob');
+    await expect.poll(() => bob.locator('#chat').isVisible()).toBe(true);
+    await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('Bob joined.'));
+
+    // a terminal-side user over TCP
+    const carol: ChatClient = await connectTcp('127.0.0.1', server.port);
+    await carol.register('Carol');
+    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)', 'Bob', 'Carol']);
+    const carolGot: string[] = [];
+    carol.on('message', (m) => void (m.own || carolGot.push(`${m.from}>${m.to}: ${m.text}`)));
+
+    // broadcast, shown to the sender too
+    await say(alice, 'Howdy, folks! <img src=x onerror="document.title=1">');
+    await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('Alice Howdy, folks! <img src=x onerror="document.title=1">'));
+    await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('You Howdy, folks!'));
+    expect(await bob.locator('#log img').count()).toBe(0);
+    await expect.poll(() => carolGot).toContain('Alice>All: Howdy, folks! <img src=x onerror="document.title=1">');
+
+    // a whisper from Alice to Carol: Carol gets it, Bob does not
+    await alice.click('#users li[data-name="Carol"]');
+    await expect.poll(() => alice.locator('#target-label').innerText()).toBe('Whisper to Carol');
+    await say(alice, 'just between us');
+    await expect.poll(() => carolGot).toContain('Alice>Carol: just between us');
+
+    // the terminal user whispers to Bob: it stands out as unread until Bob opens it
+    carol.send('Bob', 'psst, Bob');
+    await expect.poll(() => bob.locator('#users li[data-name="Carol"] .badge').innerText()).toBe('1');
+    await expect.poll(() => bob.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Carol psst, Bob')]);
+
+    // Bob keeps typing while messages arrive
+    await bob.fill('#text', 'I am typ');
+    for (let i = 0; i < 5; i++) carol.send('All', `tick ${i}`);
+    await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('tick 4'));
+    await bob.type('#text', 'ing slowly');
+    expect(await bob.inputValue('#text')).toBe('I am typing slowly');
+    await bob.press('#text', 'Enter');
+    await expect.poll(() => carolGot).toContain('Bob>All: I am typing slowly');
+    expect(carolGot.filter((m) => m.includes('just between us') || m.includes('psst'))).toEqual(['Alice>Carol: just between us']);
+    expect((await logTexts(bob)).join('\n')).not.toContain('just between us');
+
+    mkdirSync(`${repoRoot}/test-artifacts`, { recursive: true });
+    await alice.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat.png` });
+    await bob.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat-phone.png` });
+
+    // a leave is announced to the rest
+    carol.close();
+    await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('Carol left.'));
+    await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('Carol left.'));
+
+    // empty text is not sent; the page says why
+    await bob.fill('#text', '   ');
+    await bob.press('#text', 'Enter');
+    await expect.poll(() => bob.locator('#send-error').innerText()).toContain('empty');
+
+    // the server goes away and comes back: the page says so and reconnects under its name
+    const { port, httpAddress } = { port: server.port, httpAddress: server.httpAddress! };
+    await server.close();
+    await expect.poll(() => alice.locator('#status').innerText()).toContain('reconnecting');
+    server = await startTestServer({ port, httpPort: httpAddress.port });
+    await expect.poll(() => logTexts(alice), { timeout: 15_000 }).toContainEqual(expect.stringContaining('Reconnected as Alice.'));
+    await expect.poll(() => server.core.names().sort(), { timeout: 15_000 }).toEqual(['Alice', 'Bob']);
+  });
+});
