@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { guiCommand } from './gui-command.js';
 import { serverCommand } from './server-command.js';
 
 const program = new Command('howdy')
   .description('Howdy: chat over the Howdy Chat Protocol (HCP)')
   .version('0.1.0')
-  .addCommand(serverCommand());
+  .addCommand(serverCommand())
+  .addCommand(guiCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`howdy: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -22,10 +22,15 @@ export interface TcpConnectOptions extends ClientOptions {
  * connection when the server does not answer the preface in time (the original 2016 server).
  */
 export async function connectTcp(host: string, port: number, options: TcpConnectOptions = {}): Promise<ChatClient> {
+  return new ChatClient(await openTcpConnection(host, port, options), options);
+}
+
+/** The raw connection under `connectTcp`: frames in and out, in whichever form was negotiated. */
+export async function openTcpConnection(host: string, port: number, options: TcpConnectOptions = {}): Promise<Connection> {
   const socket = await open(host, port, options.tls);
   socket.setNoDelay(true);
   const wire: Wire = options.classic ? 'classic' : await negotiate(socket, options.prefaceTimeoutMs ?? 1000);
-  return new ChatClient(new TcpConnection(socket, wire, `${host}:${port}`, options.maxFrameBytes ?? 1 << 24), options);
+  return new TcpConnection(socket, wire, `${host}:${port}`, options.maxFrameBytes ?? 1 << 24);
 }
 
 function open(host: string, port: number, tls: ConnectionOptions | undefined): Promise<Socket> {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import type { WebSocketServer } from 'ws';
-import type { ChatCore } from './core/chat.js';
+import type { Logger } from './core/logger.js';
 
 /** The page may load only its own script and style, and talk only to its own server. */
 export const CONTENT_SECURITY_POLICY =
@@ -19,13 +19,16 @@ export interface HttpOptions {
   wsPath: string;
   /** Extra check on upgrade requests (the GUI bridge's token). */
   authorize?: (req: IncomingMessage) => boolean;
+  /** What /healthz reports. */
+  health: () => object;
+  log: Logger;
 }
 
 /**
  * HTTP: the web client's files, /healthz, and the WebSocket endpoint (HCP over WebSocket),
  * whose Origin must be the page's own or on the allow-list.
  */
-export function createHttpServer(core: ChatCore, wss: WebSocketServer, options: HttpOptions): Server {
+export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Server {
   const assets = options.webRoot && existsSync(options.webRoot) ? sirv(options.webRoot, { dev: false, etag: true, single: false }) : undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -33,7 +36,7 @@ export function createHttpServer(core: ChatCore, wss: WebSocketServer, options: 
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (req.url === '/healthz') {
       res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ status: 'ok', online: core.names().length, connections: core.connectionCount }));
+      res.end(JSON.stringify({ status: 'ok', ...options.health() }));
       return;
     }
     const notFound = () => {
@@ -47,7 +50,7 @@ export function createHttpServer(core: ChatCore, wss: WebSocketServer, options: 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, why: string) => {
-      core.log.warn({ remote: req.socket.remoteAddress, origin: req.headers.origin, why }, 'WebSocket refused');
+      options.log.warn({ remote: req.socket.remoteAddress, origin: req.headers.origin, why }, 'WebSocket refused');
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== options.wsPath) return refuse(404, 'Not Found');

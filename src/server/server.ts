@@ -32,7 +32,13 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
   let httpAddress: AddressInfo | undefined;
   if (options.httpPort !== undefined) {
     const wss = createWebSocketTransport(core, options);
-    http = createHttpServer(core, wss, { webRoot: options.webRoot, allowedOrigins: options.allowedOrigins, wsPath: '/hcp' });
+    http = createHttpServer(wss, {
+      webRoot: options.webRoot,
+      allowedOrigins: options.allowedOrigins,
+      wsPath: '/hcp',
+      health: () => ({ online: core.names().length, connections: core.connectionCount }),
+      log,
+    });
     await listen(http, options.httpPort, options.host);
     httpAddress = http.address() as AddressInfo;
     log.info({ url: `http://${urlHost(httpAddress.address)}:${httpAddress.port}/` }, 'web client and WebSocket listening');
@@ -54,7 +60,7 @@ function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
-function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
+export function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host }, () => {

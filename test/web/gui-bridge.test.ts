@@ -1,0 +1,70 @@
+/** `howdy gui`: the same page, through a local bridge, with the 2016 server (classic HCP/1). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Browser } from 'playwright-core';
+import { connectTcp } from '../../src/client/tcp.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startLegacyServer } from '../helpers/legacy.js';
+import { exited, howdy, waitOutput } from '../helpers/spawn.js';
+
+let browser: Browser;
+let legacy: Awaited<ReturnType<typeof startLegacyServer>>;
+let gui: ReturnType<typeof howdy>;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  legacy = await startLegacyServer();
+});
+afterAll(async () => {
+  gui?.kill('SIGKILL');
+  legacy?.stop();
+  await browser?.close();
+});
+
+/** The HTTP status of a WebSocket upgrade attempt (101 when accepted). */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, ['hcp.v2'], { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => {});
+  });
+}
+
+describe('howdy gui (local bridge)', () => {
+  it('lets a browser user chat on the 2016 server with a terminal user', async () => {
+    gui = howdy(['gui', `127.0.0.1:${legacy.port}`, '--no-open', '--log-format', 'json']);
+    const [, url] = await waitOutput(gui, /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+) in your browser/);
+    const page = await browser.newPage();
+    await page.goto(url!);
+    await page.fill('#name', 'Stephen Colbert');
+    await page.click('#login button');
+    await expect.poll(() => page.locator('#chat').isVisible()).toBe(true);
+
+    const jon = await connectTcp('127.0.0.1', legacy.port, { prefaceTimeoutMs: 300 });
+    await jon.register('Jon Stewart');
+    await expect.poll(() => page.locator('#log li').allInnerTexts()).toContainEqual(expect.stringContaining('Jon Stewart joined.'));
+    const got: string[] = [];
+    jon.on('message', (m) => void (m.own || got.push(`${m.from}: ${m.text}`)));
+    await page.fill('#text', 'Howdy from the browser');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => got).toEqual(['Stephen Colbert: Howdy from the browser']);
+    jon.send('Stephen Colbert', 'whisper back');
+    await expect.poll(() => page.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Jon Stewart whisper back')]);
+    expect(gui.output()).toContain('"wire":"classic"');
+    jon.close();
+    await page.close();
+  });
+
+  it('refuses WebSocket connections without the token or from another origin', async () => {
+    const [, base, token] = gui.output().match(/Open http:\/\/(127\.0\.0\.1:\d+)\/\?token=(\S+) in/)!;
+    expect(await upgradeStatus(`ws://${base}/hcp`)).toBe(403);
+    expect(await upgradeStatus(`ws://${base}/hcp?token=${token!.slice(1)}x`)).toBe(403);
+    expect(await upgradeStatus(`ws://${base}/hcp?token=${token}`, { Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(`ws://${base}/hcp?token=${token}`, { Origin: `http://${base}` })).toBe(101);
+    gui.kill('SIGTERM');
+    expect(await exited(gui)).toBe(0);
+  });
+});
