@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { chatCommand } from './chat-command.js';
 import { guiCommand } from './gui-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -6,7 +7,8 @@ const program = new Command('howdy')
   .description('Howdy: chat over the Howdy Chat Protocol (HCP)')
   .version('0.1.0')
   .addCommand(serverCommand())
-  .addCommand(guiCommand());
+  .addCommand(guiCommand())
+  .addCommand(chatCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`howdy: ${err instanceof Error ? err.message : String(err)}\n`);

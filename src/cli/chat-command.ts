@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { connectTcp } from '../client/tcp.js';
+import { App } from '../tui/app.js';
+import { parseAddress } from './address.js';
+
+export function chatCommand(): Command {
+  return new Command('chat')
+    .description('chat in the terminal (full-screen client)')
+    .argument('[server]', 'host[:port] of the HCP server', '127.0.0.1:20002')
+    .option('--name <name>', 'the name to join with')
+    .option('--classic', 'speak classic HCP/1 from the start (the 2016 server)')
+    .option('--tls', 'connect over TLS')
+    .action(async (server: string, opts) => {
+      const { host, port } = parseAddress(server);
+      let client;
+      try {
+        client = await connectTcp(host, port, { classic: opts.classic, tls: opts.tls ? {} : undefined });
+      } catch (err) {
+        throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`);
+      }
+      const app = render(createElement(App, { client, initialName: opts.name }), { exitOnCtrlC: true });
+      await app.waitUntilExit();
+      client.close();
+      process.exit(0);
+    });
+}
