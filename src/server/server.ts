@@ -41,7 +41,8 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
     });
     await listen(http, options.httpPort, options.host);
     httpAddress = http.address() as AddressInfo;
-    log.info({ url: `http://${urlHost(httpAddress.address)}:${httpAddress.port}/` }, 'web client and WebSocket listening');
+    const url = `http://${urlHost(httpAddress.address)}:${httpAddress.port}/`;
+    log.info({ url }, `web client at ${url} (HCP over WebSocket at ${url}hcp)`);
   }
 
   let closing: Promise<void> | undefined;
