@@ -25,6 +25,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').default('info').env('HOWDY_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'pretty (default on a terminal) or json').choices(['pretty', 'json']).env('HOWDY_LOG_FORMAT'))
     .option('--log-text', 'also log the text of relayed messages', false)
+    .addOption(new Option('--log-relays <n>', 'relayed messages logged one by one per second; the rest are summarised').default(d.logRelaysPerSecond).argParser(integer(0, 1e9)))
     .addOption(new Option('--max-text <bytes>', 'longest message text').default(d.maxTextBytes).argParser(integer(1, 1 << 24)))
     .addOption(new Option('--max-frame <bytes>', 'longest framed HCP/2 frame').default(d.maxFrameBytes).argParser(integer(130, 1 << 26)))
     .addOption(new Option('--max-queue <bytes>', 'unread bytes allowed per peer before it is dropped').default(d.maxQueuedBytes).argParser(integer(1024, 1 << 30)))
@@ -38,6 +39,7 @@ export function serverCommand(): Command {
           host,
           port,
           logText: opts.logText,
+          logRelaysPerSecond: opts.logRelays,
           maxTextBytes: opts.maxText,
           maxFrameBytes: opts.maxFrame,
           maxQueuedBytes: opts.maxQueue,

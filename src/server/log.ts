@@ -13,5 +13,6 @@ export function createLogger(level: LogLevel, format: LogFormat = process.stdout
   if (format === 'pretty') {
     return pino({ level }, pretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
   }
-  return pino({ level, base: undefined }, pino.destination({ dest: 1, sync: false }));
+  // bounded: if stdout cannot keep up, lines past 16 MiB of backlog are dropped, not hoarded
+  return pino({ level, base: undefined }, pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }));
 }

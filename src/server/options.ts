@@ -17,6 +17,8 @@ export interface ServerOptions {
   closeGraceMs: number;
   /** Log the text of relayed messages (off by default). */
   logText: boolean;
+  /** Relayed messages logged one line each per second; past it, one summary line a second. */
+  logRelaysPerSecond: number;
   /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
   httpPort: number | undefined;
   /** Folder of the built web client. */
@@ -34,6 +36,7 @@ export const defaultServerOptions: ServerOptions = {
   registrationTimeoutMs: 30_000,
   closeGraceMs: 2_000,
   logText: false,
+  logRelaysPerSecond: 100,
   httpPort: 20003,
   // the same folder from src/server (tsx) and from dist/server (built)
   webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),

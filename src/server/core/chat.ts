@@ -4,6 +4,7 @@ import {
 import type { Logger } from './logger.js';
 import type { PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
+import { RelayLog } from './relay-log.js';
 import { Session } from './session.js';
 
 export interface CoreOptions {
@@ -13,6 +14,8 @@ export interface CoreOptions {
   registrationTimeoutMs: number;
   /** Log message texts too (off by default: privacy). */
   logText: boolean;
+  /** Relayed messages logged one line each per second; the rest are summarised. */
+  logRelaysPerSecond: number;
 }
 
 /**
@@ -26,12 +29,14 @@ export class ChatCore {
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;
+  private readonly relayLog: RelayLog;
 
   constructor(
     readonly options: CoreOptions,
     readonly log: Logger,
     schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
   ) {
+    this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     this.presence = new PresenceBatcher(
       () => this.online.values(),
       () => this.names(),
@@ -74,7 +79,7 @@ export class ChatCore {
    * Relays a checked MESSAGE: to `receiver`, or to everyone but the sender when undefined (All).
    * Encoded once, with the sender's canonical name field; every receiver shares the bytes.
    */
-  relay(sender: Session, receiver: Session | undefined, receiverField: Uint8Array, text: Uint8Array, plain: string): void {
+  relay(sender: Session, receiver: Session | undefined, receiverField: Uint8Array, text: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = new Uint8Array(FRAME_HEADER_BYTES + 1 + 2 * NAME_BYTES + text.length);
     writeU32(frame, 0, 1 + 2 * NAME_BYTES + text.length);
@@ -94,9 +99,7 @@ export class ChatCore {
         }
       }
     }
-    const to = receiver ? receiver.name : 'All';
-    const fields = { peer: sender.id, from: sender.name, to, bytes: text.length, receivers };
-    this.log.info(this.options.logText ? { ...fields, text: plain } : fields, 'message relayed');
+    this.relayLog.relayed(sender.id, sender.name!, receiver ? receiver.name! : 'All', text, receivers);
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */
@@ -112,6 +115,7 @@ export class ChatCore {
   /** Tells every framed peer the server is going away, then closes every connection. */
   shutdown(reason = 'the server is shutting down'): void {
     this.presence.flush();
+    this.relayLog.flush();
     const err = new HcpError(ErrorCode.SERVER_SHUTDOWN, reason, true);
     const frame = encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: true, reason });
     for (const session of [...this.sessions]) {

@@ -1,7 +1,8 @@
 import {
   ALL, encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
-  lengthWithoutTrailingNuls, readNameField, readText, validateName, writeNameField,
+  lengthWithoutTrailingNuls, readNameField, validateName, writeNameField,
 } from '../../protocol/index.js';
+import { isUtf8 } from 'node:buffer';
 import type { ChatCore } from './chat.js';
 import type { PeerLink } from './peer.js';
 
@@ -101,13 +102,13 @@ export class Session {
     if (textBytes.length > max) {
       throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the text is ${textBytes.length} bytes; at most ${max} are allowed`);
     }
-    const text = readText(textBytes); // validates UTF-8
+    if (!isUtf8(textBytes)) throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
     const toKey = nameKey(to);
     const receiver = toKey === ALL_KEY ? undefined : this.core.find(toKey);
     if (toKey !== ALL_KEY && !receiver) {
       throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
     }
-    this.core.relay(this, receiver, body.subarray(NAME_BYTES, 2 * NAME_BYTES), textBytes, text);
+    this.core.relay(this, receiver, body.subarray(NAME_BYTES, 2 * NAME_BYTES), textBytes);
   }
 
   /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
