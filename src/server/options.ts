@@ -19,6 +19,8 @@ export interface ServerOptions {
   logText: boolean;
   /** Relayed messages logged one line each per second; past it, one summary line a second. */
   logRelaysPerSecond: number;
+  /** Joins and leaves within this window are told in one frame per peer. */
+  presenceWindowMs: number;
   /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
   httpPort: number | undefined;
   /** Folder of the built web client. */
@@ -37,6 +39,7 @@ export const defaultServerOptions: ServerOptions = {
   closeGraceMs: 2_000,
   logText: false,
   logRelaysPerSecond: 100,
+  presenceWindowMs: 10,
   httpPort: 20003,
   // the same folder from src/server (tsx) and from dist/server (built)
   webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),

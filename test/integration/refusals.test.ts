@@ -116,10 +116,10 @@ describe('protocol errors end only the offending connection', () => {
     await stillServes(watcher);
   });
 
-  it('a preface followed by classic bytes is a framing error, not a crash', async () => {
+  it('a preface followed by a classic MESSAGE is a framing error, not a crash', async () => {
     const watcher = await setup();
     const p = await FramedPeer.open(server.port);
-    p.write(Buffer.concat([Buffer.of(1), Buffer.alloc(64, 0x61)]));
+    p.write(Buffer.concat([Buffer.of(5), Buffer.alloc(128, 0x61), Buffer.from('hello')]));
     expect(await p.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.FRAME_TOO_LARGE, fatal: true });
     await p.waitClosed();
     await stillServes(watcher);
@@ -185,5 +185,15 @@ describe('limits', () => {
     expect(server.core.names()).not.toContain('slow');
     slow.socket.resume();
     await slow.waitClosed(5000);
+  });
+});
+
+describe('a client that fell back to classic after a late preface', () => {
+  it('is followed into classic form instead of being dropped', async () => {
+    const watcher = await setup();
+    const late = await FramedPeer.open(server.port); // the preface did come back, but "too late"
+    late.write(Buffer.concat([Buffer.of(1), Buffer.from('latecomer'.padEnd(64, '\0'))]));
+    await watcher.until(() => server.core.names().includes('latecomer'), 'the classic registration');
+    expect(server.logs.map((l) => l.msg)).toContain('client fell back to classic after a late preface');
   });
 });

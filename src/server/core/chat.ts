@@ -16,6 +16,11 @@ export interface CoreOptions {
   logText: boolean;
   /** Relayed messages logged one line each per second; the rest are summarised. */
   logRelaysPerSecond: number;
+  /**
+   * Shortest time between two presence flushes (0 = one per turn of the event loop); it grows by
+   * 1 ms per 50 users online. A join storm so costs each peer a frame per window, not one per join.
+   */
+  presenceWindowMs: number;
 }
 
 /**
@@ -34,13 +39,12 @@ export class ChatCore {
   constructor(
     readonly options: CoreOptions,
     readonly log: Logger,
-    schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
   ) {
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     this.presence = new PresenceBatcher(
       () => this.online.values(),
       () => this.names(),
-      schedule,
+      () => (options.presenceWindowMs > 0 ? Math.max(options.presenceWindowMs, this.online.size / 50) : 0),
     );
   }
 

@@ -14,10 +14,13 @@ export class PresenceBatcher {
   private newcomers: Session[] = [];
   private scheduled = false;
 
+  private lastFlush = 0;
+
   constructor(
     private readonly online: () => Iterable<Session>,
     private readonly onlineNames: () => string[],
-    private readonly schedule: (flush: () => void) => void,
+    /** Shortest time between two flushes; 0 = once per turn of the event loop. */
+    private readonly windowMs: () => number,
   ) {}
 
   get pending(): boolean {
@@ -37,7 +40,10 @@ export class PresenceBatcher {
     this.changes.push(change);
     if (!this.scheduled) {
       this.scheduled = true;
-      this.schedule(() => this.flush());
+      // The first change after a quiet spell goes out at once; a storm of them, once a window.
+      const wait = this.lastFlush + this.windowMs() - Date.now();
+      if (wait > 0) setTimeout(() => this.flush(), wait);
+      else setImmediate(() => this.flush());
     }
   }
 
@@ -45,6 +51,7 @@ export class PresenceBatcher {
   flush(): void {
     if (!this.scheduled) return;
     this.scheduled = false;
+    this.lastFlush = Date.now();
     const changes = this.changes;
     const newcomers = new Set(this.newcomers);
     this.changes = [];

@@ -64,7 +64,7 @@ export class Session {
     let proposed: string | undefined;
     try {
       proposed = readNameField(body);
-      this.core.log.info({ peer: this.id, name: proposed }, 'name proposed');
+      this.core.log.debug({ peer: this.id, name: proposed }, 'name proposed');
       if (this.registered) {
         throw new HcpError(ErrorCode.ALREADY_REGISTERED, `you are already registered as "${this.name}"`);
       }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import {
-  ClassicDecoder, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, PREFACE,
+  ClassicDecoder, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, MsgType, PREFACE,
 } from '../../protocol/index.js';
 import type { ChatCore } from '../core/chat.js';
 import type { PeerLink, Wire } from '../core/peer.js';
@@ -32,12 +32,22 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
   link.onSlowReader = () =>
     session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
 
-  const onMessage = (type: number, body: Uint8Array): void => session.receive(type, body);
+  let framesSeen = false;
+  const onMessage = (type: number, body: Uint8Array): void => {
+    framesSeen = true;
+    session.receive(type, body);
+  };
   let decoder: FramedDecoder | ClassicDecoder | undefined;
   let head: Buffer | undefined;
+  /** The bytes last given to the decoder: where a protocol error was found. */
+  let fed: Uint8Array = new Uint8Array(0);
+  const feed = (bytes: Uint8Array): void => {
+    fed = bytes;
+    decoder!.push(bytes);
+  };
   socket.on('data', (chunk: Buffer) => {
     try {
-      if (decoder) return decoder.push(chunk);
+      if (decoder) return feed(chunk);
       head = head ? Buffer.concat([head, chunk]) : chunk;
       if (head[0] !== 0x00) {
         decoder = new ClassicDecoder(onMessage);
@@ -53,15 +63,28 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
         return;
       }
       core.log.debug({ peer: session.id, wire: link.wire }, 'wire form detected');
-      if (head.length > 0) decoder.push(head);
+      if (head.length > 0) feed(head);
       head = undefined;
     } catch (err) {
       if (!(err instanceof HcpError)) throw err;
+      if (lateClassic(err, fed)) {
+        // The client gave up waiting for our preface (a busy server) and went classic, as
+        // PROTOCOL-DECISIONS §2 lets it: follow it rather than drop it.
+        link.wire = 'classic';
+        decoder = new ClassicDecoder(onMessage);
+        core.log.info({ peer: session.id }, 'client fell back to classic after a late preface');
+        return feed(fed);
+      }
       socket.removeAllListeners('data');
       session.fail(err);
     }
   });
+  const lateClassic = (err: HcpError, bytes: Uint8Array): boolean =>
+    err.code === ErrorCode.FRAME_TOO_LARGE && link.wire === 'framed' && !framesSeen && bytes[0] === MsgType.PROPOSAL;
 }
+
+/** Queued bytes up to which a flush concatenates rather than writes a vector. */
+const COPY_LIMIT = 64 * 1024;
 
 /** A TCP connection as a PeerLink, with its bounded outbound queue. */
 class TcpLink implements PeerLink, Flushable {
@@ -105,9 +128,19 @@ class TcpLink implements PeerLink, Flushable {
   flush(): void {
     const queue = this.queue;
     if (queue.length === 0 || this.socket.destroyed) return;
+    const bytes = this.queuedBytes;
     this.queue = [];
     this.queuedBytes = 0;
-    this.socket.write(queue.length === 1 ? queue[0]! : Buffer.concat(queue));
+    if (queue.length === 1) {
+      this.socket.write(queue[0]!);
+    } else if (bytes <= COPY_LIMIT) {
+      this.socket.write(Buffer.concat(queue, bytes)); // small frames: one copy beats a writev
+    } else {
+      // large shared frames (a full user list) are not copied per peer: one writev
+      this.socket.cork();
+      for (const frame of queue) this.socket.write(frame);
+      this.socket.uncork();
+    }
   }
 
   close(): void {
