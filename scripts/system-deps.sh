@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives, if missing: a real terminal (tmux), a real
 # browser (chromium, driven by playwright-core; never a downloaded browser), fonts for its
-# screenshots, python3 for the stand-in 2016 server.
+# screenshots, python3 for the stand-in 2016 server, inspircd for `howdy bench --irc`.
 set -euo pipefail
 missing=()
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
@@ -9,6 +9,7 @@ need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
 need_cmd tmux tmux
 need_cmd chromium chromium
 need_cmd python3 python3
+need_cmd inspircd inspircd
 need_pkg fonts-dejavu-core
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

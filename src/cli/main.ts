@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { chatCommand } from './chat-command.js';
 import { guiCommand } from './gui-command.js';
 import { serverCommand } from './server-command.js';
@@ -8,7 +9,8 @@ const program = new Command('howdy')
   .version('0.1.0')
   .addCommand(serverCommand())
   .addCommand(guiCommand())
-  .addCommand(chatCommand());
+  .addCommand(chatCommand())
+  .addCommand(benchCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`howdy: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,63 @@
+import type { BenchResult } from './run.js';
+
+/** Generator CPU above which the generator, not the server, is the likely limit. */
+export const GENERATOR_LIMIT = 0.9;
+
+export function failed(r: BenchResult): boolean {
+  const c = r.counts;
+  return c.lost + c.corrupt + c.duplicates + c.reordered > 0;
+}
+
+export function toJson(r: BenchResult): object {
+  const { options: o, counts: c } = r;
+  return {
+    proto: o.proto, workload: o.workload, clients: o.clients, size: o.size,
+    load: o.rate === undefined && o.workload !== 'churn' ? 'closed' : 'open', window: o.window, rate: o.rate ?? null,
+    secs: r.duration, sent: c.sent, delivered: c.delivered,
+    lost: c.lost, corrupt: c.corrupt, duplicates: c.duplicates, reordered: c.reordered,
+    messages_per_s: Math.round(r.messagesPerSecond), deliveries_per_s: Math.round(r.deliveriesPerSecond),
+    lat_p50_us: Math.round(r.latencyUs.p50), lat_p99_us: Math.round(r.latencyUs.p99), lat_max_us: Math.round(r.latencyUs.max),
+    registrations_per_s: Math.round(r.registrationsPerSecond), churn_joins: r.churnJoins,
+    generator_cpu: round2(r.generatorCpu), server_cpu: r.serverCpu === undefined ? null : round2(r.serverCpu),
+    server_rss_kb: r.serverRssKb ?? null, server_hwm_kb: r.serverHwmKb ?? null,
+    generator_limited: r.generatorCpu > GENERATOR_LIMIT,
+  };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const n = (x: number) => Math.round(x).toLocaleString('en');
+const ms = (us: number) => (us / 1000).toFixed(2);
+const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+
+/** The human table printed at the end of a run. */
+export function toTable(r: BenchResult): string {
+  const { options: o, counts: c } = r;
+  const load = o.rate !== undefined ? `open loop at ${n(o.rate)} msg/s` : o.workload === 'connect' ? `held ${o.hold} s` : `closed loop, window ${o.window}`;
+  const rows: Array<[string, string]> = [['registrations/s', n(r.registrationsPerSecond)]];
+  if (o.workload !== 'connect') {
+    rows.push(
+      ['deliveries/s', n(r.deliveriesPerSecond)],
+      ['messages/s', n(r.messagesPerSecond)],
+      ['latency p50 / p99 / max', `${ms(r.latencyUs.p50)} / ${ms(r.latencyUs.p99)} / ${ms(r.latencyUs.max)} ms`],
+      ['lost / corrupt / duplicate / reordered', `${c.lost} / ${c.corrupt} / ${c.duplicates} / ${c.reordered}`],
+      ['generator CPU', `${r.generatorCpu.toFixed(2)} cores`],
+    );
+    if (o.workload === 'churn') rows.push(['users joined and left', n(r.churnJoins)]);
+  }
+  if (r.serverCpu !== undefined) rows.push(['server CPU', `${r.serverCpu.toFixed(2)} cores`]);
+  if (r.serverRssKb !== undefined) {
+    rows.push(['server memory (RSS / peak)', `${mib(r.serverRssKb)} / ${mib(r.serverHwmKb!)}`]);
+    if (o.workload === 'connect') rows.push(['memory per idle user (RSS / users)', `${n((r.serverRssKb * 1024) / o.clients)} B`]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = [
+    `howdy bench: ${o.workload} over ${o.proto}, ${o.clients} users, ${o.size}-byte texts, ${load}` +
+      (o.workload === 'connect' ? '' : `, ${o.secs} s after ${o.warmup} s warm-up`),
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+  ];
+  if (o.workload !== 'connect' && r.generatorCpu > GENERATOR_LIMIT) {
+    lines.push(`  note: the generator used ${r.generatorCpu.toFixed(2)} cores: it, not the server, was the limit; the figures are a lower bound.`);
+  }
+  if (failed(r)) lines.push('  FAILED: some deliveries were lost, corrupt, duplicated or out of order.');
+  return lines.join('\n');
+}

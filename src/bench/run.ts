@@ -1,0 +1,193 @@
+import { openPeer, type BenchPeer, type BenchProto, type PeerTarget } from './peers.js';
+import { readProcess } from './proc.js';
+import { makeStampText } from './stamp.js';
+import { Tracker, type Counts } from './tracker.js';
+
+export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn';
+
+export interface BenchOptions extends PeerTarget {
+  proto: BenchProto;
+  workload: Workload;
+  clients: number;
+  /** Text bytes per message. */
+  size: number;
+  /** Open loop at this many messages/s in all; undefined = closed loop. */
+  rate: number | undefined;
+  /** Closed loop: messages each user may have not yet delivered to everyone. */
+  window: number;
+  secs: number;
+  warmup: number;
+  /** Registrations in flight at once. */
+  connPar: number;
+  /** connect: seconds to hold the users idle before measuring memory. */
+  hold: number;
+  /** churn: users joining (and leaving) per second while the others chat. */
+  churnRate: number;
+  /** The server's process, to read its CPU and memory. */
+  serverPid: number | undefined;
+}
+
+export interface BenchResult {
+  options: BenchOptions;
+  counts: Counts;
+  registrationsPerSecond: number;
+  messagesPerSecond: number;
+  deliveriesPerSecond: number;
+  latencyUs: { p50: number; p99: number; max: number };
+  generatorCpu: number;
+  serverCpu: number | undefined;
+  serverRssKb: number | undefined;
+  serverHwmKb: number | undefined;
+  churnJoins: number;
+  /** Seconds the measurement window really lasted. */
+  duration: number;
+}
+
+export type Progress = (phase: string, done: number, total: number) => void;
+
+const DRAIN_MS = 5000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nowUs = () => Math.floor(performance.now() * 1000);
+
+/** Registers users first..first+count-1, `par` at a time. */
+async function register(o: BenchOptions, first: number, count: number, progress: Progress): Promise<BenchPeer[]> {
+  const peers: BenchPeer[] = new Array(count);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      peers[i] = await openPeer(o.proto, first + i, o);
+      progress('registering', ++done, count);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.connPar, count) }, worker));
+  return peers;
+}
+
+export async function runBench(o: BenchOptions, progress: Progress = () => {}): Promise<BenchResult> {
+  const t0 = performance.now();
+  const peers = await register(o, 0, o.clients, progress);
+  const registrationsPerSecond = o.clients / ((performance.now() - t0) / 1000);
+  const result: BenchResult = {
+    options: o, registrationsPerSecond, messagesPerSecond: 0, deliveriesPerSecond: 0,
+    counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0 },
+    latencyUs: { p50: 0, p99: 0, max: 0 }, generatorCpu: 0, serverCpu: undefined,
+    serverRssKb: undefined, serverHwmKb: undefined, churnJoins: 0, duration: 0,
+  };
+  try {
+    if (o.workload === 'connect') {
+      await sleep(o.hold * 1000);
+    } else {
+      await chat(o, peers, result, progress);
+    }
+    const server = o.serverPid ? readProcess(o.serverPid) : undefined;
+    result.serverRssKb = server?.rssKb;
+    result.serverHwmKb = server?.hwmKb;
+  } finally {
+    peers.forEach((p) => p.close());
+  }
+  return result;
+}
+
+async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, progress: Progress): Promise<void> {
+  const n = peers.length;
+  const tracker = new Tracker(n);
+  const dirty = new Set<BenchPeer>();
+  let flushing = false;
+  const flushAll = () => {
+    flushing = false;
+    for (const p of dirty) p.flush();
+    dirty.clear();
+  };
+  let sending = true;
+  const sendOne = (i: number) => {
+    const seq = tracker.nextSeq(i);
+    const toAll = o.workload === 'broadcast' || o.workload === 'churn' || (o.workload === 'mixed' && seq % 2 === 0);
+    tracker.sending(i, toAll ? n - 1 : 1);
+    const peer = peers[i]!;
+    peer.send(toAll ? -1 : (i + 1) % n, makeStampText(seq, nowUs(), o.size));
+    dirty.add(peer);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flushAll);
+    }
+  };
+  peers.forEach((p, i) => {
+    p.onDeliver = (sender, _toAll, text) => tracker.delivered(i, sender, text, nowUs());
+  });
+
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const rate = o.rate ?? (o.workload === 'churn' ? 100 : undefined);
+  if (rate === undefined) {
+    tracker.onComplete = (sender) => {
+      if (sending) sendOne(sender);
+    };
+    for (let w = 0; w < o.window; w++) for (let i = 0; i < n; i++) sendOne(i);
+  } else {
+    const start = performance.now();
+    let sent = 0;
+    let rr = 0;
+    ticker = setInterval(() => {
+      const due = Math.floor((rate * (performance.now() - start)) / 1000) - sent;
+      for (let k = 0; k < due; k++, sent++) sendOne(rr++ % n);
+    }, 1);
+  }
+  const churn = o.workload === 'churn' ? startChurn(o, result) : undefined;
+
+  const total = o.warmup + o.secs;
+  const runStart = performance.now();
+  const tick = setInterval(() => progress('running', Math.min(total, (performance.now() - runStart) / 1000), total), 200);
+  await sleep(o.warmup * 1000);
+  tracker.measuring = true;
+  const cpu0 = process.cpuUsage();
+  const server0 = o.serverPid ? readProcess(o.serverPid) : undefined;
+  const w0 = performance.now();
+  await sleep(o.secs * 1000);
+  tracker.measuring = false;
+  const wall = (performance.now() - w0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = o.serverPid ? readProcess(o.serverPid) : undefined;
+  sending = false;
+  clearInterval(ticker);
+  clearInterval(tick);
+  await churn?.stop();
+
+  const drainStart = performance.now();
+  while (tracker.pending > 0 && performance.now() - drainStart < DRAIN_MS) {
+    progress('draining', Math.round(performance.now() - drainStart), DRAIN_MS);
+    await sleep(20);
+  }
+  tracker.finish();
+  result.counts = tracker.counts;
+  result.duration = wall;
+  result.messagesPerSecond = tracker.window.sent / wall;
+  result.deliveriesPerSecond = tracker.window.delivered / wall;
+  result.latencyUs = tracker.latency();
+  result.generatorCpu = (cpu.user + cpu.system) / 1e6 / wall;
+  if (server0 && server1) result.serverCpu = (server1.cpuSeconds - server0.cpuSeconds) / wall;
+}
+
+/** Users joining at a rate, each leaving again half a second after its name was accepted. */
+function startChurn(o: BenchOptions, result: BenchResult): { stop: () => Promise<void> } {
+  let next = o.clients;
+  const live = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    const index = next++;
+    const life = openPeer(o.proto, index, o)
+      .then(async (peer) => {
+        result.churnJoins++;
+        await sleep(500);
+        peer.close();
+      })
+      .catch(() => {})
+      .finally(() => live.delete(life));
+    live.add(life);
+  }, 1000 / Math.max(1, o.churnRate));
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(live);
+    },
+  };
+}
