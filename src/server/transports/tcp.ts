@@ -83,8 +83,8 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
     err.code === ErrorCode.FRAME_TOO_LARGE && link.wire === 'framed' && !framesSeen && bytes[0] === MsgType.PROPOSAL;
 }
 
-/** Queued bytes up to which a flush concatenates rather than writes a vector. */
-const COPY_LIMIT = 64 * 1024;
+/** Frames from this size on are written as they are, never copied into a batch. */
+const LARGE_FRAME = 16 * 1024;
 
 /** A TCP connection as a PeerLink, with its bounded outbound queue. */
 class TcpLink implements PeerLink, Flushable {
@@ -97,6 +97,7 @@ class TcpLink implements PeerLink, Flushable {
   private queuedBytes = 0;
   private closing = false;
   private overflowed = false;
+  private queuedLarge = false;
 
   constructor(
     private readonly socket: Socket,
@@ -115,6 +116,7 @@ class TcpLink implements PeerLink, Flushable {
       if (this.queue.length === 0) this.flusher.mark(this);
       this.queue.push(frame);
       this.queuedBytes += frame.length;
+      if (frame.length >= LARGE_FRAME) this.queuedLarge = true;
     }
     if (!this.overflowed && this.queuedBytes + this.socket.writableLength > this.options.maxQueuedBytes) {
       // Drop what it has not read; the error that follows is the last thing queued for it.
@@ -133,14 +135,26 @@ class TcpLink implements PeerLink, Flushable {
     this.queuedBytes = 0;
     if (queue.length === 1) {
       this.socket.write(queue[0]!);
-    } else if (bytes <= COPY_LIMIT) {
-      this.socket.write(Buffer.concat(queue, bytes)); // small frames: one copy beats a writev
+    } else if (!this.queuedLarge) {
+      this.socket.write(Buffer.concat(queue, bytes)); // small frames: one copy beats a vector
     } else {
-      // large shared frames (a full user list) are not copied per peer: one writev
+      // a large shared frame (a full user list) is not copied per peer: small ones are joined
+      // around it and the pieces go out as one vector
       this.socket.cork();
-      for (const frame of queue) this.socket.write(frame);
+      let run: Uint8Array[] = [];
+      for (const frame of queue) {
+        if (frame.length < LARGE_FRAME) {
+          run.push(frame);
+          continue;
+        }
+        if (run.length) this.socket.write(Buffer.concat(run));
+        run = [];
+        this.socket.write(frame);
+      }
+      if (run.length) this.socket.write(Buffer.concat(run));
       this.socket.uncork();
     }
+    this.queuedLarge = false;
   }
 
   close(): void {
