@@ -2,8 +2,12 @@ import { FRAME_HEADER_BYTES, PREFACE } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
 import { readU32 } from './messages.js';
 
-/** Called once per complete frame; `body` is a view into the received bytes (no copy). */
-export type FrameHandler = (type: number, body: Uint8Array) => void;
+/**
+ * Called once per complete message; `body` is a view into the received bytes (no copy). The
+ * framed decoder also passes the whole frame (length prefix included), so a relay can forward
+ * the bytes it received.
+ */
+export type FrameHandler = (type: number, body: Uint8Array, frame?: Uint8Array) => void;
 
 export interface FramedDecoderOptions {
   /** Largest accepted frame length (type + body); longer frames are a protocol error. */
@@ -47,7 +51,13 @@ export class FramedDecoder {
       this.check(length);
       const end = at + FRAME_HEADER_BYTES + length;
       if (end > chunk.length) break;
-      this.onFrame(chunk[at + FRAME_HEADER_BYTES]!, chunk.subarray(at + FRAME_HEADER_BYTES + 1, end));
+      // plain Uint8Array views: cheaper to make than Buffer.subarray's
+      const base = chunk.byteOffset + at;
+      this.onFrame(
+        chunk[at + FRAME_HEADER_BYTES]!,
+        new Uint8Array(chunk.buffer, base + FRAME_HEADER_BYTES + 1, length - 1),
+        new Uint8Array(chunk.buffer, base, FRAME_HEADER_BYTES + length),
+      );
       at = end;
     }
     if (at < chunk.length) {

@@ -1,6 +1,7 @@
 import {
-  encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, writeU32,
+  ALL, encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeU32,
 } from '../../protocol/index.js';
+import { FieldIndex } from './field-index.js';
 import type { Logger } from './logger.js';
 import type { PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
@@ -23,6 +24,20 @@ export interface CoreOptions {
   presenceWindowMs: number;
 }
 
+/** Receiver meaning everyone but the sender. */
+export const ALL_RECEIVERS = Symbol('All');
+const ALL_KEY = nameKey(ALL);
+
+/** A MESSAGE frame from the sender's name field and the receiver field + text of `body`. */
+function messageFrame(senderField: Uint8Array, body: Uint8Array, textEnd: number): Uint8Array {
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + 1 + textEnd);
+  writeU32(frame, 0, 1 + textEnd);
+  frame[4] = MsgType.MESSAGE;
+  frame.set(senderField, 5);
+  frame.set(body.subarray(NAME_BYTES, textEnd), 5 + NAME_BYTES);
+  return frame;
+}
+
 /**
  * The chat core: who is online, registration, routing and presence, in one place. It sees
  * connections only as PeerLinks; transports create a Session per connection with `connect` and
@@ -35,6 +50,7 @@ export class ChatCore {
   private nextId = 1;
   private readonly presence: PresenceBatcher;
   private readonly relayLog: RelayLog;
+  private readonly fields = new FieldIndex();
 
   constructor(
     readonly options: CoreOptions,
@@ -65,8 +81,23 @@ export class ChatCore {
     return Array.from(this.online.values(), (s) => s.name!);
   }
 
-  find(key: string): Session | undefined {
-    return this.online.get(key);
+  /**
+   * The receiver named by the 64-byte field at body[at]: a session, or `ALL_RECEIVERS`. The exact
+   * bytes of a registered name are found without decoding; any other spelling (case, Unicode
+   * form) goes through the name key. Throws UNKNOWN_RECEIVER.
+   */
+  receiverOf(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS {
+    let length = NAME_BYTES;
+    while (length > 0 && body[at + length - 1] === 0) length--;
+    if (length === 3 && body[at] === 0x41 && body[at + 1] === 0x6c && body[at + 2] === 0x6c) return ALL_RECEIVERS;
+    const exact = this.fields.find(body, at, length);
+    if (exact) return exact;
+    const to = readNameField(body.subarray(at, at + NAME_BYTES));
+    const key = nameKey(to);
+    if (key === ALL_KEY) return ALL_RECEIVERS;
+    const session = this.online.get(key);
+    if (!session) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+    return session;
   }
 
   /** Takes `name` for `session` or throws NAME_TAKEN; the name is already validated. */
@@ -75,24 +106,21 @@ export class ChatCore {
     if (this.online.has(key)) throw new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`);
     session.accepted(name);
     this.online.set(key, session);
+    this.fields.add(session);
     this.presence.joined(session);
     this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.online.size }, 'name accepted');
   }
 
   /**
-   * Relays a checked MESSAGE: to `receiver`, or to everyone but the sender when undefined (All).
-   * Encoded once, with the sender's canonical name field; every receiver shares the bytes.
+   * Relays a checked MESSAGE (its body up to `textEnd`) to `receiver` or to everyone but the
+   * sender. One frame serves every receiver: the frame as received when given, else one built
+   * with the sender's own name field.
    */
-  relay(sender: Session, receiver: Session | undefined, receiverField: Uint8Array, text: Uint8Array): void {
+  relay(sender: Session, receiver: Session | typeof ALL_RECEIVERS, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
-    const frame = new Uint8Array(FRAME_HEADER_BYTES + 1 + 2 * NAME_BYTES + text.length);
-    writeU32(frame, 0, 1 + 2 * NAME_BYTES + text.length);
-    frame[4] = MsgType.MESSAGE;
-    frame.set(sender.nameField!, 5);
-    frame.set(receiverField, 5 + NAME_BYTES);
-    frame.set(text, 5 + 2 * NAME_BYTES);
+    const frame = received ?? messageFrame(sender.nameField!, body, textEnd);
     let receivers = 0;
-    if (receiver) {
+    if (receiver !== ALL_RECEIVERS) {
       receiver.link.send(frame);
       receivers = 1;
     } else {
@@ -103,7 +131,9 @@ export class ChatCore {
         }
       }
     }
-    this.relayLog.relayed(sender.id, sender.name!, receiver ? receiver.name! : 'All', text, receivers);
+    const textLength = textEnd - 2 * NAME_BYTES;
+    const text = this.options.logText ? body.subarray(2 * NAME_BYTES, textEnd) : undefined;
+    this.relayLog.relayed(sender.id, sender.name!, receiver === ALL_RECEIVERS ? ALL : receiver.name!, textLength, receivers, text);
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */
@@ -111,6 +141,7 @@ export class ChatCore {
     this.sessions.delete(session);
     if (session.key !== undefined && this.online.get(session.key) === session) {
       this.online.delete(session.key);
+      this.fields.remove(session);
       this.presence.left(session.name!);
     }
     this.log.info({ peer: session.id, name: session.name, reason, online: this.online.size }, 'connection closed');

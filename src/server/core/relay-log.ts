@@ -18,8 +18,8 @@ export class RelayLog {
     private readonly logText: boolean,
   ) {}
 
-  relayed(peer: number, from: string, to: string, text: Uint8Array, receivers: number): void {
-    const bytes = text.length;
+  /** `text` is given only when texts are logged. */
+  relayed(peer: number, from: string, to: string, bytes: number, receivers: number, text?: Uint8Array): void {
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
@@ -28,7 +28,7 @@ export class RelayLog {
     if (this.logged < this.perSecond) {
       this.logged++;
       const fields = { peer, from, to, bytes, receivers };
-      this.log.info(this.logText ? { ...fields, text: readText(text) } : fields, 'message relayed');
+      this.log.info(this.logText && text ? { ...fields, text: readText(text) } : fields, 'message relayed');
       return;
     }
     const s = this.suppressed;

@@ -1,12 +1,11 @@
 import {
-  ALL, encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
+  encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
   lengthWithoutTrailingNuls, readNameField, validateName, writeNameField,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
 import type { ChatCore } from './chat.js';
+import { sameBytes } from './field-index.js';
 import type { PeerLink } from './peer.js';
-
-const ALL_KEY = nameKey(ALL);
 
 /** One connection as the core sees it: phase 1 (naming) until ACK, then phase 2 (chatting). */
 export class Session {
@@ -15,6 +14,8 @@ export class Session {
   key: string | undefined;
   /** The registered name as its 64-byte NUL-padded field, to check senders byte for byte. */
   nameField: Uint8Array | undefined;
+  /** Bytes of the name in `nameField`. */
+  nameLength = 0;
   private open = true;
   private registrationTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -38,12 +39,12 @@ export class Session {
   }
 
   /** One complete message from the transport's decoder. */
-  receive(type: number, body: Uint8Array): void {
+  receive(type: number, body: Uint8Array, frame?: Uint8Array): void {
     if (!this.open) return;
     try {
       switch (type) {
         case MsgType.MESSAGE:
-          return this.onMessage(body);
+          return this.onMessage(body, frame);
         case MsgType.PROPOSAL:
           return this.onProposal(body);
         case MsgType.PING:
@@ -86,29 +87,31 @@ export class Session {
     this.key = nameKey(name);
     this.nameField = new Uint8Array(NAME_BYTES);
     writeNameField(this.nameField, 0, name);
+    this.nameLength = lengthWithoutTrailingNuls(this.nameField);
     this.link.send(encodeFrame({ type: MsgType.ACK, name }));
   }
 
-  private onMessage(body: Uint8Array): void {
+  /** The hot path: checks a MESSAGE without decoding it, then hands it to the core to route. */
+  private onMessage(body: Uint8Array, frame: Uint8Array | undefined): void {
     if (body.length < 2 * NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, 'a MESSAGE body has two 64-byte names');
     if (!this.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'propose a name before sending messages');
-    const senderField = body.subarray(0, NAME_BYTES);
-    if (!sameBytes(senderField, this.nameField!) && nameKey(readNameField(senderField)) !== this.key) {
+    const ownField = sameBytes(body, 0, this.nameField!, 0, NAME_BYTES);
+    if (!ownField && nameKey(readNameField(body.subarray(0, NAME_BYTES))) !== this.key) {
       throw new HcpError(ErrorCode.SPOOFED_SENDER, `the sender must be your own name, "${this.name}"`);
     }
-    const to = readNameField(body.subarray(NAME_BYTES, 2 * NAME_BYTES));
-    const textBytes = body.subarray(2 * NAME_BYTES, 2 * NAME_BYTES + lengthWithoutTrailingNuls(body.subarray(2 * NAME_BYTES)));
+    let end = body.length;
+    while (end > 2 * NAME_BYTES && body[end - 1] === 0) end--; // the originals may pad text with NULs
+    const textLength = end - 2 * NAME_BYTES;
     const max = this.core.options.maxTextBytes;
-    if (textBytes.length > max) {
-      throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the text is ${textBytes.length} bytes; at most ${max} are allowed`);
+    if (textLength > max) {
+      throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the text is ${textLength} bytes; at most ${max} are allowed`);
     }
-    if (!isUtf8(textBytes)) throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
-    const toKey = nameKey(to);
-    const receiver = toKey === ALL_KEY ? undefined : this.core.find(toKey);
-    if (toKey !== ALL_KEY && !receiver) {
-      throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+    if (!isUtf8(new Uint8Array(body.buffer, body.byteOffset + 2 * NAME_BYTES, textLength))) {
+      throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
     }
-    this.core.relay(this, receiver, body.subarray(NAME_BYTES, 2 * NAME_BYTES), textBytes);
+    const receiver = this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
+    // The frame as received is the frame to send when its sender field is ours byte for byte.
+    this.core.relay(this, receiver, body, end, ownField && end === body.length ? frame : undefined);
   }
 
   /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
@@ -142,8 +145,3 @@ export class Session {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -33,9 +33,9 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
     session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
 
   let framesSeen = false;
-  const onMessage = (type: number, body: Uint8Array): void => {
+  const onMessage = (type: number, body: Uint8Array, frame?: Uint8Array): void => {
     framesSeen = true;
-    session.receive(type, body);
+    session.receive(type, body, frame);
   };
   let decoder: FramedDecoder | ClassicDecoder | undefined;
   let head: Buffer | undefined;
