@@ -4,13 +4,13 @@ import type { Logger } from './logger.js';
 /**
  * Logs relayed messages one line each, as the seed's server printed them, up to `perSecond` lines
  * a second; past that, one summary line a second says how many more were relayed. A busy server
- * so keeps an honest log without spending its time (and memory) writing it.
+ * so keeps an honest log without spending its time (and memory) writing it. The second is kept
+ * by a timer, not by reading the clock per message.
  */
 export class RelayLog {
-  private windowStart = 0;
   private logged = 0;
   private suppressed = { messages: 0, bytes: 0, deliveries: 0 };
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly log: Logger,
@@ -20,10 +20,9 @@ export class RelayLog {
 
   /** `text` is given only when texts are logged. */
   relayed(peer: number, from: string, to: string, bytes: number, receivers: number, text?: Uint8Array): void {
-    const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.logged = 0;
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.tick(), 1000);
+      this.timer.unref?.();
     }
     if (this.logged < this.perSecond) {
       this.logged++;
@@ -35,20 +34,22 @@ export class RelayLog {
     s.messages++;
     s.bytes += bytes;
     s.deliveries += receivers;
-    this.timer ??= setTimeout(() => this.summarise(), 1000 - (now - this.windowStart));
-    this.timer.unref?.();
   }
 
-  private summarise(): void {
-    this.timer = undefined;
-    const s = this.suppressed;
-    this.suppressed = { messages: 0, bytes: 0, deliveries: 0 };
-    if (s.messages > 0) this.log.info({ ...s, limit: this.perSecond }, 'more messages relayed than logged one by one');
+  private tick(): void {
+    this.flush();
+    if (this.logged === 0) {
+      clearInterval(this.timer); // quiet: the next relay starts a new second
+      this.timer = undefined;
+    }
+    this.logged = 0;
   }
 
-  /** Writes out a pending summary (on shutdown). */
+  /** Writes out the summary of what was not logged one by one (each second, and on shutdown). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.summarise();
+    const s = this.suppressed;
+    if (s.messages === 0) return;
+    this.suppressed = { messages: 0, bytes: 0, deliveries: 0 };
+    this.log.info({ ...s, limit: this.perSecond }, 'more messages relayed than logged one by one');
   }
 }

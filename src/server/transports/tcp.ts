@@ -112,19 +112,23 @@ class TcpLink implements PeerLink, Flushable {
     if (this.wire === 'classic') {
       // The originals take one read as one message: each classic message is its own write.
       this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
     } else {
       if (this.queue.length === 0) this.flusher.mark(this);
       this.queue.push(frame);
       this.queuedBytes += frame.length;
       if (frame.length >= LARGE_FRAME) this.queuedLarge = true;
     }
-    if (!this.overflowed && this.queuedBytes + this.socket.writableLength > this.options.maxQueuedBytes) {
-      // Drop what it has not read; the error that follows is the last thing queued for it.
-      this.overflowed = true;
-      this.queue = [];
-      this.queuedBytes = 0;
-      this.onSlowReader?.();
-    }
+    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
+  }
+
+  /** Drops what the peer has not read; the error that follows is the last thing queued for it. */
+  private overflow(): void {
+    if (this.overflowed) return;
+    this.overflowed = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.onSlowReader?.();
   }
 
   flush(): void {
@@ -155,6 +159,8 @@ class TcpLink implements PeerLink, Flushable {
       this.socket.uncork();
     }
     this.queuedLarge = false;
+    // what the kernel would not take waits in the socket: that counts against the bound too
+    if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
   }
 
   close(): void {
