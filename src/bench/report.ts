@@ -58,6 +58,9 @@ export function toTable(r: BenchResult): string {
   if (o.workload !== 'connect' && r.generatorCpu > GENERATOR_LIMIT) {
     lines.push(`  note: the generator used ${r.generatorCpu.toFixed(2)} cores: it, not the server, was the limit; the figures are a lower bound.`);
   }
-  if (failed(r)) lines.push('  FAILED: some deliveries were lost, corrupt, duplicated or out of order.');
+  if (failed(r)) {
+    lines.push('  FAILED: some deliveries were lost, corrupt, duplicated or out of order.');
+    if (c.lost > 0) lines.push("  (a Howdy server's flood control drops what exceeds --msg-rate: raise it for a capacity test)");
+  }
   return lines.join('\n');
 }

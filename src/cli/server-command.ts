@@ -29,6 +29,12 @@ export function serverCommand(): Command {
     .addOption(new Option('--max-text <bytes>', 'longest message text').default(d.maxTextBytes).argParser(integer(1, 1 << 24)))
     .addOption(new Option('--max-frame <bytes>', 'longest framed HCP/2 frame').default(d.maxFrameBytes).argParser(integer(130, 1 << 26)))
     .addOption(new Option('--max-queue <bytes>', 'unread bytes allowed per peer before it is dropped').default(d.maxQueuedBytes).argParser(integer(1024, 1 << 30)))
+    .addOption(new Option('--msg-rate <n>', 'messages per second per connection (0 = no limit)').default(d.messageRate).argParser(integer(0, 1e9)))
+    .addOption(new Option('--msg-burst <n>', 'messages in a burst per connection; as many more over the limit and it is dropped').default(d.messageBurst).argParser(integer(1, 1e9)))
+    .addOption(new Option('--max-connections <n>', 'connections at once').default(d.maxConnections).argParser(integer(1, 1e7)))
+    .addOption(new Option('--max-per-address <n>', 'connections at once from one address').default(d.maxConnectionsPerAddress).argParser(integer(1, 1e7)))
+    .addOption(new Option('--max-unregistered <n>', 'connections at once without a name').default(d.maxUnregistered).argParser(integer(1, 1e7)))
+    .option('--limit-loopback', 'apply --max-per-address to loopback addresses too')
     .addOption(new Option('--register-timeout <seconds>', 'time to get a name accepted (0 = none)').default(d.registrationTimeoutMs / 1000).argParser(integer(0, 86400)))
     .action(async (opts) => {
       let { host, port } = opts as { host: string; port: number };
@@ -44,6 +50,12 @@ export function serverCommand(): Command {
           maxFrameBytes: opts.maxFrame,
           maxQueuedBytes: opts.maxQueue,
           registrationTimeoutMs: opts.registerTimeout * 1000,
+          messageRate: opts.msgRate,
+          messageBurst: opts.msgBurst,
+          maxConnections: opts.maxConnections,
+          maxConnectionsPerAddress: opts.maxPerAddress,
+          maxUnregistered: opts.maxUnregistered,
+          limitLoopback: Boolean(opts.limitLoopback),
           httpPort: opts.http === false ? undefined : opts.httpPort,
           allowedOrigins: opts.allowOrigin,
         },

@@ -21,6 +21,15 @@ export interface ServerOptions {
   logRelaysPerSecond: number;
   /** Joins and leaves within this window are told in one frame per peer. */
   presenceWindowMs: number;
+  /** Messages per second per connection (token bucket); 0 = no limit. */
+  messageRate: number;
+  /** Burst per connection, and the drops over the limit tolerated before disconnecting. */
+  messageBurst: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxUnregistered: number;
+  /** Apply the per-address limit to loopback addresses too. */
+  limitLoopback: boolean;
   /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
   httpPort: number | undefined;
   /** Folder of the built web client. */
@@ -35,11 +44,17 @@ export const defaultServerOptions: ServerOptions = {
   maxTextBytes: CLASSIC_MAX_TEXT,
   maxFrameBytes: 8192,
   maxQueuedBytes: 1024 * 1024,
-  registrationTimeoutMs: 30_000,
+  registrationTimeoutMs: 20_000,
   closeGraceMs: 2_000,
   logText: false,
   logRelaysPerSecond: 100,
   presenceWindowMs: 10,
+  messageRate: 50,
+  messageBurst: 100,
+  maxConnections: 20_000,
+  maxConnectionsPerAddress: 64,
+  maxUnregistered: 2_000,
+  limitLoopback: false,
   httpPort: 20003,
   // the same folder from src/server (tsx) and from dist/server (built)
   webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),

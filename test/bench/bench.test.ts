@@ -23,7 +23,7 @@ const base = (port: number): BenchOptions => ({
 
 describe('howdy bench', () => {
   it('the command measures a running server and reports every delivery intact (JSON)', async () => {
-    server = await startTestServer();
+    server = await startTestServer({ messageRate: 0 });
     const bench = howdy(['bench', `127.0.0.1:${server.port}`, '--clients', '8', '--secs', '1', '--warmup', '0.3', '--json']);
     expect(await exited(bench)).toBe(0);
     const result = JSON.parse(bench.output().trim().split('\n').at(-1)!);
@@ -39,7 +39,7 @@ describe('howdy bench', () => {
     ['broadcast', { proto: 'ws' as const, rate: 300 }],
     ['churn', { rate: 100 }],
   ])('runs the %s workload with every delivery verified', async (workload, extra) => {
-    server = await startTestServer({ httpPort: 0 });
+    server = await startTestServer({ httpPort: 0, messageRate: 0 });
     const o: BenchOptions = { ...base(server.port), workload: workload as BenchOptions['workload'], ...extra, url: `ws://127.0.0.1:${server.httpAddress!.port}/hcp` };
     const r = await runBench(o);
     expect(r.counts).toMatchObject({ lost: 0, corrupt: 0, duplicates: 0, reordered: 0 });
@@ -58,7 +58,7 @@ describe('howdy bench', () => {
   });
 
   it('says so loudly and exits non-zero when deliveries go missing', async () => {
-    server = await startTestServer({ maxTextBytes: 32 }); // refuses the bench's 64-byte texts
+    server = await startTestServer({ maxTextBytes: 32, messageRate: 0 }); // refuses the bench's 64-byte texts
     const bench = howdy(['bench', `127.0.0.1:${server.port}`, '--clients', '3', '--secs', '0.5', '--warmup', '0']);
     expect(await exited(bench)).toBe(1);
     expect(bench.output()).toContain('FAILED');

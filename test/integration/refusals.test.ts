@@ -167,7 +167,7 @@ describe('limits', () => {
   });
 
   it('a reader that stops reading is dropped at the queue bound; the others get every message in order', async () => {
-    const watcher = await setup({ maxQueuedBytes: 256 * 1024, closeGraceMs: 200 });
+    const watcher = await setup({ maxQueuedBytes: 256 * 1024, closeGraceMs: 200, messageRate: 0 });
     const slow = await framed('slow');
     slow.socket.pause(); // stops reading
     const talker = await framed('talker');

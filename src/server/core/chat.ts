@@ -2,6 +2,7 @@ import {
   ALL, encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeU32,
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
+import { isLoopback } from './limits.js';
 import type { Logger } from './logger.js';
 import type { PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
@@ -22,6 +23,17 @@ export interface CoreOptions {
    * 1 ms per 50 users online. A join storm so costs each peer a frame per window, not one per join.
    */
   presenceWindowMs: number;
+  /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
+  messageRate: number;
+  /** Messages a connection may send in a burst; also how many over the limit it may send before it is dropped. */
+  messageBurst: number;
+  /** Connections at once, in all. */
+  maxConnections: number;
+  /** Connections at once from one address (loopback exempt unless limitLoopback). */
+  maxConnectionsPerAddress: number;
+  /** Connections at once that have no name yet. */
+  maxUnregistered: number;
+  limitLoopback: boolean;
 }
 
 /** Receiver meaning everyone but the sender. */
@@ -51,6 +63,7 @@ export class ChatCore {
   private readonly presence: PresenceBatcher;
   private readonly relayLog: RelayLog;
   private readonly fields = new FieldIndex();
+  private readonly perAddress = new Map<string, number>();
 
   constructor(
     readonly options: CoreOptions,
@@ -64,12 +77,30 @@ export class ChatCore {
     );
   }
 
-  /** A new connection: returns the session the transport feeds. */
-  connect(link: PeerLink): Session {
-    const session = new Session(this.nextId++, link, this);
+  /**
+   * A new connection: returns the session the transport feeds, or throws TOO_MANY_CONNECTIONS
+   * (fatal) when a connection limit is reached; the transport then tells the peer and closes.
+   */
+  connect(link: PeerLink, address: string): Session {
+    this.admit(link, address);
+    const session = new Session(this.nextId++, link, this, address);
     this.sessions.add(session);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     this.log.info({ peer: session.id, remote: link.remote, transport: link.transport }, 'connection opened');
     return session;
+  }
+
+  private admit(link: PeerLink, address: string): void {
+    const o = this.options;
+    let why: string | undefined;
+    if (this.sessions.size >= o.maxConnections) why = `the server is full (${o.maxConnections} connections)`;
+    else if (this.sessions.size - this.online.size >= o.maxUnregistered) why = `too many connections without a name (${o.maxUnregistered})`;
+    else if ((o.limitLoopback || !isLoopback(address)) && (this.perAddress.get(address) ?? 0) >= o.maxConnectionsPerAddress) {
+      why = `too many connections from ${address} (${o.maxConnectionsPerAddress})`;
+    }
+    if (why === undefined) return;
+    this.log.warn({ remote: link.remote, transport: link.transport, code: 'TOO_MANY_CONNECTIONS', reason: why }, 'connection refused');
+    throw new HcpError(ErrorCode.TOO_MANY_CONNECTIONS, why, true);
   }
 
   get connectionCount(): number {
@@ -139,6 +170,9 @@ export class ChatCore {
   /** Forgets a session whose connection ended, and tells the others if it was online. */
   disconnect(session: Session, reason: string): void {
     this.sessions.delete(session);
+    const n = (this.perAddress.get(session.address) ?? 1) - 1;
+    if (n > 0) this.perAddress.set(session.address, n);
+    else this.perAddress.delete(session.address);
     if (session.key !== undefined && this.online.get(session.key) === session) {
       this.online.delete(session.key);
       this.fields.remove(session);

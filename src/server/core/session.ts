@@ -5,6 +5,7 @@ import {
 import { isUtf8 } from 'node:buffer';
 import type { ChatCore } from './chat.js';
 import { sameBytes } from './field-index.js';
+import { TokenBucket } from './limits.js';
 import type { PeerLink } from './peer.js';
 
 /** One connection as the core sees it: phase 1 (naming) until ACK, then phase 2 (chatting). */
@@ -18,12 +19,19 @@ export class Session {
   nameLength = 0;
   private open = true;
   private registrationTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly bucket: TokenBucket | undefined;
+  /** Messages dropped over the rate limit since the last one let through. */
+  private strikes = 0;
 
   constructor(
     readonly id: number,
     readonly link: PeerLink,
     private readonly core: ChatCore,
+    /** Remote address, without the port. */
+    readonly address: string,
   ) {
+    const { messageRate, messageBurst } = core.options;
+    if (messageRate > 0) this.bucket = new TokenBucket(messageRate, messageBurst);
     const ms = core.options.registrationTimeoutMs;
     if (ms > 0) {
       this.registrationTimer = setTimeout(
@@ -41,6 +49,8 @@ export class Session {
   /** One complete message from the transport's decoder. */
   receive(type: number, body: Uint8Array, frame?: Uint8Array): void {
     if (!this.open) return;
+    if (this.bucket && !this.bucket.take()) return this.overLimit();
+    this.strikes = 0;
     try {
       switch (type) {
         case MsgType.MESSAGE:
@@ -112,6 +122,21 @@ export class Session {
     const receiver = this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
     // The frame as received is the frame to send when its sender field is ours byte for byte.
     this.core.relay(this, receiver, body, end, ownField && end === body.length ? frame : undefined);
+  }
+
+  /**
+   * Flood control: a message over the rate limit is dropped. A framed peer is told once per run
+   * of drops; a peer that goes on sending a whole burst's worth over the limit is disconnected.
+   */
+  private overLimit(): void {
+    const { messageRate, messageBurst } = this.core.options;
+    this.strikes++;
+    if (this.strikes > messageBurst) {
+      return this.fail(new HcpError(ErrorCode.RATE_LIMITED, `kept sending faster than ${messageRate} messages a second`, true));
+    }
+    if (this.strikes === 1) {
+      this.refuse(new HcpError(ErrorCode.RATE_LIMITED, `slow down: at most ${messageRate} messages a second; messages over it are dropped`));
+    }
   }
 
   /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */

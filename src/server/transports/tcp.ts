@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
 import {
-  ClassicDecoder, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, MsgType, PREFACE,
+  ClassicDecoder, encodeFrame, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, MsgType, PREFACE,
 } from '../../protocol/index.js';
 import type { ChatCore } from '../core/chat.js';
 import type { PeerLink, Wire } from '../core/peer.js';
+import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
 
 export interface TcpTransportOptions {
@@ -24,7 +25,13 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
   socket.setKeepAlive(true, 60_000);
   // Until the first byte says otherwise the peer is treated as classic: it is sent nothing ours.
   const link = new TcpLink(socket, flusher, options);
-  const session = core.connect(link);
+  let session: Session;
+  try {
+    session = core.connect(link, socket.remoteAddress ?? 'unknown');
+  } catch (err) {
+    if (err instanceof HcpError) return refuseEarly(socket, err, options.closeGraceMs);
+    throw err;
+  }
   socket.once('close', (hadError) => session.closed(hadError ? 'connection reset' : 'peer closed the connection'));
   socket.on('error', () => {
     /* 'close' follows with hadError; the reason is logged there */
@@ -81,6 +88,23 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
   });
   const lateClassic = (err: HcpError, bytes: Uint8Array): boolean =>
     err.code === ErrorCode.FRAME_TOO_LARGE && link.wire === 'framed' && !framesSeen && bytes[0] === MsgType.PROPOSAL;
+}
+
+/**
+ * Turns away a connection the core would not admit. A framed peer (its first byte is 0x00) gets
+ * the preface and an ERROR saying why; a classic peer, as the seed knows no such thing, is closed.
+ */
+function refuseEarly(socket: Socket, err: HcpError, graceMs: number): void {
+  const bye = setTimeout(() => socket.destroy(), graceMs);
+  bye.unref();
+  socket.on('error', () => {});
+  socket.once('data', (chunk: Buffer) => {
+    if (chunk[0] === 0x00) {
+      socket.write(PREFACE);
+      socket.write(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: true, reason: err.message }));
+    }
+    socket.end();
+  });
 }
 
 /** Frames from this size on are written as they are, never copied into a batch. */

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, FRAME_HEADER_BYTES, HcpError, WS_SUBPROTOCOL } from '../../protocol/index.js';
+import { encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, WS_SUBPROTOCOL } from '../../protocol/index.js';
 import type { ChatCore } from '../core/chat.js';
 import type { PeerLink } from '../core/peer.js';
+import type { Session } from '../core/session.js';
 
 
 export interface WebSocketTransportOptions {
@@ -23,7 +24,15 @@ export function createWebSocketTransport(core: ChatCore, options: WebSocketTrans
   });
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const link = new WebSocketLink(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, options);
-    const session = core.connect(link);
+    let session: Session;
+    try {
+      session = core.connect(link, req.socket.remoteAddress ?? 'unknown');
+    } catch (err) {
+      if (!(err instanceof HcpError)) throw err;
+      ws.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: true, reason: err.message }).subarray(FRAME_HEADER_BYTES));
+      ws.close(1013, 'try again later');
+      return;
+    }
     link.onSlowReader = () =>
       session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
     ws.on('message', (data: Buffer, isBinary: boolean) => {

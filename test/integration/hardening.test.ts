@@ -1,0 +1,123 @@
+/** Flood control, connection limits and odd input, over real sockets. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFrame, ErrorCode, MsgType } from '../../src/protocol/index.js';
+import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { ServerOptions } from '../../src/server/options.js';
+
+let server: TestServer;
+const peers: AnyPeer[] = [];
+const track = <P extends AnyPeer>(p: P) => (peers.push(p), p);
+afterEach(async () => {
+  peers.splice(0).forEach((p) => p.socket.destroy());
+  await server.close();
+});
+async function start(options: Partial<ServerOptions>) {
+  server = await startTestServer(options);
+}
+const texts = (p: AnyPeer) => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('flood control (token bucket per connection)', () => {
+  it('framed: drops what exceeds the burst, says so once, lets a slower pace through again', async () => {
+    await start({ messageRate: 20, messageBurst: 10 });
+    const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
+    const fast = track(await join(FramedPeer.open(server.port), 'fast'));
+    for (let i = 0; i < 15; i++) fast.send({ type: MsgType.MESSAGE, from: 'fast', to: 'All', text: `m${i}` });
+    expect(await fast.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.RATE_LIMITED, fatal: false });
+    await watcher.until(() => texts(watcher).length >= 9, 'the burst');
+    await sleep(300); // 6 tokens come back
+    fast.send({ type: MsgType.MESSAGE, from: 'fast', to: 'All', text: 'later' });
+    await watcher.until(() => texts(watcher).includes('later'), 'the later message');
+    expect(texts(watcher).filter((t) => t.startsWith('m')).length).toBeLessThanOrEqual(10);
+    expect(fast.received.filter((m) => m.type === MsgType.ERROR)).toHaveLength(0); // told once only
+    expect(fast.closed).toBe(false);
+  });
+
+  it('a peer that keeps flooding is disconnected (framed with a reason, classic after the same grace); others carry on', async () => {
+    await start({ messageRate: 20, messageBurst: 10 });
+    const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
+    const friend = track(await join(FramedPeer.open(server.port), 'friend'));
+    const framed = track(await join(FramedPeer.open(server.port), 'flooder'));
+    const classic = track(await join(ClassicPeer.open(server.port), 'oldflooder'));
+    for (let i = 0; i < 40; i++) framed.send({ type: MsgType.MESSAGE, from: 'flooder', to: 'All', text: `f${i}` });
+    for (let i = 0; i < 40; i++) {
+      classic.send({ type: MsgType.MESSAGE, from: 'oldflooder', to: 'All', text: `c${i}` });
+      await sleep(1); // one classic message per read
+    }
+    await framed.waitClosed();
+    expect(framed.received.filter((m) => m.type === MsgType.ERROR).map((m) => m.type === MsgType.ERROR && [m.code, m.fatal])).toEqual([
+      [ErrorCode.RATE_LIMITED, false],
+      [ErrorCode.RATE_LIMITED, true],
+    ]);
+    await classic.waitClosed();
+    friend.send({ type: MsgType.MESSAGE, from: 'friend', to: 'watcher', text: 'unaffected' });
+    await watcher.until(() => texts(watcher).includes('unaffected'), 'a normal message');
+    expect(server.logs.filter((l) => l.code === 'RATE_LIMITED' && l.msg === 'connection dropped').map((l) => l.name).sort()).toEqual(['flooder', 'oldflooder']);
+  });
+});
+
+describe('connection limits', () => {
+  it('per address: the next framed peer is told why, a classic one is closed; both logged', async () => {
+    await start({ maxConnectionsPerAddress: 2, limitLoopback: true });
+    track(await join(FramedPeer.open(server.port), 'a'));
+    track(await join(FramedPeer.open(server.port), 'b'));
+    const third = track(await FramedPeer.open(server.port));
+    expect(await third.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.TOO_MANY_CONNECTIONS, fatal: true });
+    await third.waitClosed();
+    const old = track(await ClassicPeer.open(server.port));
+    old.send({ type: MsgType.PROPOSAL, name: 'old' });
+    await old.waitClosed();
+    expect(old.received).toEqual([]);
+    expect(server.logs.filter((l) => l.msg === 'connection refused')).toHaveLength(2);
+  });
+
+  it('loopback is exempt from the per-address limit unless asked', async () => {
+    await start({ maxConnectionsPerAddress: 1 });
+    track(await join(FramedPeer.open(server.port), 'a'));
+    track(await join(FramedPeer.open(server.port), 'b'));
+    expect(server.core.names()).toEqual(['a', 'b']);
+  });
+
+  it('connections without a name are limited; once one registers, another may come', async () => {
+    await start({ maxUnregistered: 2 });
+    const first = track(await FramedPeer.open(server.port));
+    track(await FramedPeer.open(server.port));
+    const third = track(await FramedPeer.open(server.port));
+    expect(await third.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.TOO_MANY_CONNECTIONS, reason: expect.stringContaining('without a name') });
+    first.send({ type: MsgType.PROPOSAL, name: 'first' });
+    await first.take(MsgType.ACK);
+    const fourth = track(await join(FramedPeer.open(server.port), 'fourth'));
+    expect(fourth.closed).toBe(false);
+  });
+
+  it('the total limit refuses the connection after the last one allowed', async () => {
+    await start({ maxConnections: 2 });
+    track(await join(FramedPeer.open(server.port), 'a'));
+    track(await join(FramedPeer.open(server.port), 'b'));
+    const third = track(await FramedPeer.open(server.port));
+    expect(await third.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.TOO_MANY_CONNECTIONS, reason: expect.stringContaining('full') });
+  });
+});
+
+describe('odd input', () => {
+  it('a frame of unknown type is ignored and the connection works on', async () => {
+    await start({});
+    const a = track(await join(FramedPeer.open(server.port), 'a'));
+    const b = track(await join(FramedPeer.open(server.port), 'b'));
+    a.write(Uint8Array.of(0, 0, 0, 4, 0x42, 1, 2, 3));
+    a.send({ type: MsgType.MESSAGE, from: 'a', to: 'b', text: 'after' });
+    expect((await b.take(MsgType.MESSAGE)).text).toBe('after');
+    expect(a.received.filter((m) => m.type === MsgType.ERROR)).toEqual([]);
+  });
+
+  it('a name that is not UTF-8 gets NAK and INVALID_UTF8', async () => {
+    await start({});
+    const p = track(await FramedPeer.open(server.port));
+    const frame = encodeFrame({ type: MsgType.PROPOSAL, name: 'ab' });
+    frame[6] = 0xff;
+    p.write(frame);
+    expect(await p.take(MsgType.NAK)).toBeDefined();
+    expect(await p.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.INVALID_UTF8 });
+  });
+});
