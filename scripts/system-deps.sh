@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives, if missing: a real terminal (tmux), a real
 # browser (chromium, driven by playwright-core; never a downloaded browser), fonts for its
-# screenshots, python3 for the stand-in 2016 server, inspircd for `howdy bench --irc`.
+# screenshots, python3 for the stand-in 2016 server, inspircd for `howdy bench --irc`, openssl
+# for test certificates.
 set -euo pipefail
 missing=()
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
@@ -11,6 +12,7 @@ need_cmd chromium chromium
 need_cmd python3 python3
 need_cmd inspircd inspircd
 need_pkg fonts-dejavu-core
+need_cmd openssl openssl
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: please install: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2

@@ -3,20 +3,22 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import { connectTcp } from '../client/tcp.js';
 import { App } from '../tui/app.js';
-import { parseAddress } from './address.js';
+import { clientTls, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function chatCommand(): Command {
   return new Command('chat')
     .description('chat in the terminal (full-screen client)')
-    .argument('[server]', 'host[:port] of the HCP server', '127.0.0.1:20002')
+    .argument('[server]', 'host[:port] of the HCP server (default 127.0.0.1:20002)')
     .option('--name <name>', 'the name to join with')
     .option('--classic', 'speak classic HCP/1 from the start (the 2016 server)')
-    .option('--tls', 'connect over TLS')
+    .option('--tls', 'connect over TLS (HCP over TLS, port 20004 by default); the certificate is verified')
+    .option('--ca <file>', 'trust this PEM CA certificate (a private CA); implies --tls')
     .action(async (server: string, opts) => {
-      const { host, port } = parseAddress(server);
+      const tls = clientTls(opts);
+      const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
       let client;
       try {
-        client = await connectTcp(host, port, { classic: opts.classic, tls: opts.tls ? {} : undefined });
+        client = await connectTcp(host, port, { classic: opts.classic, tls });
       } catch (err) {
         throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`);
       }

@@ -2,21 +2,23 @@ import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { startBridge } from '../gui/bridge.js';
 import { createLogger, type LogFormat } from '../server/log.js';
-import { parseAddress } from './address.js';
+import { clientTls, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function guiCommand(): Command {
   return new Command('gui')
     .description('open the web GUI for any HCP server (the 2016 one included), through a local bridge')
-    .argument('[server]', 'host[:port] of the HCP server', '127.0.0.1:20002')
+    .argument('[server]', 'host[:port] of the HCP server (default 127.0.0.1:20002)')
     .option('--classic', 'speak classic HCP/1 from the start')
-    .option('--tls', 'connect over TLS')
+    .option('--tls', 'connect over TLS (HCP over TLS, port 20004 by default); the certificate is verified')
+    .option('--ca <file>', 'trust this PEM CA certificate (a private CA); implies --tls')
     .option('--no-open', 'do not open a browser; just print the address')
     .addOption(new Option('--local-port <port>', 'local port for the page (default: any free one)').argParser(Number))
     .addOption(new Option('--log-format <format>', 'pretty or json').choices(['pretty', 'json']))
     .action(async (server: string, opts) => {
-      const { host, port } = parseAddress(server);
+      const tls = clientTls(opts);
+      const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
       const log = createLogger('info', opts.logFormat as LogFormat | undefined);
-      const bridge = await startBridge({ host, port, classic: opts.classic, tls: opts.tls ? {} : undefined, localPort: opts.localPort }, log);
+      const bridge = await startBridge({ host, port, classic: opts.classic, tls, localPort: opts.localPort }, log);
       process.stdout.write(`Open ${bridge.url} in your browser to chat on ${host}:${port}.\n`);
       if (opts.open) openBrowser(bridge.url);
       const stop = () => void bridge.close().then(() => process.exit(0));

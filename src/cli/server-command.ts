@@ -21,6 +21,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--http-port <port>', 'HTTP port for the web client and HCP over WebSocket').default(d.httpPort).env('HOWDY_HTTP_PORT').argParser(integer(0, 65535)))
     .option('--no-http', 'serve no web client and no WebSocket')
     .addOption(new Option('--allow-origin <origin...>', "origins allowed to open the WebSocket besides the page's own ('*' = any)").default([]))
+    .addOption(new Option('--tls-cert <file>', 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS').env('HOWDY_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('HOWDY_TLS_KEY'))
+    .addOption(new Option('--tls-port <port>', 'TCP port for HCP over TLS').default(d.tlsPort).env('HOWDY_TLS_PORT').argParser(integer(0, 65535)))
     .option('--prompt', 'ask for the address and port on the terminal, as the 2016 server did')
     .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').default('info').env('HOWDY_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'pretty (default on a terminal) or json').choices(['pretty', 'json']).env('HOWDY_LOG_FORMAT'))
@@ -38,6 +41,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--register-timeout <seconds>', 'time to get a name accepted (0 = none)').default(d.registrationTimeoutMs / 1000).argParser(integer(0, 86400)))
     .action(async (opts) => {
       let { host, port } = opts as { host: string; port: number };
+      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
       const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined);
       const server = await startServer(
@@ -56,6 +60,9 @@ export function serverCommand(): Command {
           maxConnectionsPerAddress: opts.maxPerAddress,
           maxUnregistered: opts.maxUnregistered,
           limitLoopback: Boolean(opts.limitLoopback),
+          tlsCert: opts.tlsCert,
+          tlsKey: opts.tlsKey,
+          tlsPort: opts.tlsPort,
           httpPort: opts.http === false ? undefined : opts.httpPort,
           allowedOrigins: opts.allowOrigin,
         },

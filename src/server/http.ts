@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import type { WebSocketServer } from 'ws';
@@ -11,6 +12,8 @@ export const CONTENT_SECURITY_POLICY =
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export interface HttpOptions {
+  /** Certificate and key: serve HTTPS (and so WSS) instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
   /** Folder of the built web client; undefined serves no page. */
   webRoot: string | undefined;
   /** Origins allowed to open the WebSocket besides the page's own; '*' allows any. */
@@ -30,7 +33,7 @@ export interface HttpOptions {
  */
 export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Server {
   const assets = options.webRoot && existsSync(options.webRoot) ? sirv(options.webRoot, { dev: false, etag: true, single: false }) : undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -46,7 +49,8 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
     };
     if (assets) assets(req, res, notFound);
     else notFound();
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, why: string) => {

@@ -30,6 +30,10 @@ export interface ServerOptions {
   maxUnregistered: number;
   /** Apply the per-address limit to loopback addresses too. */
   limitLoopback: boolean;
+  /** PEM certificate (chain) and key files: HCP over TLS on tlsPort, and HTTPS/WSS. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  tlsPort: number;
   /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
   httpPort: number | undefined;
   /** Folder of the built web client. */
@@ -55,6 +59,9 @@ export const defaultServerOptions: ServerOptions = {
   maxConnectionsPerAddress: 64,
   maxUnregistered: 2_000,
   limitLoopback: false,
+  tlsCert: undefined,
+  tlsKey: undefined,
+  tlsPort: 20004,
   httpPort: 20003,
   // the same folder from src/server (tsx) and from dist/server (built)
   webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createHttpServer } from './http.js';
 import { createWebSocketTransport } from './transports/websocket.js';
@@ -12,13 +14,18 @@ export interface RunningServer {
   readonly core: ChatCore;
   /** The TCP address actually bound (port resolved when 0 was asked for). */
   readonly address: AddressInfo;
+  /** HCP over TLS, when a certificate was given. */
+  readonly tlsAddress: AddressInfo | undefined;
   /** The HTTP address (web client, WebSocket), when HTTP is on. */
   readonly httpAddress: AddressInfo | undefined;
   /** Tells framed peers, closes every connection (bounded by the close grace) and stops listening. */
   close(): Promise<void>;
 }
 
-/** Starts a Howdy server: HCP over TCP (classic and framed on one port). */
+/**
+ * Starts a Howdy server: HCP over TCP (classic and framed on one port), over TLS on a port of its
+ * own when a certificate is given, and HTTP(S) for the web client and HCP over WebSocket.
+ */
 export async function startServer(partial: Partial<ServerOptions>, log: Logger): Promise<RunningServer> {
   const options: ServerOptions = { ...defaultServerOptions, ...partial };
   const core = new ChatCore(options, log);
@@ -28,11 +35,23 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
   const address = tcp.address() as AddressInfo;
   log.info({ host: address.address, port: address.port }, 'server is started and listening');
 
+  const credentials = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+  let tlsServer: TlsServer | undefined;
+  let tlsAddress: AddressInfo | undefined;
+  if (credentials) {
+    tlsServer = createTlsServer(credentials, (socket) => serveTcp(socket, core, flusher, options));
+    tlsServer.on('tlsClientError', (err, socket) => log.warn({ remote: socket.remoteAddress, reason: err.message }, 'TLS handshake failed'));
+    await listen(tlsServer, options.tlsPort, options.host);
+    tlsAddress = tlsServer.address() as AddressInfo;
+    log.info({ host: tlsAddress.address, port: tlsAddress.port }, 'HCP over TLS listening');
+  }
+
   let http: HttpServer | undefined;
   let httpAddress: AddressInfo | undefined;
   if (options.httpPort !== undefined) {
     const wss = createWebSocketTransport(core, options);
     http = createHttpServer(wss, {
+      tls: credentials,
       webRoot: options.webRoot,
       allowedOrigins: options.allowedOrigins,
       wsPath: '/hcp',
@@ -41,27 +60,27 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
     });
     await listen(http, options.httpPort, options.host);
     httpAddress = http.address() as AddressInfo;
-    const url = `http://${urlHost(httpAddress.address)}:${httpAddress.port}/`;
-    log.info({ url }, `web client at ${url} (HCP over WebSocket at ${url}hcp)`);
+    const url = `${credentials ? 'https' : 'http'}://${urlHost(httpAddress.address)}:${httpAddress.port}/`;
+    log.info({ url }, `web client at ${url} (HCP over WebSocket at ${url.replace('http', 'ws')}hcp)`);
   }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       log.info({ online: core.names().length }, 'server shutting down');
-      const stopped = [tcp, http].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve())));
+      const stopped = [tcp, tlsServer, http].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve())));
       core.shutdown();
       await Promise.all(stopped);
       log.info({}, 'server stopped');
     })());
-  return { core, address, httpAddress, close };
+  return { core, address, tlsAddress, httpAddress, close };
 }
 
 function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
-export function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
+export function listen(server: Server | HttpServer | TlsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host }, () => {
