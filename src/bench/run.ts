@@ -103,7 +103,7 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
   let sending = true;
   const sendOne = (i: number) => {
     const seq = tracker.nextSeq(i);
-    const toAll = o.workload === 'broadcast' || o.workload === 'churn' || (o.workload === 'mixed' && seq % 2 === 0);
+    const toAll = o.workload === 'broadcast' || ((o.workload === 'mixed' || o.workload === 'churn') && seq % 2 === 0);
     tracker.sending(i, toAll ? n - 1 : 1);
     const peer = peers[i]!;
     peer.send(toAll ? -1 : (i + 1) % n, makeStampText(seq, nowUs(), o.size));

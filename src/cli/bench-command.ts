@@ -1,12 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { failed, toJson, toTable } from '../bench/report.js';
-import { runBench, type BenchOptions, type Workload } from '../bench/run.js';
 import type { BenchProto } from '../bench/peers.js';
-import { parseAddress } from './address.js';
+import type { BenchOptions, Workload } from '../bench/run.js';
+import { DEFAULT_PORT, parseAddress } from './address.js';
 
 const positive = (value: string): number => {
   const n = Number(value);
@@ -14,47 +12,64 @@ const positive = (value: string): number => {
   return n;
 };
 
-export function benchCommand(): Command {
-  return new Command('bench')
-    .description('measure an HCP (or IRC) server: simulated users, verified deliveries, throughput and latency')
-    .argument('[server]', 'host[:port] to measure (ignored with --spawn)', '127.0.0.1:20002')
+/** Options shared by `howdy bench` and `howdy soak`. */
+function loadOptions(cmd: Command, defaults: { clients: number; rate?: number; secs: number }): Command {
+  return cmd
+    .argument('[server]', 'host[:port] to measure (ignored with --spawn)')
     .addOption(new Option('--proto <proto>', 'wire form').choices(['framed', 'classic', 'ws', 'irc']).default('framed'))
-    .option('--irc', 'measure an IRC server instead (same as --proto irc; default port 6667)')
-    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn']).default('broadcast'))
-    .addOption(new Option('--clients <n>', 'simulated users').default(50).argParser(positive))
+    .addOption(new Option('--clients <n>', 'simulated users').default(defaults.clients).argParser(positive))
     .addOption(new Option('--size <bytes>', 'text bytes per message').default(64).argParser(positive))
-    .addOption(new Option('--rate <msgs>', 'open loop: messages per second in all (default: closed loop)').argParser(positive))
-    .addOption(new Option('--window <n>', 'closed loop: undelivered messages allowed per user').default(16).argParser(positive))
-    .addOption(new Option('--secs <s>', 'measured seconds').default(5).argParser(positive))
+    .addOption(new Option('--rate <msgs>', 'open loop: messages per second in all').default(defaults.rate).argParser(positive))
+    .addOption(new Option('--secs <s>', 'measured seconds').default(defaults.secs).argParser(positive))
     .addOption(new Option('--warmup <s>', 'seconds before measuring').default(1).argParser(Number))
     .addOption(new Option('--conn-par <n>', 'registrations in flight at once').default(64).argParser(positive))
-    .addOption(new Option('--hold <s>', 'connect: seconds to hold the users idle').default(2).argParser(Number))
     .addOption(new Option('--churn-rate <n>', 'churn: users joining and leaving per second').default(20).argParser(positive))
-    .addOption(new Option('--server-pid <pid>', 'read this process\'s CPU and memory').argParser(positive))
+    .addOption(new Option('--server-pid <pid>', "read this process's CPU and memory").argParser(positive))
     .option('--spawn', 'start a Howdy server for the run (on CPU 0 when taskset exists)')
     .option('--ws-path <path>', 'WebSocket path (proto ws)', '/hcp')
-    .option('--json', 'print one JSON line instead of the table')
-    .action(async (server: string, opts) => {
+    .option('--json', 'print JSON instead of a table');
+}
+
+/** The run's target, spawning a server first with --spawn. */
+async function target(server: string | undefined, opts: Record<string, unknown>, proto: BenchProto) {
+  let { host, port } = parseAddress(server, proto === 'irc' ? 6667 : DEFAULT_PORT);
+  let child: ChildProcess | undefined;
+  let serverPid = opts.serverPid as number | undefined;
+  let httpPort = port + 1;
+  if (opts.spawn) {
+    ({ child, port, httpPort } = await spawnServer());
+    host = '127.0.0.1';
+    serverPid = child.pid;
+  }
+  const url = `ws://${host}:${proto === 'ws' && !opts.spawn ? port : httpPort}${opts.wsPath as string}`;
+  return { host, port, url, serverPid, child };
+}
+
+function benchOptions(opts: Record<string, any>, proto: BenchProto, t: Awaited<ReturnType<typeof target>>, workload: Workload): BenchOptions {
+  return {
+    proto, host: t.host, port: t.port, url: t.url, workload, clients: opts.clients, size: opts.size, rate: opts.rate,
+    window: opts.window ?? 16, secs: opts.secs, warmup: opts.warmup, connPar: opts.connPar, hold: opts.hold ?? 0,
+    churnRate: opts.churnRate, serverPid: t.serverPid,
+  };
+}
+
+export function benchCommand(): Command {
+  return loadOptions(new Command('bench'), { clients: 50, secs: 5 })
+    .description('measure an HCP (or IRC) server: simulated users, verified deliveries, throughput and latency')
+    .option('--irc', 'measure an IRC server instead (same as --proto irc; default port 6667)')
+    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn']).default('broadcast'))
+    .addOption(new Option('--window <n>', 'closed loop: undelivered messages allowed per user').default(16).argParser(positive))
+    .addOption(new Option('--hold <s>', 'connect: seconds to hold the users idle').default(2).argParser(Number))
+    .action(async (server: string | undefined, opts) => {
       const proto: BenchProto = opts.irc ? 'irc' : opts.proto;
-      let { host, port } = parseAddress(server === '127.0.0.1:20002' && proto === 'irc' ? '127.0.0.1:6667' : server);
-      let child: ChildProcess | undefined;
-      let serverPid: number | undefined = opts.serverPid;
-      let httpPort = port + 1;
-      if (opts.spawn) {
-        ({ child, port, httpPort } = await spawnServer());
-        host = '127.0.0.1';
-        serverPid = child.pid;
-      }
-      const options: BenchOptions = {
-        proto, host, port, url: `ws://${host}:${proto === 'ws' && !opts.spawn ? port : httpPort}${opts.wsPath}`,
-        workload: opts.workload as Workload, clients: opts.clients, size: opts.size, rate: opts.rate,
-        window: opts.window, secs: opts.secs, warmup: opts.warmup, connPar: opts.connPar, hold: opts.hold,
-        churnRate: opts.churnRate, serverPid,
-      };
+      const [{ SingleBar }, { runBench }, { failed, toJson, toTable }] = await Promise.all([
+        import('cli-progress'), import('../bench/run.js'), import('../bench/report.js'),
+      ]);
+      const t = await target(server, opts, proto);
       const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: ' {phase} [{bar}] {value}/{total}', hideCursor: true }) : undefined;
       let phase = '';
       try {
-        const result = await runBench(options, (p, done, total) => {
+        const result = await runBench(benchOptions(opts, proto, t, opts.workload as Workload), (p, done, total) => {
           if (!bar) return;
           if (p !== phase) {
             if (phase) bar.stop();
@@ -67,7 +82,31 @@ export function benchCommand(): Command {
         process.stdout.write(`${opts.json ? JSON.stringify(toJson(result)) : toTable(result)}\n`);
         process.exitCode = failed(result) ? 1 : 0;
       } finally {
-        child?.kill('SIGTERM');
+        t.child?.kill('SIGTERM');
+      }
+    });
+}
+
+export function soakCommand(): Command {
+  return loadOptions(new Command('soak'), { clients: 50, rate: 200, secs: 60 })
+    .description("a steady mixed workload with users joining and leaving; samples the server's memory and open handles")
+    .addOption(new Option('--every <s>', 'seconds between samples').default(5).argParser(positive))
+    .action(async (server: string | undefined, opts) => {
+      const proto: BenchProto = opts.proto;
+      const [{ soak }, { failed, toJson }] = await Promise.all([import('../bench/soak.js'), import('../bench/report.js')]);
+      const t = await target(server, opts, proto);
+      try {
+        if (!opts.json) process.stdout.write('  second   server RSS   open handles\n');
+        const r = await soak(benchOptions(opts, proto, t, 'churn'), opts.every, (s) => {
+          const line = opts.json ? JSON.stringify(s) : `  ${String(s.second).padStart(6)}   ${(s.rssKb / 1024).toFixed(1).padStart(7)} MiB   ${String(s.handles ?? '?').padStart(12)}`;
+          process.stdout.write(`${line}\n`);
+        });
+        const summary = `handles before ${r.handlesBefore ?? '?'}, after ${r.handlesAfter ?? '?'}; ${r.bench.churnJoins} users joined and left; ` +
+          `${r.bench.counts.delivered} deliveries, ${r.bench.counts.lost} lost`;
+        process.stdout.write(opts.json ? `${JSON.stringify({ verdict: r.verdict ?? 'ok', ...toJson(r.bench) })}\n` : `${summary}\n${r.verdict ? `LEAK? ${r.verdict}` : 'no growth that looks like a leak'}\n`);
+        process.exitCode = r.verdict || failed(r.bench) ? 1 : 0;
+      } finally {
+        t.child?.kill('SIGTERM');
       }
     });
 }

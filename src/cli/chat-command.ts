@@ -1,8 +1,4 @@
 import { Command } from 'commander';
-import { render } from 'ink';
-import { createElement } from 'react';
-import { connectTcp } from '../client/tcp.js';
-import { App } from '../tui/app.js';
 import { clientTls, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function chatCommand(): Command {
@@ -16,6 +12,10 @@ export function chatCommand(): Command {
     .action(async (server: string, opts) => {
       const tls = clientTls(opts);
       const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
+      // loaded here, not at start-up: `howdy server` should not carry the terminal UI's weight
+      const [{ render }, { createElement }, { connectTcp }, { App }] = await Promise.all([
+        import('ink'), import('react'), import('../client/tcp.js'), import('../tui/app.js'),
+      ]);
       let client;
       try {
         client = await connectTcp(host, port, { classic: opts.classic, tls });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { benchCommand } from './bench-command.js';
+import { benchCommand, soakCommand } from './bench-command.js';
 import { chatCommand } from './chat-command.js';
 import { guiCommand } from './gui-command.js';
 import { serverCommand } from './server-command.js';
@@ -10,7 +10,8 @@ const program = new Command('howdy')
   .addCommand(serverCommand())
   .addCommand(guiCommand())
   .addCommand(chatCommand())
-  .addCommand(benchCommand());
+  .addCommand(benchCommand())
+  .addCommand(soakCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`howdy: ${err instanceof Error ? err.message : String(err)}\n`);

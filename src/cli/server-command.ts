@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, type LogFormat, type LogLevel } from '../server/log.js';
+import type { LogFormat, LogLevel } from '../server/log.js';
 import { defaultServerOptions } from '../server/options.js';
-import { startServer } from '../server/server.js';
 import { promptAddress } from './prompt.js';
 
 function integer(min: number, max: number) {
@@ -43,6 +42,7 @@ export function serverCommand(): Command {
       let { host, port } = opts as { host: string; port: number };
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
+      const [{ createLogger }, { startServer }] = await Promise.all([import('../server/log.js'), import('../server/server.js')]);
       const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined);
       const server = await startServer(
         {

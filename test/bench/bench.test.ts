@@ -44,7 +44,7 @@ describe('howdy bench', () => {
     const r = await runBench(o);
     expect(r.counts).toMatchObject({ lost: 0, corrupt: 0, duplicates: 0, reordered: 0 });
     expect(r.counts.delivered).toBeGreaterThan(0);
-    const perMessage = workload === 'whisper' ? 1 : workload === 'mixed' ? undefined : o.clients - 1;
+    const perMessage = workload === 'whisper' ? 1 : workload === 'broadcast' ? o.clients - 1 : undefined;
     if (perMessage) expect(r.counts.delivered).toBe(r.counts.sent * perMessage);
     if (workload === 'churn') expect(r.churnJoins).toBeGreaterThan(0);
   });
