@@ -37,6 +37,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--max-per-address <n>', 'connections at once from one address').default(d.maxConnectionsPerAddress).argParser(integer(1, 1e7)))
     .addOption(new Option('--max-unregistered <n>', 'connections at once without a name').default(d.maxUnregistered).argParser(integer(1, 1e7)))
     .option('--limit-loopback', 'apply --max-per-address to loopback addresses too')
+    .addOption(new Option('--idle-timeout <seconds>', 'drop framed peers silent this long, pinged at half of it (0 = never)').default(d.idleTimeoutMs / 1000).argParser(integer(0, 86400)))
     .addOption(new Option('--register-timeout <seconds>', 'time to get a name accepted (0 = none)').default(d.registrationTimeoutMs / 1000).argParser(integer(0, 86400)))
     .action(async (opts) => {
       let { host, port } = opts as { host: string; port: number };
@@ -54,6 +55,7 @@ export function serverCommand(): Command {
           maxFrameBytes: opts.maxFrame,
           maxQueuedBytes: opts.maxQueue,
           registrationTimeoutMs: opts.registerTimeout * 1000,
+          idleTimeoutMs: opts.idleTimeout * 1000,
           messageRate: opts.msgRate,
           messageBurst: opts.msgBurst,
           maxConnections: opts.maxConnections,

@@ -34,6 +34,8 @@ export interface ServerOptions {
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   tlsPort: number;
+  /** Framed peers silent this long are dropped (pinged at half of it); 0 = never. */
+  idleTimeoutMs: number;
   /** HTTP port for the web client and HCP over WebSocket; undefined = no HTTP. 0 picks a free port. */
   httpPort: number | undefined;
   /** Folder of the built web client. */
@@ -62,6 +64,7 @@ export const defaultServerOptions: ServerOptions = {
   tlsCert: undefined,
   tlsKey: undefined,
   tlsPort: 20004,
+  idleTimeoutMs: 120_000,
   httpPort: 20003,
   // the same folder from src/server (tsx) and from dist/server (built)
   webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),

@@ -121,3 +121,18 @@ describe('odd input', () => {
     expect(await p.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.INVALID_UTF8 });
   });
 });
+
+describe('idle peers', () => {
+  it('a silent framed peer is pinged, and dropped if it does not answer; one that answers stays', async () => {
+    await start({ idleTimeoutMs: 400 });
+    const mute = track(await join(FramedPeer.open(server.port), 'mute'));
+    const alive = track(await join(FramedPeer.open(server.port), 'alive'));
+    await alive.take(MsgType.PING);
+    alive.send({ type: MsgType.PONG, data: new Uint8Array(0) });
+    await mute.take(MsgType.PING);
+    expect(await mute.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.IDLE_TIMEOUT, fatal: true });
+    await mute.waitClosed();
+    expect(alive.closed).toBe(false);
+    expect(server.core.names()).toEqual(['alive']);
+  });
+});

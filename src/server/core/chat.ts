@@ -2,7 +2,7 @@ import {
   ALL, encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeU32,
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
-import { isLoopback } from './limits.js';
+import { coarseNow, isLoopback } from './limits.js';
 import type { Logger } from './logger.js';
 import type { PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
@@ -34,11 +34,17 @@ export interface CoreOptions {
   /** Connections at once that have no name yet. */
   maxUnregistered: number;
   limitLoopback: boolean;
+  /**
+   * A framed peer silent for half of this gets a PING; silent for all of it, it is dropped
+   * (IDLE_TIMEOUT). Classic peers have no PING and may lurk: TCP keep-alive finds dead ones. 0 = off.
+   */
+  idleTimeoutMs: number;
 }
 
 /** Receiver meaning everyone but the sender. */
 export const ALL_RECEIVERS = Symbol('All');
 const ALL_KEY = nameKey(ALL);
+const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
 
 /** A MESSAGE frame from the sender's name field and the receiver field + text of `body`. */
 function messageFrame(senderField: Uint8Array, body: Uint8Array, textEnd: number): Uint8Array {
@@ -64,12 +70,17 @@ export class ChatCore {
   private readonly relayLog: RelayLog;
   private readonly fields = new FieldIndex();
   private readonly perAddress = new Map<string, number>();
+  private idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly options: CoreOptions,
     readonly log: Logger,
   ) {
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
+    if (options.idleTimeoutMs > 0) {
+      this.idleSweep = setInterval(() => this.sweepIdle(), options.idleTimeoutMs / 4);
+      this.idleSweep.unref?.();
+    }
     this.presence = new PresenceBatcher(
       () => this.online.values(),
       () => this.names(),
@@ -105,6 +116,22 @@ export class ChatCore {
 
   get connectionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Pings quiet framed peers and drops the ones that stay silent (see idleTimeoutMs). */
+  private sweepIdle(): void {
+    const idle = this.options.idleTimeoutMs;
+    const now = coarseNow();
+    for (const s of this.sessions) {
+      if (s.link.wire !== 'framed') continue;
+      const silent = now - s.lastHeard;
+      if (silent >= idle) {
+        s.fail(new HcpError(ErrorCode.IDLE_TIMEOUT, `nothing heard from you for ${Math.round(silent / 1000)} s`, true));
+      } else if (silent >= idle / 2 && !s.pinged) {
+        s.pinged = true;
+        s.link.send(PING_FRAME);
+      }
+    }
   }
 
   /** Names online, in order of registration. */
@@ -183,6 +210,7 @@ export class ChatCore {
 
   /** Tells every framed peer the server is going away, then closes every connection. */
   shutdown(reason = 'the server is shutting down'): void {
+    clearInterval(this.idleSweep);
     this.presence.flush();
     this.relayLog.flush();
     const err = new HcpError(ErrorCode.SERVER_SHUTDOWN, reason, true);

@@ -5,7 +5,7 @@ import {
 import { isUtf8 } from 'node:buffer';
 import type { ChatCore } from './chat.js';
 import { sameBytes } from './field-index.js';
-import { TokenBucket } from './limits.js';
+import { coarseNow, TokenBucket } from './limits.js';
 import type { PeerLink } from './peer.js';
 
 /** One connection as the core sees it: phase 1 (naming) until ACK, then phase 2 (chatting). */
@@ -22,6 +22,10 @@ export class Session {
   private readonly bucket: TokenBucket | undefined;
   /** Messages dropped over the rate limit since the last one let through. */
   private strikes = 0;
+  /** When the peer was last heard from (coarse clock), for the idle check. */
+  lastHeard = coarseNow();
+  /** A PING went out for the present silence. */
+  pinged = false;
 
   constructor(
     readonly id: number,
@@ -49,6 +53,8 @@ export class Session {
   /** One complete message from the transport's decoder. */
   receive(type: number, body: Uint8Array, frame?: Uint8Array): void {
     if (!this.open) return;
+    this.lastHeard = coarseNow();
+    this.pinged = false;
     if (this.bucket && !this.bucket.take()) return this.overLimit();
     this.strikes = 0;
     try {
@@ -60,6 +66,8 @@ export class Session {
         case MsgType.PING:
           if (this.link.wire === 'framed') this.link.send(encodeFrame({ type: MsgType.PONG, data: body }));
           return;
+        case MsgType.PONG:
+          return; // being heard from is all a PONG is for
         default:
           // The seed: the server discards other types silently.
           this.core.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
