@@ -13,13 +13,19 @@ abstract class RawPeer {
   /** Every byte received, in order. */
   bytes = Buffer.alloc(0);
   closed = false;
+  decodeError: Error | undefined;
   private waiters: Array<() => void> = [];
 
   protected constructor(port: number) {
     this.socket = connect({ port, host: '127.0.0.1', noDelay: true });
     this.socket.on('data', (chunk) => {
       this.bytes = Buffer.concat([this.bytes, chunk]);
-      this.onData(chunk);
+      try {
+        this.onData(chunk);
+      } catch (err) {
+        this.decodeError = err as Error; // what a test did not expect to read; the peer stops
+        this.socket.destroy();
+      }
       this.wake();
     });
     this.socket.on('close', () => {

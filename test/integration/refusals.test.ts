@@ -190,10 +190,21 @@ describe('limits', () => {
 
 describe('a client that fell back to classic after a late preface', () => {
   it('is followed into classic form instead of being dropped', async () => {
-    const watcher = await setup();
-    const late = await FramedPeer.open(server.port); // the preface did come back, but "too late"
-    late.write(Buffer.concat([Buffer.of(1), Buffer.from('latecomer'.padEnd(64, '\0'))]));
-    await watcher.until(() => server.core.names().includes('latecomer'), 'the classic registration');
+    await setup();
+    const sock = connect({ port: server.port, host: '127.0.0.1' });
+    let got = Buffer.alloc(0);
+    sock.on('data', (d) => (got = Buffer.concat([got, d])));
+    const until = async (n: number) => {
+      for (let i = 0; i < 300 && got.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    sock.write(PREFACE);
+    await until(8); // the preface did come back, but "too late" for this client
+    got = Buffer.alloc(0);
+    sock.write(Buffer.concat([Buffer.of(1), Buffer.from('latecomer'.padEnd(64, '\0'))]));
+    await until(65);
+    expect(got.subarray(0, 65).toString('hex')).toBe(Buffer.concat([Buffer.of(2), Buffer.from('latecomer'.padEnd(64, '\0'))]).toString('hex'));
+    expect(server.core.names()).toContain('latecomer');
     expect(server.logs.map((l) => l.msg)).toContain('client fell back to classic after a late preface');
+    sock.destroy();
   });
 });
