@@ -74,7 +74,7 @@ export function serverCommand(): Command {
       const stop = (signal: string): void => {
         log.info({ signal }, 'signal received');
         void server.close().then(() => {
-          log.flush();
+          log.flushNow();
           process.exit(0);
         });
       };

@@ -20,7 +20,7 @@ export interface CoreOptions {
   logRelaysPerSecond: number;
   /**
    * Shortest time between two presence flushes (0 = one per turn of the event loop); it grows by
-   * 1 ms per 50 users online. A join storm so costs each peer a frame per window, not one per join.
+   * 1 ms per 20 users online. A join storm so costs each peer a frame per window, not one per join.
    */
   presenceWindowMs: number;
   /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
@@ -84,7 +84,7 @@ export class ChatCore {
     this.presence = new PresenceBatcher(
       () => this.online.values(),
       () => this.names(),
-      () => (options.presenceWindowMs > 0 ? Math.max(options.presenceWindowMs, this.online.size / 50) : 0),
+      () => (options.presenceWindowMs > 0 ? Math.max(options.presenceWindowMs, this.online.size / 20) : 0),
     );
   }
 
