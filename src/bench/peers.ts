@@ -23,6 +23,37 @@ export interface BenchPeer {
   close(): void;
   onDeliver: Deliver;
   onClose: (() => void) | undefined;
+  /** Size of this user's view of who is online (UPDATE, then PRESENCE applied); -1 before any. */
+  listSize: number;
+  /** The names themselves, kept only for the peers asked to (to check lists exactly). */
+  names: Set<string> | undefined;
+}
+
+const decoder = new TextDecoder();
+
+/** Applies an UPDATE or a PRESENCE to a peer's view of the user list. */
+function applyList(peer: BenchPeer, type: number, body: Uint8Array): void {
+  if (type === MsgType.UPDATE) {
+    peer.listSize = body.length / NAME_BYTES;
+    if (peer.names) {
+      peer.names.clear();
+      for (let at = 0; at < body.length; at += NAME_BYTES) {
+        let end = at + NAME_BYTES;
+        while (end > at && body[end - 1] === 0) end--;
+        peer.names.add(decoder.decode(body.subarray(at, end)));
+      }
+    }
+  } else if (type === MsgType.PRESENCE) {
+    for (let at = 0; at + 1 < body.length; at += 2 + body[at + 1]!) {
+      const joined = body[at] === 0x01;
+      peer.listSize += joined ? 1 : -1;
+      if (peer.names) {
+        const name = decoder.decode(body.subarray(at + 2, at + 2 + body[at + 1]!));
+        if (joined) peer.names.add(name);
+        else peer.names.delete(name);
+      }
+    }
+  }
 }
 
 export interface PeerTarget {
@@ -37,10 +68,10 @@ const ALL_FIELD = new Uint8Array(NAME_BYTES);
 ALL_FIELD.set([0x41, 0x6c, 0x6c]);
 
 /** Connects and registers user `index`; resolves once the server has accepted the name. */
-export function openPeer(proto: BenchProto, index: number, target: PeerTarget): Promise<BenchPeer> {
+export function openPeer(proto: BenchProto, index: number, target: PeerTarget, keepNames = false): Promise<BenchPeer> {
   if (proto === 'ws') return openWs(index, target.url!);
   if (proto === 'irc') return openIrc(index, target);
-  return openTcp(proto, index, target);
+  return openTcp(proto, index, target, keepNames);
 }
 
 function nameField(index: number): Uint8Array {
@@ -61,7 +92,7 @@ function messagePayload(from: Uint8Array, to: Uint8Array, text: Uint8Array, leng
   return out;
 }
 
-function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget): Promise<BenchPeer> {
+function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, keepNames: boolean): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true });
     const me = nameField(index);
@@ -73,6 +104,8 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget)
       index,
       onDeliver: () => {},
       onClose: undefined,
+      listSize: -1,
+      names: keepNames ? new Set() : undefined,
       send(to, text) {
         let field: Uint8Array = ALL_FIELD;
         if (to >= 0) {
@@ -92,6 +125,7 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget)
     };
     const onMessage = (type: number, body: Uint8Array) => {
       if (type === MsgType.MESSAGE) peer.onDeliver(body.subarray(0, NAME_BYTES), body[NAME_BYTES] === 0x41, body.subarray(2 * NAME_BYTES));
+      else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, body);
       else if (type === MsgType.ACK && !registered) {
         registered = true;
         resolve(peer);
@@ -129,6 +163,8 @@ function openWs(index: number, url: string): Promise<BenchPeer> {
       index,
       onDeliver: () => {},
       onClose: undefined,
+      listSize: -1,
+      names: undefined,
       send: (to, text) => ws.send(messagePayload(me, to >= 0 ? nameField(to) : ALL_FIELD, text, false)),
       flush: () => {},
       close: () => ws.terminate(),
@@ -137,6 +173,7 @@ function openWs(index: number, url: string): Promise<BenchPeer> {
     ws.on('message', (data: Buffer) => {
       const type = data[0];
       if (type === MsgType.MESSAGE) peer.onDeliver(data.subarray(1, 1 + NAME_BYTES), data[1 + NAME_BYTES] === 0x41, data.subarray(1 + 2 * NAME_BYTES));
+      else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, data.subarray(1));
       else if (type === MsgType.ACK && !registered) {
         registered = true;
         resolve(peer);
@@ -160,6 +197,8 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
       index,
       onDeliver: () => {},
       onClose: undefined,
+      listSize: -1,
+      names: undefined,
       send: (to, text) => {
         queue += `PRIVMSG ${to >= 0 ? benchName(to) : CHANNEL} :${Buffer.from(text).toString('latin1')}\r\n`;
       },

@@ -5,7 +5,8 @@ export const GENERATOR_LIMIT = 0.9;
 
 export function failed(r: BenchResult): boolean {
   const c = r.counts;
-  return c.lost + c.corrupt + c.duplicates + c.reordered > 0;
+  const presenceWrong = r.options.workload === 'connect' && r.options.proto !== 'irc' && r.presenceExact !== true;
+  return c.lost + c.corrupt + c.duplicates + c.reordered > 0 || presenceWrong;
 }
 
 export function toJson(r: BenchResult): object {
@@ -19,8 +20,10 @@ export function toJson(r: BenchResult): object {
     lat_p50_us: Math.round(r.latencyUs.p50), lat_p99_us: Math.round(r.latencyUs.p99), lat_max_us: Math.round(r.latencyUs.max),
     registrations_per_s: Math.round(r.registrationsPerSecond), churn_joins: r.churnJoins,
     generator_cpu: round2(r.generatorCpu), server_cpu: r.serverCpu === undefined ? null : round2(r.serverCpu),
-    server_rss_kb: r.serverRssKb ?? null, server_hwm_kb: r.serverHwmKb ?? null,
+    server_rss_kb: r.serverRssKb ?? null, server_hwm_kb: r.serverHwmKb ?? null, server_rss_before_kb: r.serverRssBeforeKb ?? null,
     generator_limited: r.generatorCpu > GENERATOR_LIMIT,
+    presence_settled_ms: r.presenceSettledMs === undefined ? null : Math.round(r.presenceSettledMs),
+    presence_exact: r.presenceExact ?? null,
   };
 }
 
@@ -47,7 +50,15 @@ export function toTable(r: BenchResult): string {
   if (r.serverCpu !== undefined) rows.push(['server CPU', `${r.serverCpu.toFixed(2)} cores`]);
   if (r.serverRssKb !== undefined) {
     rows.push(['server memory (RSS / peak)', `${mib(r.serverRssKb)} / ${mib(r.serverHwmKb!)}`]);
-    if (o.workload === 'connect') rows.push(['memory per idle user (RSS / users)', `${n((r.serverRssKb * 1024) / o.clients)} B`]);
+    if (o.workload === 'connect' && r.serverRssBeforeKb !== undefined) {
+      rows.push(['memory per idle user (RSS growth / users)', `${n(((r.serverRssKb - r.serverRssBeforeKb) * 1024) / o.clients)} B`]);
+    }
+  }
+  if (o.workload === 'connect' && o.proto !== 'irc') {
+    rows.push([
+      'every user sees every user after',
+      r.presenceSettledMs === undefined ? 'never (10 s)' : `${n(r.presenceSettledMs)} ms from the first connection${r.presenceExact ? ' (sampled lists exact)' : ' (a sampled list was WRONG)'}`,
+    ]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [

@@ -1,6 +1,6 @@
 import { openPeer, type BenchPeer, type BenchProto, type PeerTarget } from './peers.js';
 import { readProcess } from './proc.js';
-import { makeStampText } from './stamp.js';
+import { benchName, makeStampText } from './stamp.js';
 import { Tracker, type Counts } from './tracker.js';
 
 export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn';
@@ -38,9 +38,18 @@ export interface BenchResult {
   serverCpu: number | undefined;
   serverRssKb: number | undefined;
   serverHwmKb: number | undefined;
+  /** The server's resident memory before the users connected. */
+  serverRssBeforeKb: number | undefined;
   churnJoins: number;
   /** Seconds the measurement window really lasted. */
   duration: number;
+  /**
+   * connect: ms from the first connection until every user's list held every user (sizes for
+   * all, names for a sample); undefined when the lists never settled or the protocol has none.
+   */
+  presenceSettledMs: number | undefined;
+  /** connect: the sampled users' lists held exactly the registered names. */
+  presenceExact: boolean | undefined;
 }
 
 export type Progress = (phase: string, done: number, total: number) => void;
@@ -48,6 +57,9 @@ export type Progress = (phase: string, done: number, total: number) => void;
 const DRAIN_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowUs = () => Math.floor(performance.now() * 1000);
+
+/** Users whose lists are checked name by name (the others by size). */
+const EXACT_SAMPLE = 16;
 
 /** Registers users first..first+count-1, `par` at a time. */
 async function register(o: BenchOptions, first: number, count: number, progress: Progress): Promise<BenchPeer[]> {
@@ -57,7 +69,7 @@ async function register(o: BenchOptions, first: number, count: number, progress:
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      peers[i] = await openPeer(o.proto, first + i, o);
+      peers[i] = await openPeer(o.proto, first + i, o, i % Math.ceil(count / EXACT_SAMPLE) === 0);
       progress('registering', ++done, count);
     }
   };
@@ -66,6 +78,7 @@ async function register(o: BenchOptions, first: number, count: number, progress:
 }
 
 export async function runBench(o: BenchOptions, progress: Progress = () => {}): Promise<BenchResult> {
+  const before = o.serverPid ? readProcess(o.serverPid) : undefined;
   const t0 = performance.now();
   const peers = await register(o, 0, o.clients, progress);
   const registrationsPerSecond = o.clients / ((performance.now() - t0) / 1000);
@@ -74,9 +87,11 @@ export async function runBench(o: BenchOptions, progress: Progress = () => {}): 
     counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0 },
     latencyUs: { p50: 0, p99: 0, max: 0 }, generatorCpu: 0, serverCpu: undefined,
     serverRssKb: undefined, serverHwmKb: undefined, churnJoins: 0, duration: 0,
+    presenceSettledMs: undefined, presenceExact: undefined, serverRssBeforeKb: before?.rssKb,
   };
   try {
     if (o.workload === 'connect') {
+      if (o.proto !== 'irc') await settlePresence(peers, t0, result, progress);
       await sleep(o.hold * 1000);
     } else {
       await chat(o, peers, result, progress);
@@ -190,4 +205,19 @@ function startChurn(o: BenchOptions, result: BenchResult): { stop: () => Promise
       await Promise.all(live);
     },
   };
+}
+
+/** Waits (10 s at most) until every user sees every user; records when, and whether exactly. */
+async function settlePresence(peers: BenchPeer[], t0: number, result: BenchResult, progress: Progress): Promise<void> {
+  const n = peers.length;
+  const deadline = performance.now() + 10_000;
+  let complete = 0;
+  while ((complete = peers.filter((p) => p.listSize === n).length) < n && performance.now() < deadline) {
+    progress('presence', complete, n);
+    await sleep(5);
+  }
+  if (complete < n) return;
+  result.presenceSettledMs = performance.now() - t0;
+  const expected = peers.map((p) => benchName(p.index));
+  result.presenceExact = peers.every((p) => !p.names || (p.names.size === n && expected.every((name) => p.names!.has(name))));
 }

@@ -49,11 +49,13 @@ describe('howdy bench', () => {
     if (workload === 'churn') expect(r.churnJoins).toBeGreaterThan(0);
   });
 
-  it('connect: registers the users and reads the server\'s memory', async () => {
+  it('connect: registers the users, checks every list ends complete, reads the server\'s memory', async () => {
     server = await startTestServer();
     const r = await runBench({ ...base(server.port), workload: 'connect', clients: 100 });
     expect(r.registrationsPerSecond).toBeGreaterThan(0);
     expect(r.serverRssKb).toBeGreaterThan(0);
+    expect(r.presenceSettledMs).toBeGreaterThan(0); // every user's list came to hold all 100
+    expect(r.presenceExact).toBe(true);
     await expect.poll(() => server!.core.names()).toHaveLength(0); // all left again
   });
 
