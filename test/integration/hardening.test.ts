@@ -136,3 +136,26 @@ describe('idle peers', () => {
     expect(server.core.names()).toEqual(['alive']);
   });
 });
+
+describe('a client killed with SIGKILL', () => {
+  it('is seen to leave, and nobody else is disturbed', async () => {
+    const { spawn } = await import('node:child_process');
+    const { repoRoot } = await import('../helpers/spawn.js');
+    await start({});
+    const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
+    const friend = track(await join(ClassicPeer.open(server.port), 'friend'));
+    const script = `import { connectTcp } from './src/client/tcp.ts';
+      const c = await connectTcp('127.0.0.1', ${server.port});
+      await c.register('victim');
+      console.log('ready');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot });
+    await new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve(undefined)));
+    await expect.poll(() => server.core.names()).toContain('victim');
+    child.kill('SIGKILL');
+    await watcher.until(() => watcher.received.some((m) => m.type === MsgType.PRESENCE && m.changes.some((c) => c.op === 2 && c.name === 'victim')), 'the leave');
+    friend.send({ type: MsgType.MESSAGE, from: 'friend', to: 'watcher', text: 'still here' });
+    await watcher.until(() => texts(watcher).includes('still here'), 'a message after the kill');
+    expect(server.core.names()).toEqual(['watcher', 'friend']);
+  });
+});
