@@ -36,6 +36,7 @@ describe('howdy bench', () => {
   it.each([
     ['whisper', {}],
     ['mixed', { proto: 'classic' as const, rate: 200 }],
+    ['mixed', {}],
     ['broadcast', { proto: 'ws' as const, rate: 300 }],
     ['churn', { rate: 100 }],
   ])('runs the %s workload with every delivery verified', async (workload, extra) => {

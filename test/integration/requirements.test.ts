@@ -128,6 +128,22 @@ for (const form of ['classic', 'framed'] as const) {
       expect(texts(b)).toEqual(Array.from({ length: n }, (_, i) => `a${i}`));
     });
 
+    it('a sender\'s broadcasts and whispers reach each receiver in the order sent', async () => {
+      const a = await user('a');
+      const b = await user('b');
+      const c = await user('c');
+      const n = 40;
+      for (let i = 0; i < n; i++) {
+        a.send(chat('a', i % 3 === 0 ? 'b' : 'All', `x${i}`));
+        if (form === 'classic') await new Promise((r) => setTimeout(r, 2)); // one classic message per read
+      }
+      const texts = (p: AnyPeer) => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
+      await b.until(() => texts(b).length === n, 'all of them');
+      expect(texts(b)).toEqual(Array.from({ length: n }, (_, i) => `x${i}`));
+      await c.until(() => texts(c).length === n - Math.ceil(n / 3), 'the broadcasts');
+      expect(texts(c)).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `x${i}`));
+    });
+
     it('a user going offline is told to the rest, who chat on undisturbed (req. 5, 9, 12)', async () => {
       const a = await user('a');
       const b = await user('b');

@@ -4,7 +4,7 @@ import {
 import { FieldIndex } from './field-index.js';
 import { coarseNow, isLoopback } from './limits.js';
 import type { Logger } from './logger.js';
-import type { PeerLink } from './peer.js';
+import type { BroadcastChannel, PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';
 import { Session } from './session.js';
@@ -70,6 +70,9 @@ export class ChatCore {
   private readonly relayLog: RelayLog;
   private readonly fields = new FieldIndex();
   private readonly perAddress = new Map<string, number>();
+  /** Online sessions whose broadcasts go through `send`, and the shared channels of the others. */
+  private readonly direct = new Set<Session>();
+  private readonly channels = new Set<BroadcastChannel>();
   private idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -165,6 +168,13 @@ export class ChatCore {
     session.accepted(name);
     this.online.set(key, session);
     this.fields.add(session);
+    const channel = session.link.channel;
+    if (channel) {
+      channel.subscribe(session.link);
+      this.channels.add(channel);
+    } else {
+      this.direct.add(session);
+    }
     this.presence.joined(session);
     this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.online.size }, 'name accepted');
   }
@@ -182,7 +192,11 @@ export class ChatCore {
       receiver.link.send(frame);
       receivers = 1;
     } else {
-      for (const peer of this.online.values()) {
+      for (const channel of this.channels) {
+        channel.broadcast(frame, sender.link);
+        receivers += channel.memberCount - (sender.link.channel === channel ? 1 : 0);
+      }
+      for (const peer of this.direct) {
         if (peer !== sender) {
           peer.link.send(frame);
           receivers++;
@@ -203,6 +217,8 @@ export class ChatCore {
     if (session.key !== undefined && this.online.get(session.key) === session) {
       this.online.delete(session.key);
       this.fields.remove(session);
+      session.link.channel?.unsubscribe(session.link);
+      this.direct.delete(session);
       this.presence.left(session.name!);
     }
     this.log.info({ peer: session.id, name: session.name, reason, online: this.online.size }, 'connection closed');

@@ -18,4 +18,18 @@ export interface PeerLink {
   send(frame: Uint8Array): void;
   /** Flushes what is queued, then closes the connection. */
   close(): void;
+  /**
+   * Set by links whose transport shares broadcasts among its connections (see BroadcastChannel):
+   * once registered, such a link receives broadcasts through the channel, not through `send`.
+   */
+  readonly channel?: BroadcastChannel;
+}
+
+/** A transport's shared path for broadcasts: one frame for all of its member links. */
+export interface BroadcastChannel {
+  readonly memberCount: number;
+  subscribe(link: PeerLink): void;
+  unsubscribe(link: PeerLink): void;
+  /** `frame` for every member but `sender` (which may or may not be a member). */
+  broadcast(frame: Uint8Array, sender: PeerLink): void;
 }

@@ -3,9 +3,10 @@ import {
   ClassicDecoder, encodeFrame, ErrorCode, FramedDecoder, FRAME_HEADER_BYTES, HcpError, matchesPrefacePrefix, MsgType, PREFACE,
 } from '../../protocol/index.js';
 import type { ChatCore } from '../core/chat.js';
-import type { PeerLink, Wire } from '../core/peer.js';
+import type { Wire } from '../core/peer.js';
 import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
+import type { ChannelMember, SharedBroadcast } from './shared-broadcast.js';
 
 export interface TcpTransportOptions {
   /** Longest framed HCP/2 frame accepted (type + body). */
@@ -63,6 +64,7 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
         throw new HcpError(ErrorCode.BAD_PREFACE, 'the connection did not start with the HCP/2 preface', true);
       } else if (head.length >= PREFACE.length) {
         link.wire = 'framed';
+        link.channel = flusher.channel;
         socket.write(PREFACE);
         decoder = new FramedDecoder(options, onMessage);
         head = head.subarray(PREFACE.length);
@@ -78,6 +80,7 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
         // The client gave up waiting for our preface (a busy server) and went classic, as
         // PROTOCOL-DECISIONS §2 lets it: follow it rather than drop it.
         link.wire = 'classic';
+        link.channel = undefined;
         decoder = new ClassicDecoder(onMessage);
         core.log.info({ peer: session.id }, 'client fell back to classic after a late preface');
         return feed(fed);
@@ -111,11 +114,16 @@ function refuseEarly(socket: Socket, err: HcpError, graceMs: number): void {
 const LARGE_FRAME = 16 * 1024;
 
 /** A TCP connection as a PeerLink, with its bounded outbound queue. */
-class TcpLink implements PeerLink, Flushable {
+class TcpLink implements ChannelMember, Flushable {
   readonly transport = 'tcp';
   readonly remote: string;
   /** Classic until the peer sends the HCP/2 preface. */
   wire: Wire = 'classic';
+  /** Framed links share broadcasts; classic ones need a write per message. */
+  channel: SharedBroadcast | undefined;
+  member = false;
+  channelTurn = 0;
+  channelPos = 0;
   onSlowReader: (() => void) | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
@@ -138,12 +146,21 @@ class TcpLink implements PeerLink, Flushable {
       this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
       if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
     } else {
-      if (this.queue.length === 0) this.flusher.mark(this);
+      // broadcasts this peer has yet to take come first: each sender's order is kept
+      if (this.channel && this.channel.pendingFor(this) > 0) this.enqueue(this.channel.take(this));
+      this.enqueue([frame]);
+    }
+    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
+  }
+
+  private enqueue(frames: Uint8Array[]): void {
+    if (frames.length === 0) return;
+    if (this.queue.length === 0) this.flusher.mark(this);
+    for (const frame of frames) {
       this.queue.push(frame);
       this.queuedBytes += frame.length;
       if (frame.length >= LARGE_FRAME) this.queuedLarge = true;
     }
-    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
   }
 
   /** Drops what the peer has not read; the error that follows is the last thing queued for it. */
@@ -156,8 +173,15 @@ class TcpLink implements PeerLink, Flushable {
   }
 
   flush(): void {
+    if (this.socket.destroyed) return;
+    const channel = this.channel;
+    if (channel && channel.pendingFor(this) > 0) {
+      const slices = this.queue.length === 0 ? channel.takeSlices(this) : undefined;
+      if (slices) return this.writeSlices(slices);
+      this.enqueue(channel.take(this));
+    }
     const queue = this.queue;
-    if (queue.length === 0 || this.socket.destroyed) return;
+    if (queue.length === 0) return;
     const bytes = this.queuedBytes;
     this.queue = [];
     this.queuedBytes = 0;
@@ -184,6 +208,17 @@ class TcpLink implements PeerLink, Flushable {
     }
     this.queuedLarge = false;
     // what the kernel would not take waits in the socket: that counts against the bound too
+    if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
+  }
+
+  /** This peer's share of the turn's broadcasts: slices of one buffer, as one vector. */
+  private writeSlices(slices: Uint8Array[]): void {
+    if (slices.length === 1) this.socket.write(slices[0]!);
+    else {
+      this.socket.cork();
+      for (const slice of slices) this.socket.write(slice);
+      this.socket.uncork();
+    }
     if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
   }
 
