@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BenchProto } from '../bench/peers.js';
@@ -111,31 +110,38 @@ export function soakCommand(): Command {
     });
 }
 
-/** Starts `howdy server` on free ports, pinned to CPU 0 when taskset is there. */
+/** Starts `howdy server` on free ports (pinned to CPU 0 when taskset is there), read from its log. */
 async function spawnServer(): Promise<{ child: ChildProcess; port: number; httpPort: number }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const httpPort = port + 1;
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   // flood control stays on, raised out of the way of simulated users who send as fast as they can
-  const args = [...process.execArgv, main, 'server', '--port', String(port), '--http-port', String(httpPort), '--log-format', 'json', '--msg-rate', '10000000', '--msg-burst', '10000000'];
+  const args = [...process.execArgv, main, 'server', '--port', '0', '--http-port', '0', '--log-format', 'json', '--msg-rate', '10000000', '--msg-burst', '10000000'];
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const child = pinned
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: 'ignore' })
-    : spawn(process.execPath, args, { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await canConnect(port)) return { child, port, httpPort };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('the spawned server did not start');
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let port: number | undefined;
+    let started = false;
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('the spawned server did not start within 30 s'));
+    }, 30_000);
+    child.once('exit', (code) => reject(new Error(`the spawned server exited (${code})`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (started) return; // the rest of its log is read and dropped
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { msg: string; port?: number; url?: string };
+        if (entry.msg === 'server is started and listening') port = entry.port;
+        if (entry.url && port !== undefined) {
+          clearTimeout(timer);
+          started = true;
+          resolve({ child, port, httpPort: Number(new URL(entry.url).port) });
+        }
+      }
     });
-    s.on('error', () => resolve(false));
   });
 }

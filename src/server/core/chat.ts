@@ -19,8 +19,8 @@ export interface CoreOptions {
   /** Relayed messages logged one line each per second; the rest are summarised. */
   logRelaysPerSecond: number;
   /**
-   * Shortest time between two presence flushes (0 = one per turn of the event loop); it grows by
-   * 1 ms per 20 users online. A join storm so costs each peer a frame per window, not one per join.
+   * Shortest time between two presence flushes (0 = one per turn of the event loop); during a storm
+   * of joins it grows (see PresenceBatcher), so each peer gets a frame per window, not one per join.
    */
   presenceWindowMs: number;
   /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
@@ -87,7 +87,7 @@ export class ChatCore {
     this.presence = new PresenceBatcher(
       () => this.online.values(),
       () => this.names(),
-      () => (options.presenceWindowMs > 0 ? Math.max(options.presenceWindowMs, this.online.size / 20) : 0),
+      options.presenceWindowMs,
     );
   }
 
