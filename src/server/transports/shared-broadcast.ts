@@ -88,14 +88,19 @@ export class SharedBroadcast implements BroadcastChannel {
   /** The end of the turn: join the frames once, let every member write its share, start anew. */
   flushTurn(): void {
     if (this.frames.length === 0) return;
-    const joined = new Uint8Array(this.bytes);
-    let at = 0;
-    this.starts = this.frames.map((f) => {
-      joined.set(f, at);
-      at += f.length;
-      return at - f.length;
-    });
-    this.joined = joined;
+    if (this.frames.length === 1) {
+      this.joined = this.frames[0]; // a quiet turn: nothing to join
+      this.starts = [0];
+    } else {
+      const joined = new Uint8Array(this.bytes);
+      let at = 0;
+      this.starts = this.frames.map((f) => {
+        joined.set(f, at);
+        at += f.length;
+        return at - f.length;
+      });
+      this.joined = joined;
+    }
     for (const link of this.members) if (this.pendingFor(link) > 0) link.flush();
     this.turn++;
     this.frames = [];
