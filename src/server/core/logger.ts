@@ -7,5 +7,4 @@ export interface Logger {
   info: LogFn;
   warn: LogFn;
   error: LogFn;
-  isLevelEnabled?(level: string): boolean;
 }
