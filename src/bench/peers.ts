@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
-  ClassicDecoder, encodeFrame, FramedDecoder, MsgType, NAME_BYTES, PREFACE, WS_SUBPROTOCOL,
+  ClassicDecoder, encodeFrame, encodeMessageFrame, FramedDecoder, MsgType, NAME_BYTES, PREFACE, WS_SUBPROTOCOL,
 } from '../protocol/index.js';
 import { benchName } from './stamp.js';
 
@@ -80,18 +80,6 @@ function nameField(index: number): Uint8Array {
   return f;
 }
 
-/** Encodes a MESSAGE payload (type + body) from precomputed name fields. */
-function messagePayload(from: Uint8Array, to: Uint8Array, text: Uint8Array, lengthPrefix: boolean): Uint8Array {
-  const head = lengthPrefix ? 4 : 0;
-  const out = new Uint8Array(head + 1 + 2 * NAME_BYTES + text.length);
-  if (lengthPrefix) new DataView(out.buffer).setUint32(0, 1 + 2 * NAME_BYTES + text.length);
-  out[head] = MsgType.MESSAGE;
-  out.set(from, head + 1);
-  out.set(to, head + 1 + NAME_BYTES);
-  out.set(text, head + 1 + 2 * NAME_BYTES);
-  return out;
-}
-
 function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, keepNames: boolean): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true });
@@ -112,7 +100,8 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget,
           field = fields.get(to) ?? nameField(to);
           fields.set(to, field);
         }
-        const payload = messagePayload(me, field, text, proto === 'framed');
+        const frame = encodeMessageFrame(me, field, text);
+        const payload = proto === 'framed' ? frame : frame.subarray(4);
         if (proto === 'classic') socket.write(payload); // classic: one message per write
         else queue.push(payload);
       },
@@ -165,7 +154,7 @@ function openWs(index: number, url: string): Promise<BenchPeer> {
       onClose: undefined,
       listSize: -1,
       names: undefined,
-      send: (to, text) => ws.send(messagePayload(me, to >= 0 ? nameField(to) : ALL_FIELD, text, false)),
+      send: (to, text) => ws.send(encodeMessageFrame(me, to >= 0 ? nameField(to) : ALL_FIELD, text).subarray(4)),
       flush: () => {},
       close: () => ws.terminate(),
     };

@@ -80,6 +80,18 @@ export function encodeFrame(msg: HcpMessage): Uint8Array {
   }
 }
 
+/**
+ * A MESSAGE frame from name fields that are already 64-byte NUL-padded fields: the relay's and the
+ * load generator's way, with no string work per message.
+ */
+export function encodeMessageFrame(senderField: Uint8Array, receiverField: Uint8Array, text: Uint8Array): Uint8Array {
+  const out = allocFrame(MsgType.MESSAGE, 2 * NAME_BYTES + text.length);
+  out.set(senderField, 5);
+  out.set(receiverField, 5 + NAME_BYTES);
+  out.set(text, 5 + 2 * NAME_BYTES);
+  return out;
+}
+
 /** A frame's type + body: what a classic write or a WebSocket message carries. */
 export function payloadOf(frame: Uint8Array): Uint8Array {
   return frame.subarray(FRAME_HEADER_BYTES);

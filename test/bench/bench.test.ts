@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBench, type BenchOptions } from '../../src/bench/run.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { exited, freePort, howdy } from '../helpers/spawn.js';
+import { exited, freePort, howdy, listening } from '../helpers/spawn.js';
 
 let server: TestServer | undefined;
 let irc: ChildProcess | undefined;
@@ -86,14 +86,3 @@ describe('howdy bench', () => {
     expect(r.counts.delivered).toBeGreaterThan(0);
   });
 });
-
-async function listening(port: number): Promise<boolean> {
-  const { connect } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}

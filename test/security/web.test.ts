@@ -1,7 +1,7 @@
 /** The web side: Content-Security-Policy on the page, no inline script, Origin checks on the WebSocket. */
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { upgradeStatus } from '../helpers/websocket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -17,17 +17,7 @@ function fetchPage(port: number, path = '/'): Promise<{ status: number; headers:
   );
 }
 
-function upgrade(port: number, origin?: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/hcp`, ['hcp.v2'], origin ? { origin } : {});
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_q, res) => resolve(res.statusCode!));
-    ws.on('error', () => {});
-  });
-}
+const upgrade = (port: number, origin?: string) => upgradeStatus(`ws://127.0.0.1:${port}/hcp`, origin ? { Origin: origin } : {});
 
 describe('web security', () => {
   it('serves the page with a CSP that forbids inline script, and the page has none', async () => {

@@ -1,11 +1,11 @@
 /** `howdy gui`: the same page, through a local bridge, with the 2016 server (classic HCP/1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Browser } from 'playwright-core';
 import { connectTcp } from '../../src/client/tcp.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startLegacyServer } from '../helpers/legacy.js';
 import { exited, howdy, waitOutput } from '../helpers/spawn.js';
+import { upgradeStatus } from '../helpers/websocket.js';
 
 let browser: Browser;
 let legacy: Awaited<ReturnType<typeof startLegacyServer>>;
@@ -19,19 +19,6 @@ afterAll(async () => {
   legacy?.stop();
   await browser?.close();
 });
-
-/** The HTTP status of a WebSocket upgrade attempt (101 when accepted). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, ['hcp.v2'], { headers });
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => {});
-  });
-}
 
 describe('howdy gui (local bridge)', () => {
   it('lets a browser user chat on the 2016 server with a terminal user', async () => {

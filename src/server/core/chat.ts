@@ -1,5 +1,5 @@
 import {
-  ALL, encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeU32,
+  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
 import { coarseNow, isLoopback } from './limits.js';
@@ -45,16 +45,6 @@ export interface CoreOptions {
 export const ALL_RECEIVERS = Symbol('All');
 const ALL_KEY = nameKey(ALL);
 const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
-
-/** A MESSAGE frame from the sender's name field and the receiver field + text of `body`. */
-function messageFrame(senderField: Uint8Array, body: Uint8Array, textEnd: number): Uint8Array {
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + 1 + textEnd);
-  writeU32(frame, 0, 1 + textEnd);
-  frame[4] = MsgType.MESSAGE;
-  frame.set(senderField, 5);
-  frame.set(body.subarray(NAME_BYTES, textEnd), 5 + NAME_BYTES);
-  return frame;
-}
 
 /**
  * The chat core: who is online, registration, routing and presence, in one place. It sees
@@ -186,7 +176,8 @@ export class ChatCore {
    */
   relay(sender: Session, receiver: Session | typeof ALL_RECEIVERS, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
-    const frame = received ?? messageFrame(sender.nameField!, body, textEnd);
+    const frame =
+      received ?? encodeMessageFrame(sender.nameField!, body.subarray(NAME_BYTES, 2 * NAME_BYTES), body.subarray(2 * NAME_BYTES, textEnd));
     let receivers = 0;
     if (receiver !== ALL_RECEIVERS) {
       receiver.link.send(frame);
