@@ -173,7 +173,7 @@ class TcpLink implements ChannelMember, Flushable {
   }
 
   flush(): void {
-    if (this.socket.destroyed) return;
+    if (this.closing || this.socket.destroyed) return; // a closing link flushed its last in close()
     const channel = this.channel;
     if (channel && channel.pendingFor(this) > 0) {
       const slices = this.queue.length === 0 ? channel.takeSlices(this) : undefined;
