@@ -208,3 +208,17 @@ describe('a client that fell back to classic after a late preface', () => {
     sock.destroy();
   });
 });
+
+describe('names written another way', () => {
+  it('are relayed as registered: "all" as All, "BOB" as bob, a sender in other case as itself', async () => {
+    await setup();
+    const bob = await framed('bob');
+    const old = await classic('Jon');
+    const eve = await framed('Eve');
+    eve.send({ type: MsgType.MESSAGE, from: 'EVE', to: 'all', text: 'to all' });
+    expect(await bob.take(MsgType.MESSAGE)).toEqual({ type: MsgType.MESSAGE, from: 'Eve', to: 'All', text: 'to all' });
+    expect(await old.take(MsgType.MESSAGE)).toEqual({ type: MsgType.MESSAGE, from: 'Eve', to: 'All', text: 'to all' });
+    eve.send({ type: MsgType.MESSAGE, from: 'Eve', to: 'BOB', text: 'to bob' });
+    expect(await bob.take(MsgType.MESSAGE)).toEqual({ type: MsgType.MESSAGE, from: 'Eve', to: 'bob', text: 'to bob' });
+  });
+});

@@ -1,5 +1,5 @@
 import {
-  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
+  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeNameField,
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
 import { coarseNow, isLoopback } from './limits.js';
@@ -41,8 +41,10 @@ export interface CoreOptions {
   idleTimeoutMs: number;
 }
 
-/** Receiver meaning everyone but the sender. */
+/** Receiver meaning everyone but the sender, and its name field as relayed. */
 export const ALL_RECEIVERS = Symbol('All');
+export const ALL_FIELD = new Uint8Array(NAME_BYTES);
+writeNameField(ALL_FIELD, 0, ALL);
 const ALL_KEY = nameKey(ALL);
 const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
 
@@ -172,12 +174,18 @@ export class ChatCore {
   /**
    * Relays a checked MESSAGE (its body up to `textEnd`) to `receiver` or to everyone but the
    * sender. One frame serves every receiver: the frame as received when given, else one built
-   * with the sender's own name field.
+   * with both names as registered.
    */
-  relay(sender: Session, receiver: Session | typeof ALL_RECEIVERS, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
+  relay(
+    sender: Session,
+    receiver: Session | typeof ALL_RECEIVERS,
+    receiverField: Uint8Array,
+    body: Uint8Array,
+    textEnd: number,
+    received?: Uint8Array,
+  ): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
-    const frame =
-      received ?? encodeMessageFrame(sender.nameField!, body.subarray(NAME_BYTES, 2 * NAME_BYTES), body.subarray(2 * NAME_BYTES, textEnd));
+    const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
     let receivers = 0;
     if (receiver !== ALL_RECEIVERS) {
       receiver.link.send(frame);

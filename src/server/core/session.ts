@@ -3,7 +3,7 @@ import {
   lengthWithoutTrailingNuls, readNameField, validateName, writeNameField,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
-import type { ChatCore } from './chat.js';
+import { ALL_FIELD, ALL_RECEIVERS, type ChatCore } from './chat.js';
 import { sameBytes } from './field-index.js';
 import { coarseNow, TokenBucket } from './limits.js';
 import type { PeerLink } from './peer.js';
@@ -128,8 +128,11 @@ export class Session {
       throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
     }
     const receiver = this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
-    // The frame as received is the frame to send when its sender field is ours byte for byte.
-    this.core.relay(this, receiver, body, end, ownField && end === body.length ? frame : undefined);
+    const receiverField = receiver === ALL_RECEIVERS ? ALL_FIELD : receiver.nameField!;
+    // The frame as received is the frame to send when both names in it are written exactly as
+    // registered ("bob", not "BOB"; "All", not "all") and the text is not padded.
+    const asReceived = ownField && end === body.length && sameBytes(body, NAME_BYTES, receiverField, 0, NAME_BYTES);
+    this.core.relay(this, receiver, receiverField, body, end, asReceived ? frame : undefined);
   }
 
   /**
