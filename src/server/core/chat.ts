@@ -135,16 +135,18 @@ export class ChatCore {
   }
 
   /**
-   * The receiver named by the 64-byte field at body[at]: a session, or `ALL_RECEIVERS`. The exact
-   * bytes of a registered name are found without decoding; any other spelling (case, Unicode
-   * form) goes through the name key. Throws UNKNOWN_RECEIVER.
+   * The receiver whose name is written exactly, byte for byte, in the 64-byte field at body[at]
+   * ("All" for everyone): found without decoding. Undefined for any other spelling.
    */
-  receiverOf(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS {
+  exactReceiver(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS | undefined {
     let length = NAME_BYTES;
     while (length > 0 && body[at + length - 1] === 0) length--;
     if (length === 3 && body[at] === 0x41 && body[at + 1] === 0x6c && body[at + 2] === 0x6c) return ALL_RECEIVERS;
-    const exact = this.fields.find(body, at, length);
-    if (exact) return exact;
+    return this.fields.find(body, at, length);
+  }
+
+  /** The receiver named in the field at body[at] in any case or Unicode form; throws UNKNOWN_RECEIVER. */
+  receiverOf(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS {
     const to = readNameField(body.subarray(at, at + NAME_BYTES));
     const key = nameKey(to);
     if (key === ALL_KEY) return ALL_RECEIVERS;

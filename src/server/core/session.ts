@@ -127,11 +127,12 @@ export class Session {
     if (!isUtf8(new Uint8Array(body.buffer, body.byteOffset + 2 * NAME_BYTES, textLength))) {
       throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
     }
-    const receiver = this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
+    const exact = this.core.exactReceiver(body, NAME_BYTES);
+    const receiver = exact ?? this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
     const receiverField = receiver === ALL_RECEIVERS ? ALL_FIELD : receiver.nameField!;
     // The frame as received is the frame to send when both names in it are written exactly as
     // registered ("bob", not "BOB"; "All", not "all") and the text is not padded.
-    const asReceived = ownField && end === body.length && sameBytes(body, NAME_BYTES, receiverField, 0, NAME_BYTES);
+    const asReceived = ownField && exact !== undefined && end === body.length;
     this.core.relay(this, receiver, receiverField, body, end, asReceived ? frame : undefined);
   }
 
