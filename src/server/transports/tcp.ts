@@ -33,10 +33,11 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
     if (err instanceof HcpError) return refuseEarly(socket, err, options.closeGraceMs);
     throw err;
   }
-  socket.once('close', (hadError) => session.closed(hadError ? 'connection reset' : 'peer closed the connection'));
-  socket.on('error', () => {
-    /* 'close' follows with hadError; the reason is logged there */
+  let error: string | undefined;
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    error ??= err.code ?? err.message; // 'close' follows, and logs it
   });
+  socket.once('close', () => session.closed(error ? `connection lost (${error})` : 'peer closed the connection'));
   link.onSlowReader = () =>
     session.fail(new HcpError(ErrorCode.SLOW_READER, `more than ${options.maxQueuedBytes} bytes are waiting for you to read them`, true));
 
