@@ -1,0 +1,73 @@
+/** HCP over WebSocket at the protocol level: limits and refusals for browser peers. */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { encodeFrame, ErrorCode, MsgType, parseMessage, type HcpMessage } from '../../src/protocol/index.js';
+import { FramedPeer, join } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  sockets.splice(0).forEach((s) => s.terminate());
+  await server?.close();
+});
+
+/** A raw WebSocket peer: sends payloads (type + body), keeps what it receives. */
+async function wsPeer(name?: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.httpAddress!.port}/hcp`, ['hcp.v2']);
+  sockets.push(ws);
+  const received: HcpMessage[] = [];
+  let closeCode: number | undefined;
+  ws.on('message', (d: Buffer) => {
+    const m = parseMessage(d[0]!, d.subarray(1));
+    if (m) received.push(m);
+  });
+  ws.on('close', (code) => (closeCode = code));
+  await new Promise((r) => ws.once('open', r));
+  const send = (m: HcpMessage) => ws.send(encodeFrame(m).subarray(4));
+  if (name) {
+    send({ type: MsgType.PROPOSAL, name });
+    await expect.poll(() => received.some((m) => m.type === MsgType.ACK)).toBe(true);
+  }
+  return { ws, received, send, closed: () => closeCode };
+}
+
+describe('HCP over WebSocket', () => {
+  it('refusals carry reasons, as for framed TCP peers', async () => {
+    server = await startTestServer({ httpPort: 0 });
+    const p = await wsPeer('web');
+    p.send({ type: MsgType.MESSAGE, from: 'someone', to: 'All', text: 'spoof' });
+    await expect.poll(() => p.received.find((m) => m.type === MsgType.ERROR)).toMatchObject({ code: ErrorCode.SPOOFED_SENDER });
+  });
+
+  it('a message over the frame limit closes that browser peer (1009) and is logged; others carry on', async () => {
+    server = await startTestServer({ httpPort: 0, maxFrameBytes: 1000 });
+    const watcher = await join(FramedPeer.open(server.port), 'watcher');
+    const big = await wsPeer('big');
+    big.ws.send(new Uint8Array(5000).fill(5));
+    await expect.poll(() => big.closed()).toBe(1009);
+    await expect.poll(() => server.logs.some((l) => l.code === 'FRAME_TOO_LARGE' && l.name === 'big')).toBe(true);
+    const other = await wsPeer('other');
+    other.send({ type: MsgType.MESSAGE, from: 'other', to: 'watcher', text: 'fine' });
+    expect((await watcher.take(MsgType.MESSAGE)).text).toBe('fine');
+    watcher.socket.destroy();
+  });
+
+  it('a browser peer that stops reading is dropped at the queue bound; the others get everything', { timeout: 60_000 }, async () => {
+    server = await startTestServer({ httpPort: 0, maxQueuedBytes: 256 * 1024, messageRate: 0 });
+    const watcher = await join(FramedPeer.open(server.port), 'watcher');
+    const slow = await wsPeer('slow');
+    slow.ws.pause(); // stops reading
+    const talker = await join(FramedPeer.open(server.port), 'talker');
+    const n = 8000;
+    for (let i = 0; i < n; i++) {
+      talker.send({ type: MsgType.MESSAGE, from: 'talker', to: 'All', text: `${i} ${'w'.repeat(1000)}` });
+      if (i % 200 === 199) await new Promise((r) => setTimeout(r, 10));
+    }
+    await watcher.until(() => watcher.received.filter((m) => m.type === MsgType.MESSAGE).length === n, 'every message', 40_000);
+    await expect.poll(() => server.logs.some((l) => l.code === 'SLOW_READER' && l.name === 'slow')).toBe(true);
+    expect(server.core.names()).not.toContain('slow');
+    watcher.socket.destroy();
+    talker.socket.destroy();
+  });
+});
