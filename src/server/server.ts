@@ -49,7 +49,7 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
   let http: HttpServer | undefined;
   let httpAddress: AddressInfo | undefined;
   if (options.httpPort !== undefined) {
-    const wss = createWebSocketTransport(core, options);
+    const wss = createWebSocketTransport(core, flusher, options);
     http = createHttpServer(wss, {
       tls: credentials,
       webRoot: options.webRoot,

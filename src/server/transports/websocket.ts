@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeFrame, ErrorCode, FRAME_HEADER_BYTES, HcpError, MsgType, WS_SUBPROTOCOL } from '../../protocol/index.js';
 import type { ChatCore } from '../core/chat.js';
 import type { PeerLink } from '../core/peer.js';
 import type { Session } from '../core/session.js';
+import type { FlushScheduler, Flushable } from './flush.js';
 
 
 export interface WebSocketTransportOptions {
@@ -16,14 +18,14 @@ export interface WebSocketTransportOptions {
  * HCP over WebSocket: each binary message is one frame's type + body; otherwise framed HCP/2.
  * Returns the `ws` server to which the HTTP server hands its upgrade requests.
  */
-export function createWebSocketTransport(core: ChatCore, options: WebSocketTransportOptions): WebSocketServer {
+export function createWebSocketTransport(core: ChatCore, flusher: FlushScheduler, options: WebSocketTransportOptions): WebSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxFrameBytes,
     handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    const link = new WebSocketLink(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, options);
+    const link = new WebSocketLink(ws, req.socket, `${req.socket.remoteAddress}:${req.socket.remotePort}`, flusher, options);
     let session: Session;
     try {
       session = core.connect(link, req.socket.remoteAddress ?? 'unknown');
@@ -50,30 +52,58 @@ export function createWebSocketTransport(core: ChatCore, options: WebSocketTrans
   return wss;
 }
 
-class WebSocketLink implements PeerLink {
+/**
+ * A WebSocket as a PeerLink. Frames queued during a turn of the event loop are sent together,
+ * with the underlying socket corked, so that they leave in one write rather than one per message.
+ */
+class WebSocketLink implements PeerLink, Flushable {
   readonly wire = 'framed' as const;
   readonly transport = 'ws';
   onSlowReader: (() => void) | undefined;
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
   private closing = false;
   private overflowed = false;
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     readonly remote: string,
+    private readonly flusher: FlushScheduler,
     private readonly options: WebSocketTransportOptions,
   ) {}
 
   send(frame: Uint8Array): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame.subarray(FRAME_HEADER_BYTES), { binary: true });
-    if (!this.overflowed && this.ws.bufferedAmount > this.options.maxQueuedBytes) {
-      this.overflowed = true;
-      this.onSlowReader?.();
-    }
+    if (this.queue.length === 0) this.flusher.mark(this);
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
+  }
+
+  flush(): void {
+    const queue = this.queue;
+    if (queue.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.socket.cork();
+    for (const frame of queue) this.ws.send(frame.subarray(FRAME_HEADER_BYTES), { binary: true });
+    this.socket.uncork();
+    if (this.ws.bufferedAmount > this.options.maxQueuedBytes) this.overflow();
+  }
+
+  /** Drops what the peer has not read; the error that follows is the last thing queued for it. */
+  private overflow(): void {
+    if (this.overflowed) return;
+    this.overflowed = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.onSlowReader?.();
   }
 
   close(): void {
     if (this.closing) return;
+    this.flush();
     this.closing = true;
     this.ws.close(1000);
     setTimeout(() => this.ws.terminate(), this.options.closeGraceMs).unref();
