@@ -41,7 +41,8 @@ async function connect(): Promise<void> {
   }
   retryMs = 1000;
   const c = client;
-  setStatus(`connected to ${location.host}`);
+  setStatus('connected');
+  void serverName().then((name) => client === c && setStatus(`connected to ${name}`));
   c.on('users', renderUsers);
   c.on('message', (m) => {
     log.message(m, myName);
@@ -61,6 +62,16 @@ async function connect(): Promise<void> {
   });
   if (myName) await join(myName, true);
   else loginForm.querySelector('button')!.disabled = false;
+}
+
+/** The server's address: this page's host, or the server `howdy gui` relays to (its /healthz says). */
+async function serverName(): Promise<string> {
+  try {
+    const health = (await (await fetch('/healthz')).json()) as { server?: string };
+    return health.server ?? location.host;
+  } catch {
+    return location.host;
+  }
 }
 
 function retry(): void {

@@ -29,6 +29,7 @@ describe('howdy gui (local bridge)', () => {
     await page.fill('#name', 'Stephen Colbert');
     await page.click('#login button');
     await expect.poll(() => page.locator('#chat').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#status').innerText()).toBe(`connected to 127.0.0.1:${legacy.port}`);
 
     const jon = await connectTcp('127.0.0.1', legacy.port, { prefaceTimeoutMs: 300 });
     await jon.register('Jon Stewart');
