@@ -110,6 +110,11 @@ export function App({ client, initialName }: AppProps) {
       editor.set('');
     } else if (key.ctrl && chars === 'w') {
       editor.deleteWord();
+    } else if (key.ctrl && (chars === 'n' || chars === 'p')) {
+      // select whom to talk to: All, then each other user in turn
+      const { users, name } = live.current;
+      const targets = [ALL, ...users.filter((u) => u !== name)];
+      setTarget((t) => targets[(targets.indexOf(t) + (chars === 'n' ? 1 : targets.length - 1)) % targets.length]!);
     } else if (key.pageUp) {
       setScroll((s) => Math.min(s + logHeight - 1, Math.max(0, lines.length - logHeight)));
     } else if (key.pageDown) {

@@ -15,6 +15,7 @@ export const HELP = [
   '/w NAME text   whisper to NAME        /w NAME   whisper to NAME from now on',
   '/all           talk to everyone again /who      list who is online',
   '/name NAME     pick a name (before joining)     /quit     leave',
+  'Ctrl-N / Ctrl-P select whom to talk to (All, then each user), as /w NAME and /all do.',
   'Tab completes names, Up/Down recall what you typed, PgUp/PgDn scroll the log.',
 ];
 

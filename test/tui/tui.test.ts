@@ -59,6 +59,10 @@ describe('howdy chat (terminal client)', () => {
     expect(await carol.take(MsgType.MESSAGE, (m) => m.to === 'carol')).toMatchObject({ from: 'alice', text: 'via target' });
     alice.type('/all');
     await alice.waitFor('[All]>');
+    alice.press('C-n'); // select the next user: bob
+    await alice.waitFor('[→ bob]>');
+    alice.press('C-p'); // and back to All
+    await alice.waitFor('[All]>');
     alice.type('/who');
     await alice.waitFor('Online (3): alice, bob, carol');
     alice.press('Up');
