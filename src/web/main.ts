@@ -1,5 +1,5 @@
 import { connectWebSocket, type ChatClient, type UsersEvent } from '../client/index.js';
-import { ALL, errorCodeName, HcpError } from '../protocol/index.js';
+import { ALL, ErrorCode, errorCodeName, HcpError } from '../protocol/index.js';
 import { ChatLog } from './log.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -80,9 +80,19 @@ function retry(): void {
   retryMs = Math.min(retryMs * 2, 10_000);
 }
 
-async function join(name: string, again = false): Promise<void> {
+/** Tries to take the name back after a reconnect while the server may still hold the old connection. */
+const REJOIN_TRIES = 5;
+const REJOIN_WAIT_MS = 2000;
+
+async function join(name: string, again = false, tries = REJOIN_TRIES): Promise<void> {
   if (!client) return;
   const answer = await client.register(name);
+  if (!answer.accepted && again && answer.code === ErrorCode.NAME_TAKEN && tries > 1) {
+    // the server has not yet noticed that our old connection is gone
+    setStatus(`waiting for the server to release "${name}"…`);
+    await new Promise((r) => setTimeout(r, REJOIN_WAIT_MS));
+    return join(name, true, tries - 1);
+  }
   if (answer.accepted) {
     myName = answer.name;
     loginForm.hidden = true;

@@ -118,6 +118,12 @@ describe('browser GUI', () => {
     await server.close();
     await expect.poll(() => alice.locator('#status').innerText()).toContain('reconnecting');
     server = await startTestServer({ port, httpPort: httpAddress.port });
+    // someone holds "Alice" for a while (as a server that has not yet noticed a dropped connection
+    // would): the page waits for the name rather than giving it up
+    const squatter = await connectTcp('127.0.0.1', port);
+    await squatter.register('Alice');
+    await expect.poll(() => alice.locator('#status').innerText(), { timeout: 15_000 }).toContain('waiting for the server to release');
+    squatter.close();
     await expect.poll(() => logTexts(alice), { timeout: 15_000 }).toContainEqual(expect.stringContaining('Reconnected as Alice.'));
     await expect.poll(() => server.core.names().sort(), { timeout: 15_000 }).toEqual(['Alice', 'Bob']);
   });
