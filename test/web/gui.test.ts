@@ -88,6 +88,10 @@ describe('browser GUI', () => {
     expect(carolGot.filter((m) => m.includes('just between us') || m.includes('psst'))).toEqual(['Alice>Carol: just between us']);
     expect((await logTexts(bob)).join('\n')).not.toContain('just between us');
 
+    mkdirSync(`${repoRoot}/test-artifacts`, { recursive: true });
+    await alice.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat.png` });
+    await bob.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat-phone.png` });
+
     // reading back: the log does not jump when messages arrive, and offers a way down
     for (let i = 0; i < 40; i++) carol.send('All', `filler ${i}`);
     await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('filler 39'));
@@ -98,10 +102,6 @@ describe('browser GUI', () => {
     await expect.poll(() => alice.locator('#jump').isVisible()).toBe(true);
     await alice.click('#jump');
     await expect.poll(() => alice.evaluate(() => { const l = document.getElementById('log')!; return l.scrollHeight - l.scrollTop - l.clientHeight; })).toBeLessThan(40);
-
-    mkdirSync(`${repoRoot}/test-artifacts`, { recursive: true });
-    await alice.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat.png` });
-    await bob.screenshot({ path: `${repoRoot}/test-artifacts/gui-chat-phone.png` });
 
     // a leave is announced to the rest
     carol.close();
