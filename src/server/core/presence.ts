@@ -34,10 +34,6 @@ export class PresenceBatcher {
     return this.minWindowMs > 0 ? Math.max(this.minWindowMs, Math.min(MAX_WINDOW_MS, this.lastBatch * 2)) : 0;
   }
 
-  get pending(): boolean {
-    return this.scheduled;
-  }
-
   joined(session: Session): void {
     this.newcomers.push(session);
     this.record({ op: 0x01, name: session.name! });
