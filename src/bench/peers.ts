@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
-  ClassicDecoder, encodeFrame, encodeMessageFrame, FramedDecoder, MsgType, NAME_BYTES, PREFACE, WS_SUBPROTOCOL,
+  ALL_FIELD, ClassicDecoder, encodeFrame, encodeMessageFrame, encodeNameField, FramedDecoder, MsgType, NAME_BYTES, PREFACE, WS_SUBPROTOCOL,
 } from '../protocol/index.js';
 import { benchName } from './stamp.js';
 
@@ -64,8 +64,6 @@ export interface PeerTarget {
 }
 
 const CHANNEL = '#bench';
-const ALL_FIELD = new Uint8Array(NAME_BYTES);
-ALL_FIELD.set([0x41, 0x6c, 0x6c]);
 
 /** Connects and registers user `index`; resolves once the server has accepted the name. */
 export function openPeer(proto: BenchProto, index: number, target: PeerTarget, keepNames = false): Promise<BenchPeer> {
@@ -75,9 +73,7 @@ export function openPeer(proto: BenchProto, index: number, target: PeerTarget, k
 }
 
 function nameField(index: number): Uint8Array {
-  const f = new Uint8Array(NAME_BYTES);
-  f.set(new TextEncoder().encode(benchName(index)));
-  return f;
+  return encodeNameField(benchName(index));
 }
 
 function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, keepNames: boolean): Promise<BenchPeer> {

@@ -46,6 +46,16 @@ export function writeNameField(out: Uint8Array, offset: number, name: string): v
   out.set(bytes, offset); // the rest stays 0x00: callers pass zero-filled buffers
 }
 
+/** `name` as a 64-byte NUL-padded field of its own. */
+export function encodeNameField(name: string): Uint8Array {
+  const field = new Uint8Array(NAME_BYTES);
+  writeNameField(field, 0, name);
+  return field;
+}
+
+/** The receiver field meaning everyone but the sender. */
+export const ALL_FIELD = encodeNameField(ALL);
+
 /** Reads a 64-byte name field: trailing NULs dropped, UTF-8 decoded strictly. */
 export function readNameField(field: Uint8Array): string {
   const name = utf8DecodeStrict(field.subarray(0, lengthWithoutTrailingNuls(field)));

@@ -1,5 +1,5 @@
 import {
-  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, writeNameField,
+  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
 import { coarseNow, isLoopback } from './limits.js';
@@ -41,10 +41,8 @@ export interface CoreOptions {
   idleTimeoutMs: number;
 }
 
-/** Receiver meaning everyone but the sender, and its name field as relayed. */
+/** Receiver meaning everyone but the sender. */
 export const ALL_RECEIVERS = Symbol('All');
-export const ALL_FIELD = new Uint8Array(NAME_BYTES);
-writeNameField(ALL_FIELD, 0, ALL);
 const ALL_KEY = nameKey(ALL);
 const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
 

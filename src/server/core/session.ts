@@ -1,9 +1,9 @@
 import {
   encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
-  lengthWithoutTrailingNuls, readNameField, validateName, writeNameField,
+  ALL_FIELD, encodeNameField, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
-import { ALL_FIELD, ALL_RECEIVERS, type ChatCore } from './chat.js';
+import { ALL_RECEIVERS, type ChatCore } from './chat.js';
 import { sameBytes } from './field-index.js';
 import { coarseNow, TokenBucket } from './limits.js';
 import type { PeerLink } from './peer.js';
@@ -103,8 +103,7 @@ export class Session {
   accepted(name: string): void {
     this.name = name;
     this.key = nameKey(name);
-    this.nameField = new Uint8Array(NAME_BYTES);
-    writeNameField(this.nameField, 0, name);
+    this.nameField = encodeNameField(name);
     this.nameLength = lengthWithoutTrailingNuls(this.nameField);
     this.link.send(encodeFrame({ type: MsgType.ACK, name }));
   }
