@@ -71,3 +71,15 @@ describe('HCP over WebSocket', () => {
     talker.socket.destroy();
   });
 });
+
+describe('HCP over WebSocket: broken WebSocket framing', () => {
+  it('is logged as MALFORMED (not as an oversize frame), and only that peer is dropped', async () => {
+    server = await startTestServer({ httpPort: 0 });
+    const p = await wsPeer('broken');
+    // a masked frame with reserved opcode 0x3: a WebSocket protocol violation
+    const raw = (p.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+    await expect.poll(() => server.logs.find((l) => l.name === 'broken' && l.msg === 'connection dropped')).toMatchObject({ code: 'MALFORMED' });
+    await expect.poll(() => server.core.names()).toEqual([]);
+  });
+});

@@ -43,9 +43,10 @@ export function createWebSocketTransport(core: ChatCore, flusher: FlushScheduler
       }
       session.receive(data[0]!, data.subarray(1));
     });
-    ws.on('error', (err) => {
-      // ws reports oversize messages (close code 1009) and protocol violations here
-      session.fail(new HcpError(ErrorCode.FRAME_TOO_LARGE, err.message, true));
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws reports oversize messages (close code 1009) and WebSocket protocol violations here
+      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.MALFORMED;
+      session.fail(new HcpError(code, err.message, true));
     });
     ws.on('close', (code) => session.closed(code === 1000 || code === 1001 ? 'peer closed the connection' : `connection closed (${code})`));
   });
