@@ -80,7 +80,7 @@ export class FramedDecoder {
   }
 }
 
-export function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
+function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {

@@ -7,7 +7,7 @@ import type { WebSocketServer } from 'ws';
 import type { Logger } from './core/logger.js';
 
 /** The page may load only its own script and style, and talk only to its own server. */
-export const CONTENT_SECURITY_POLICY =
+const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -66,7 +66,7 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
 }
 
 /** No Origin (not a browser), the page's own origin, or one on the allow-list. */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowed.includes('*') || allowed.includes(origin)) return true;
