@@ -12,6 +12,9 @@ export function chatCommand(): Command {
     .action(async (server: string, opts) => {
       const tls = clientTls(opts);
       const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
+      // Ink reads CI/CONTINUOUS_INTEGRATION once, at import, and then draws nothing until exit;
+      // a person at a terminal (a CI runner's shell, a dev container) must still see the chat.
+      if (process.stdout.isTTY) process.env.CI = process.env.CONTINUOUS_INTEGRATION = 'false';
       // loaded here, not at start-up: `howdy server` should not carry the terminal UI's weight
       const [{ render }, { createElement }, { connectTcp }, { App }] = await Promise.all([
         import('ink'), import('react'), import('../client/tcp.js'), import('../tui/app.js'),

@@ -107,4 +107,12 @@ describe('howdy chat (terminal client)', () => {
     expect(screen).toMatch(/\+-{10,}/);
     expect(screen).not.toMatch(/[┌─│]/);
   });
+
+  it('draws the chat live in a shell that has CI set (CI runners, dev containers)', async () => {
+    server = await startTestServer();
+    const term = new Terminal('ci', `env CI=true CONTINUOUS_INTEGRATION=1 ${chat(server.port, 'erin')}`, { columns: 80, rows: 12 });
+    await term.waitFor('You joined as erin');
+    term.type('still here');
+    await term.waitFor('You: still here');
+  });
 });
