@@ -16,12 +16,12 @@ export function chatCommand(): Command {
       // a person at a terminal (a CI runner's shell, a dev container) must still see the chat.
       if (process.stdout.isTTY) process.env.CI = process.env.CONTINUOUS_INTEGRATION = 'false';
       // loaded here, not at start-up: `howdy server` should not carry the terminal UI's weight
-      const [{ render }, { createElement }, { connectTcp }, { App }] = await Promise.all([
+      const [{ render }, { createElement }, { connect }, { App }] = await Promise.all([
         import('ink'), import('react'), import('../client/tcp.js'), import('../tui/app.js'),
       ]);
       let client;
       try {
-        client = await connectTcp(host, port, { classic: opts.classic, tls });
+        client = await connect(host, port, { classic: opts.classic, tls });
       } catch (err) {
         throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`);
       }

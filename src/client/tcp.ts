@@ -21,11 +21,11 @@ export interface TcpConnectOptions extends ClientOptions {
  * Connects to an HCP server over TCP: framed HCP/2 by default, falling back to classic on the same
  * connection when the server does not answer the preface in time (the original 2016 server).
  */
-export async function connectTcp(host: string, port: number, options: TcpConnectOptions = {}): Promise<ChatClient> {
+export async function connect(host: string, port: number, options: TcpConnectOptions = {}): Promise<ChatClient> {
   return new ChatClient(await openTcpConnection(host, port, options), options);
 }
 
-/** The raw connection under `connectTcp`: frames in and out, in whichever form was negotiated. */
+/** The raw connection under `connect`: frames in and out, in whichever form was negotiated. */
 export async function openTcpConnection(host: string, port: number, options: TcpConnectOptions = {}): Promise<Connection> {
   const socket = await open(host, port, options.tls);
   socket.setNoDelay(true);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectTcp } from '../../src/client/tcp.js';
+import { connect } from '../../src/client/tcp.js';
 import { connectWebSocket, type WebSocketConstructor } from '../../src/client/websocket.js';
 import type { ChatClient, UsersEvent } from '../../src/client/client.js';
 import { ErrorCode } from '../../src/protocol/index.js';
@@ -17,9 +17,9 @@ afterEach(async () => {
   server = legacy = undefined;
 });
 
-type Connect = () => Promise<ChatClient>;
-async function named(connect: Connect, name: string): Promise<ChatClient> {
-  const c = await connect();
+type Open = () => Promise<ChatClient>;
+async function named(open: Open, name: string): Promise<ChatClient> {
+  const c = await open();
   clients.push(c);
   const initial = c.once('users');
   expect(await c.register(name)).toEqual({ accepted: true, name });
@@ -36,9 +36,9 @@ const nextUsers = (c: ChatClient, check: (e: UsersEvent) => boolean) =>
     });
   });
 
-const transports: Array<[string, () => Connect, 'framed' | 'classic']> = [
-  ['TCP (framed HCP/2)', () => () => connectTcp('127.0.0.1', server!.port), 'framed'],
-  ['TCP forced classic', () => () => connectTcp('127.0.0.1', server!.port, { classic: true }), 'classic'],
+const transports: Array<[string, () => Open, 'framed' | 'classic']> = [
+  ['TCP (framed HCP/2)', () => () => connect('127.0.0.1', server!.port), 'framed'],
+  ['TCP forced classic', () => () => connect('127.0.0.1', server!.port, { classic: true }), 'classic'],
   ['WebSocket', () => () => connectWebSocket(`ws://127.0.0.1:${server!.httpAddress!.port}/hcp`, { WebSocket: WebSocket as unknown as WebSocketConstructor }), 'framed'],
 ];
 
@@ -46,12 +46,12 @@ for (const [label, make, wire] of transports) {
   describe(`client library over ${label}`, () => {
     it('registers, is refused with a reason where the wire allows, and chats', async () => {
       server = await startTestServer({ httpPort: 0 });
-      const connect = make();
-      const alice = await named(connect, 'alice');
+      const open = make();
+      const alice = await named(open, 'alice');
       expect(alice.wire).toBe(wire);
       expect(alice.users).toEqual(['alice']);
 
-      const second = await connect();
+      const second = await open();
       clients.push(second);
       const refused = await second.register('ALICE');
       expect(refused.accepted).toBe(false);
@@ -76,7 +76,7 @@ for (const [label, make, wire] of transports) {
 describe('client checks before sending', () => {
   it('refuses to send without a name, to an unknown user, empty or oversize text', async () => {
     server = await startTestServer();
-    const c = await connectTcp('127.0.0.1', server.port);
+    const c = await connect('127.0.0.1', server.port);
     clients.push(c);
     expect(() => c.send('All', 'hi')).toThrow(expect.objectContaining({ code: ErrorCode.NOT_REGISTERED }));
     await c.register('carol');
@@ -88,7 +88,7 @@ describe('client checks before sending', () => {
 
   it('reports a fatal server error and the close with its reason', async () => {
     server = await startTestServer();
-    const c = await connectTcp('127.0.0.1', server.port);
+    const c = await connect('127.0.0.1', server.port);
     clients.push(c);
     await c.register('dave');
     const closed = c.once('close');
@@ -101,16 +101,16 @@ describe('with the 2016 server (Python stand-in)', () => {
   it('falls back to classic after the preface goes unanswered, and chats', async () => {
     const old = await startLegacyServer();
     legacy = old;
-    const connect = () => connectTcp('127.0.0.1', old.port, { prefaceTimeoutMs: 300 });
-    const a = await named(connect, 'Jon Stewart');
+    const open = () => connect('127.0.0.1', old.port, { prefaceTimeoutMs: 300 });
+    const a = await named(open, 'Jon Stewart');
     expect(a.wire).toBe('classic');
     const joined = nextUsers(a, (e) => e.joined.includes('Jimmy Fallon'));
-    const b = await named(connect, 'Jimmy Fallon');
+    const b = await named(open, 'Jimmy Fallon');
     expect((await joined).users).toEqual(['Jon Stewart', 'Jimmy Fallon']);
     const got = a.once('message');
     b.send('All', 'howdy from the future');
     expect(await got).toEqual({ from: 'Jimmy Fallon', to: 'All', text: 'howdy from the future', own: false });
-    const dup = await connect();
+    const dup = await open();
     clients.push(dup);
     expect(await dup.register('Jon Stewart')).toEqual({ accepted: false });
     const left = nextUsers(a, (e) => e.left.includes('Jimmy Fallon'));

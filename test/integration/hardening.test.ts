@@ -144,8 +144,8 @@ describe('a client killed with SIGKILL', () => {
     await start({});
     const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
     const friend = track(await join(ClassicPeer.open(server.port), 'friend'));
-    const script = `import { connectTcp } from './src/client/tcp.ts';
-      const c = await connectTcp('127.0.0.1', ${server.port});
+    const script = `import { connect } from './src/client/tcp.ts';
+      const c = await connect('127.0.0.1', ${server.port});
       await c.register('victim');
       console.log('ready');
       setInterval(() => {}, 1000);`;

@@ -2,7 +2,7 @@
 import { get } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectTcp } from '../../src/client/tcp.js';
+import { connect } from '../../src/client/tcp.js';
 import { connectWebSocket, type WebSocketConstructor } from '../../src/client/websocket.js';
 import { makeCertificates } from '../helpers/certs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -21,10 +21,10 @@ afterAll(async () => {
 
 describe('TLS', () => {
   it('a client trusting the CA chats over TLS with a plain TCP user', async () => {
-    const secure = await connectTcp('127.0.0.1', server.tlsAddress!.port, { tls: { ca: certs.caPem } });
+    const secure = await connect('127.0.0.1', server.tlsAddress!.port, { tls: { ca: certs.caPem } });
     expect(secure.wire).toBe('framed');
     await secure.register('secure');
-    const plain = await connectTcp('127.0.0.1', server.port);
+    const plain = await connect('127.0.0.1', server.port);
     await plain.register('plain');
     await expect.poll(() => secure.users).toContain('plain');
     const got = plain.once('message');
@@ -35,7 +35,7 @@ describe('TLS', () => {
   });
 
   it('verifies the certificate: without the private CA the connection is refused', async () => {
-    await expect(connectTcp('127.0.0.1', server.tlsAddress!.port, { tls: {} })).rejects.toThrow(/certificate/);
+    await expect(connect('127.0.0.1', server.tlsAddress!.port, { tls: {} })).rejects.toThrow(/certificate/);
   });
 
   it('serves the web client over HTTPS and HCP over WSS', async () => {

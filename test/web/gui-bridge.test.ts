@@ -1,7 +1,7 @@
 /** `howdy gui`: the same page, through a local bridge, with the 2016 server (classic HCP/1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { connectTcp } from '../../src/client/tcp.js';
+import { connect } from '../../src/client/tcp.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startLegacyServer } from '../helpers/legacy.js';
 import { exited, howdy, waitOutput } from '../helpers/spawn.js';
@@ -31,7 +31,7 @@ describe('howdy gui (local bridge)', () => {
     await expect.poll(() => page.locator('#chat').isVisible()).toBe(true);
     await expect.poll(() => page.locator('#status').innerText()).toBe(`connected to 127.0.0.1:${legacy.port}`);
 
-    const jon = await connectTcp('127.0.0.1', legacy.port, { prefaceTimeoutMs: 300 });
+    const jon = await connect('127.0.0.1', legacy.port, { prefaceTimeoutMs: 300 });
     await jon.register('Jon Stewart');
     await expect.poll(() => page.locator('#log li').allInnerTexts()).toContainEqual(expect.stringContaining('Jon Stewart joined.'));
     const got: string[] = [];

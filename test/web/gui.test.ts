@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { connectTcp } from '../../src/client/tcp.js';
+import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -53,7 +53,7 @@ describe('browser GUI', () => {
     await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('Bob joined.'));
 
     // a terminal-side user over TCP
-    const carol: ChatClient = await connectTcp('127.0.0.1', server.port);
+    const carol: ChatClient = await connect('127.0.0.1', server.port);
     await carol.register('Carol');
     await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)', 'Bob', 'Carol']);
     const carolGot: string[] = [];
@@ -120,7 +120,7 @@ describe('browser GUI', () => {
     server = await startTestServer({ port, httpPort: httpAddress.port });
     // someone holds "Alice" for a while (as a server that has not yet noticed a dropped connection
     // would): the page waits for the name rather than giving it up
-    const squatter = await connectTcp('127.0.0.1', port);
+    const squatter = await connect('127.0.0.1', port);
     await squatter.register('Alice');
     await expect.poll(() => alice.locator('#status').innerText(), { timeout: 15_000 }).toContain('waiting for the server to release');
     squatter.close();
