@@ -76,6 +76,24 @@ function nameField(index: number): Uint8Array {
   return encodeNameField(benchName(index));
 }
 
+/** A peer record with no deliveries seen yet and no list yet. */
+function newPeer(index: number, io: Pick<BenchPeer, 'send' | 'flush' | 'close'>, keepNames = false): BenchPeer {
+  return { index, onDeliver: () => {}, onClose: undefined, listSize: -1, names: keepNames ? new Set() : undefined, ...io };
+}
+
+/** Handles what an HCP server sends a bench peer (framed, classic or WebSocket alike). */
+function hcpReceiver(peer: BenchPeer, accepted: () => void, refused: (err: Error) => void): (type: number, body: Uint8Array) => void {
+  let registered = false;
+  return (type, body) => {
+    if (type === MsgType.MESSAGE) peer.onDeliver(body.subarray(0, NAME_BYTES), body[NAME_BYTES] === 0x41, body.subarray(2 * NAME_BYTES));
+    else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, body);
+    else if (type === MsgType.ACK && !registered) {
+      registered = true;
+      accepted();
+    } else if (type === MsgType.NAK) refused(new Error(`${benchName(peer.index)} was refused by the server`));
+  };
+}
+
 function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, keepNames: boolean): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true });
@@ -84,12 +102,7 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget,
     let queue: Uint8Array[] = [];
     let registered = false;
     let prefaceLeft = proto === 'framed' ? PREFACE.length : 0;
-    const peer: BenchPeer = {
-      index,
-      onDeliver: () => {},
-      onClose: undefined,
-      listSize: -1,
-      names: keepNames ? new Set() : undefined,
+    const peer = newPeer(index, {
       send(to, text) {
         let field: Uint8Array = ALL_FIELD;
         if (to >= 0) {
@@ -107,15 +120,11 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget,
         queue = [];
       },
       close: () => socket.destroy(),
-    };
-    const onMessage = (type: number, body: Uint8Array) => {
-      if (type === MsgType.MESSAGE) peer.onDeliver(body.subarray(0, NAME_BYTES), body[NAME_BYTES] === 0x41, body.subarray(2 * NAME_BYTES));
-      else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, body);
-      else if (type === MsgType.ACK && !registered) {
-        registered = true;
-        resolve(peer);
-      } else if (type === MsgType.NAK) reject(new Error(`${benchName(index)} was refused by the server`));
-    };
+    }, keepNames);
+    const onMessage = hcpReceiver(peer, () => {
+      registered = true;
+      resolve(peer);
+    }, reject);
     const decoder = proto === 'framed' ? new FramedDecoder({ maxFrameBytes: 1 << 26 }, onMessage) : new ClassicDecoder(onMessage);
     socket.on('connect', () => {
       if (proto === 'framed') socket.write(PREFACE);
@@ -143,27 +152,14 @@ function openWs(index: number, url: string): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, [WS_SUBPROTOCOL]);
     const me = nameField(index);
-    let registered = false;
-    const peer: BenchPeer = {
-      index,
-      onDeliver: () => {},
-      onClose: undefined,
-      listSize: -1,
-      names: undefined,
+    const peer = newPeer(index, {
       send: (to, text) => ws.send(encodeMessageFrame(me, to >= 0 ? nameField(to) : ALL_FIELD, text).subarray(4)),
       flush: () => {},
       close: () => ws.terminate(),
-    };
-    ws.on('open', () => ws.send(encodeFrame({ type: MsgType.PROPOSAL, name: benchName(index) }).subarray(4)));
-    ws.on('message', (data: Buffer) => {
-      const type = data[0];
-      if (type === MsgType.MESSAGE) peer.onDeliver(data.subarray(1, 1 + NAME_BYTES), data[1 + NAME_BYTES] === 0x41, data.subarray(1 + 2 * NAME_BYTES));
-      else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, data.subarray(1));
-      else if (type === MsgType.ACK && !registered) {
-        registered = true;
-        resolve(peer);
-      } else if (type === MsgType.NAK) reject(new Error(`${benchName(index)} was refused by the server`));
     });
+    const onMessage = hcpReceiver(peer, () => resolve(peer), reject);
+    ws.on('open', () => ws.send(encodeFrame({ type: MsgType.PROPOSAL, name: benchName(index) }).subarray(4)));
+    ws.on('message', (data: Buffer) => onMessage(data[0]!, data.subarray(1)));
     ws.on('error', reject);
     ws.on('close', () => peer.onClose?.());
   });
@@ -178,12 +174,7 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
     let queue = '';
     let partial = '';
     let ready = false;
-    const peer: BenchPeer = {
-      index,
-      onDeliver: () => {},
-      onClose: undefined,
-      listSize: -1,
-      names: undefined,
+    const peer = newPeer(index, {
       send: (to, text) => {
         queue += `PRIVMSG ${to >= 0 ? benchName(to) : CHANNEL} :${Buffer.from(text).toString('latin1')}\r\n`;
       },
@@ -192,7 +183,7 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
         queue = '';
       },
       close: () => socket.destroy(),
-    };
+    });
     socket.on('connect', () => socket.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`));
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
