@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 20002;
@@ -16,6 +16,11 @@ export function parseAddress(value: string | undefined, defaultPort = DEFAULT_PO
   }
   return { host: host || DEFAULT_HOST, port };
 }
+
+/** The clients' TLS flags, read back by `clientTls`. */
+export const tlsOption = () =>
+  new Option('--tls', 'connect over TLS (HCP over TLS, port 20004 by default); the certificate is verified');
+export const caOption = () => new Option('--ca <file>', 'trust this PEM CA certificate (a private CA); implies --tls');
 
 /** TLS options for the clients: the system's CAs, or the given private CA; always verified. */
 export function clientTls(opts: { tls?: boolean; ca?: string }): { ca?: Buffer } | undefined {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clientTls, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
+import { caOption, clientTls, tlsOption, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function chatCommand(): Command {
   return new Command('chat')
@@ -7,8 +7,8 @@ export function chatCommand(): Command {
     .argument('[server]', 'host[:port] of the HCP server (default 127.0.0.1:20002)')
     .option('--name <name>', 'the name to join with')
     .option('--classic', 'speak classic HCP/1 from the start (the 2016 server)')
-    .option('--tls', 'connect over TLS (HCP over TLS, port 20004 by default); the certificate is verified')
-    .option('--ca <file>', 'trust this PEM CA certificate (a private CA); implies --tls')
+    .addOption(tlsOption())
+    .addOption(caOption())
     .action(async (server: string, opts) => {
       const tls = clientTls(opts);
       const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);

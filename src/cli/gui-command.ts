@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import type { LogFormat } from '../server/log.js';
-import { clientTls, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
+import { caOption, clientTls, tlsOption, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function guiCommand(): Command {
   return new Command('gui')
     .description('open the web GUI for any HCP server (the 2016 one included), through a local bridge')
     .argument('[server]', 'host[:port] of the HCP server (default 127.0.0.1:20002)')
     .option('--classic', 'speak classic HCP/1 from the start')
-    .option('--tls', 'connect over TLS (HCP over TLS, port 20004 by default); the certificate is verified')
-    .option('--ca <file>', 'trust this PEM CA certificate (a private CA); implies --tls')
+    .addOption(tlsOption())
+    .addOption(caOption())
     .option('--no-open', 'do not open a browser; just print the address')
     .addOption(new Option('--local-port <port>', 'local port for the page (default: any free one)').argParser(Number))
     .addOption(new Option('--log-format <format>', 'pretty or json').choices(['pretty', 'json']))
