@@ -6,6 +6,7 @@ import type { ChatCore } from '../core/chat.js';
 import type { Wire } from '../core/peer.js';
 import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
+import { OutboundQueue } from './outbound-queue.js';
 import type { ChannelMember, SharedBroadcast } from './shared-broadcast.js';
 
 export interface TcpTransportOptions {
@@ -126,10 +127,8 @@ class TcpLink implements ChannelMember, Flushable {
   channelTurn = 0;
   channelPos = 0;
   onSlowReader: (() => void) | undefined;
-  private queue: Uint8Array[] = [];
-  private queuedBytes = 0;
+  private readonly queue: OutboundQueue;
   private closing = false;
-  private overflowed = false;
   private queuedLarge = false;
 
   constructor(
@@ -138,6 +137,7 @@ class TcpLink implements ChannelMember, Flushable {
     private readonly options: TcpTransportOptions,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.queue = new OutboundQueue(options.maxQueuedBytes, () => this.onSlowReader?.());
   }
 
   send(frame: Uint8Array): void {
@@ -145,47 +145,32 @@ class TcpLink implements ChannelMember, Flushable {
     if (this.wire === 'classic') {
       // The originals take one read as one message: each classic message is its own write.
       this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
-      if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
     } else {
       // broadcasts this peer has yet to take come first: each sender's order is kept
       if (this.channel && this.channel.pendingFor(this) > 0) this.enqueue(this.channel.take(this));
       this.enqueue([frame]);
     }
-    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
+    this.queue.bound(this.socket.writableLength);
   }
 
   private enqueue(frames: Uint8Array[]): void {
-    if (frames.length === 0) return;
-    if (this.queue.length === 0) this.flusher.mark(this);
     for (const frame of frames) {
-      this.queue.push(frame);
-      this.queuedBytes += frame.length;
+      if (this.queue.push(frame)) this.flusher.mark(this);
       if (frame.length >= LARGE_FRAME) this.queuedLarge = true;
     }
-  }
-
-  /** Drops what the peer has not read; the error that follows is the last thing queued for it. */
-  private overflow(): void {
-    if (this.overflowed) return;
-    this.overflowed = true;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.onSlowReader?.();
   }
 
   flush(): void {
     if (this.closing || this.socket.destroyed) return; // a closing link flushed its last in close()
     const channel = this.channel;
     if (channel && channel.pendingFor(this) > 0) {
-      const slices = this.queue.length === 0 ? channel.takeSlices(this) : undefined;
+      const slices = this.queue.frames.length === 0 ? channel.takeSlices(this) : undefined;
       if (slices) return this.writeSlices(slices);
       this.enqueue(channel.take(this));
     }
-    const queue = this.queue;
-    if (queue.length === 0) return;
-    const bytes = this.queuedBytes;
-    this.queue = [];
-    this.queuedBytes = 0;
+    if (this.queue.frames.length === 0) return;
+    const bytes = this.queue.bytes;
+    const queue = this.queue.take();
     if (queue.length === 1) {
       this.socket.write(queue[0]!);
     } else if (!this.queuedLarge) {
@@ -209,7 +194,7 @@ class TcpLink implements ChannelMember, Flushable {
     }
     this.queuedLarge = false;
     // what the kernel would not take waits in the socket: that counts against the bound too
-    if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
+    this.queue.bound(this.socket.writableLength);
   }
 
   /** This peer's share of the turn's broadcasts: slices of one buffer, as one vector. */
@@ -220,7 +205,7 @@ class TcpLink implements ChannelMember, Flushable {
       for (const slice of slices) this.socket.write(slice);
       this.socket.uncork();
     }
-    if (this.socket.writableLength > this.options.maxQueuedBytes) this.overflow();
+    this.queue.bound(this.socket.writableLength);
   }
 
   close(): void {

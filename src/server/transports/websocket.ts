@@ -6,6 +6,7 @@ import type { ChatCore } from '../core/chat.js';
 import type { PeerLink } from '../core/peer.js';
 import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
+import { OutboundQueue } from './outbound-queue.js';
 
 
 export interface WebSocketTransportOptions {
@@ -61,10 +62,8 @@ class WebSocketLink implements PeerLink, Flushable {
   readonly wire = 'framed' as const;
   readonly transport = 'ws';
   onSlowReader: (() => void) | undefined;
-  private queue: Uint8Array[] = [];
-  private queuedBytes = 0;
+  private readonly queue: OutboundQueue;
   private closing = false;
-  private overflowed = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -72,34 +71,22 @@ class WebSocketLink implements PeerLink, Flushable {
     readonly remote: string,
     private readonly flusher: FlushScheduler,
     private readonly options: WebSocketTransportOptions,
-  ) {}
+  ) {
+    this.queue = new OutboundQueue(options.maxQueuedBytes, () => this.onSlowReader?.());
+  }
 
   send(frame: Uint8Array): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.queue.length === 0) this.flusher.mark(this);
-    this.queue.push(frame);
-    this.queuedBytes += frame.length;
-    if (this.queuedBytes > this.options.maxQueuedBytes) this.overflow();
+    if (this.queue.push(frame)) this.flusher.mark(this);
+    this.queue.bound();
   }
 
   flush(): void {
-    const queue = this.queue;
-    if (queue.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
-    this.queue = [];
-    this.queuedBytes = 0;
+    if (this.queue.frames.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
     this.socket.cork();
-    for (const frame of queue) this.ws.send(frame.subarray(FRAME_HEADER_BYTES), { binary: true });
+    for (const frame of this.queue.take()) this.ws.send(frame.subarray(FRAME_HEADER_BYTES), { binary: true });
     this.socket.uncork();
-    if (this.ws.bufferedAmount > this.options.maxQueuedBytes) this.overflow();
-  }
-
-  /** Drops what the peer has not read; the error that follows is the last thing queued for it. */
-  private overflow(): void {
-    if (this.overflowed) return;
-    this.overflowed = true;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.onSlowReader?.();
+    this.queue.bound(this.ws.bufferedAmount);
   }
 
   close(): void {
