@@ -213,6 +213,7 @@ export function App({ client, initialName }: AppProps) {
             <Text key={u} wrap="truncate-end" color={u === target ? 'magenta' : undefined} bold={u === name}>
               {u === target ? '» ' : '  '}
               {u}
+              {u === name ? ' (you)' : ''}
             </Text>
           ))}
         </Box>

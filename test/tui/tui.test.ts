@@ -24,7 +24,9 @@ describe('howdy chat (terminal client)', () => {
     await alice.waitFor('* bob joined');
     const carol = await join(ClassicPeer.open(server.port), 'carol');
     await alice.waitFor('* carol joined');
-    await alice.waitFor(/Online \(3\)/);
+    const list = await alice.waitFor(/Online \(3\)/);
+    expect(list).toMatch(/│\s+alice \(you\)\s+│/); // the user's own name is marked in the list
+    expect(list).toMatch(/│\s+bob\s+│/);
 
     // broadcast from a terminal
     alice.type('Howdy everyone');
