@@ -21,6 +21,8 @@ export interface ServerOptions {
   logRelaysPerSecond: number;
   /** Joins and leaves within this window are told in one frame per peer. */
   presenceWindowMs: number;
+  /** Full user lists written to newcomers per turn of the event loop (pacing during join storms). */
+  welcomeBytesPerTurn: number;
   /** Messages per second per connection (token bucket); 0 = no limit. */
   messageRate: number;
   /** Burst per connection, and the drops over the limit tolerated before disconnecting. */
@@ -55,6 +57,7 @@ export const defaultServerOptions: ServerOptions = {
   logText: false,
   logRelaysPerSecond: 100,
   presenceWindowMs: 10,
+  welcomeBytesPerTurn: 4 * 1024 * 1024,
   messageRate: 50,
   messageBurst: 100,
   maxConnections: 20_000,

@@ -23,6 +23,11 @@ export interface CoreOptions {
    * of joins it grows (see PresenceBatcher), so each peer gets a frame per window, not one per join.
    */
   presenceWindowMs: number;
+  /**
+   * Bytes of full user lists written to newcomers per turn of the event loop (at least one list):
+   * a join storm's lists go out in slices, so the server keeps answering everyone meanwhile.
+   */
+  welcomeBytesPerTurn: number;
   /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
   messageRate: number;
   /** Messages a connection may send in a burst; also how many over the limit it may send before it is dropped. */
@@ -78,6 +83,7 @@ export class ChatCore {
       () => this.online.values(),
       () => this.names(),
       options.presenceWindowMs,
+      options.welcomeBytesPerTurn,
     );
   }
 
@@ -218,7 +224,7 @@ export class ChatCore {
       this.fields.remove(session);
       session.link.channel?.unsubscribe(session.link);
       this.direct.delete(session);
-      this.presence.left(session.name!);
+      this.presence.left(session);
     }
     this.log.info({ peer: session.id, name: session.name, reason, online: this.online.size }, 'connection closed');
   }

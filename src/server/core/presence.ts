@@ -6,17 +6,28 @@ import type { Session } from './session.js';
  * into one frame per peer, encoded once for all of them. A change after a quiet spell goes out at
  * once; during a storm of joins the moment widens (2 ms per change in the last frame, up to half a
  * second), so each peer gets a frame per moment, not one per join.
- * - a peer registered during this moment gets the full UPDATE (itself included), once;
  * - other framed peers get one PRESENCE frame with the changes, in order (PROTOCOL-DECISIONS §2a);
- * - other classic peers get the seed's full UPDATE showing the result.
+ * - classic peers get the seed's full UPDATE showing the result (a newcomer its first);
+ * - a framed newcomer gets the full UPDATE (itself included) once, after the moment of its join,
+ *   and no PRESENCE before it: the list it gets shows those changes already.
  * A newcomer's own join is in the PRESENCE only older peers get, so no peer hears of itself.
+ *
+ * Each full list is 64 bytes a user, so a join storm of N users owes the newcomers N²·32 bytes
+ * (3.2 GB for 10 000). Those lists go out a few megabytes per turn (welcomeBytesPerTurn) of the event loop, in order of
+ * joining, so that a storm never stalls the server: prefaces, ACKs and messages keep flowing.
  */
 const MAX_WINDOW_MS = 500;
 
 export class PresenceBatcher {
   private changes: PresenceChange[] = [];
-  private newcomers: Session[] = [];
+  /** Registered during this moment. */
+  private newcomers = new Set<Session>();
+  /** Framed peers whose join went out, waiting (in order of joining) for their first list. */
+  private readonly awaiting = new Set<Session>();
+  /** The list as of the last flush, encoded once; what awaiting peers are sent. */
+  private list: Uint8Array | undefined;
   private scheduled = false;
+  private welcoming = false;
 
   private lastFlush = 0;
   /** Changes the last flush carried: a storm widens the window, a quiet spell narrows it. */
@@ -27,6 +38,8 @@ export class PresenceBatcher {
     private readonly onlineNames: () => string[],
     /** Shortest time between two flushes; 0 = once per turn of the event loop. */
     private readonly minWindowMs: number,
+    /** Full lists written to newcomers per turn of the event loop, at most (one, if larger). */
+    private readonly welcomeBytesPerTurn: number,
   ) {}
 
   /** 2 ms per change in the last flush, between the minimum and half a second. */
@@ -35,12 +48,14 @@ export class PresenceBatcher {
   }
 
   joined(session: Session): void {
-    this.newcomers.push(session);
+    this.newcomers.add(session);
     this.record({ op: 0x01, name: session.name! });
   }
 
-  left(name: string): void {
-    this.record({ op: 0x02, name });
+  left(session: Session): void {
+    this.newcomers.delete(session);
+    this.awaiting.delete(session);
+    this.record({ op: 0x02, name: session.name! });
   }
 
   private record(change: PresenceChange): void {
@@ -61,19 +76,39 @@ export class PresenceBatcher {
     this.lastFlush = Date.now();
     this.lastBatch = this.changes.length;
     const changes = this.changes;
-    const newcomers = new Set(this.newcomers);
     this.changes = [];
-    this.newcomers = [];
-    let update: Uint8Array | undefined;
+    for (const peer of this.newcomers) if (peer.link.wire === 'framed') this.awaiting.add(peer);
+    this.newcomers = new Set();
+    // Encoded now, for the peers awaiting a list, even those sent theirs in a later turn: the
+    // changes after this moment reach them as PRESENCE, once they have it.
+    this.list = this.awaiting.size > 0 ? encodeFrame({ type: MsgType.UPDATE, names: this.onlineNames() }) : undefined;
     let presence: Uint8Array | undefined;
     for (const peer of this.online()) {
-      if (newcomers.has(peer) || peer.link.wire === 'classic') {
-        update ??= encodeFrame({ type: MsgType.UPDATE, names: this.onlineNames() });
-        peer.link.send(update);
+      if (this.awaiting.has(peer)) continue;
+      if (peer.link.wire === 'classic') {
+        this.list ??= encodeFrame({ type: MsgType.UPDATE, names: this.onlineNames() });
+        peer.link.send(this.list);
       } else {
         presence ??= encodeFrame({ type: MsgType.PRESENCE, changes });
         peer.link.send(presence);
       }
     }
+    if (!this.welcoming) this.welcome();
   }
+
+  /** Sends awaiting peers their first list, up to the turn's budget; the rest in the next turns. */
+  private readonly welcome = (): void => {
+    this.welcoming = false;
+    let budget = this.welcomeBytesPerTurn;
+    for (const peer of this.awaiting) {
+      if (budget <= 0) break;
+      this.awaiting.delete(peer);
+      peer.link.send(this.list!);
+      budget -= this.list!.length;
+    }
+    if (this.awaiting.size > 0 && !this.welcoming) {
+      this.welcoming = true;
+      setImmediate(this.welcome);
+    }
+  };
 }
