@@ -142,6 +142,9 @@ export class FramedPeer extends RawPeer {
 
 export type AnyPeer = ClassicPeer | FramedPeer;
 
+/** The texts of the MESSAGEs a peer received, in order. */
+export const textsOf = (p: AnyPeer): string[] => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
+
 /** Opens a peer and registers `name`: consumes the ACK, waits for (and keeps) the first user list. */
 export async function join<P extends AnyPeer>(open: Promise<P>, name: string): Promise<P> {
   const peer = await open;

@@ -1,21 +1,16 @@
 /** Flood control, connection limits and odd input, over real sockets. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame, ErrorCode, MsgType } from '../../src/protocol/index.js';
-import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
+import { ClassicPeer, FramedPeer, join, textsOf } from '../helpers/clients.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { ServerOptions } from '../../src/server/options.js';
 
 let server: TestServer;
-const peers: AnyPeer[] = [];
-const track = <P extends AnyPeer>(p: P) => (peers.push(p), p);
-afterEach(async () => {
-  peers.splice(0).forEach((p) => p.socket.destroy());
-  await server.close();
-});
+const { track } = trackPeers(() => server);
 async function start(options: Partial<ServerOptions>) {
   server = await startTestServer(options);
 }
-const texts = (p: AnyPeer) => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('flood control (token bucket per connection)', () => {
@@ -25,11 +20,11 @@ describe('flood control (token bucket per connection)', () => {
     const fast = track(await join(FramedPeer.open(server.port), 'fast'));
     for (let i = 0; i < 15; i++) fast.send({ type: MsgType.MESSAGE, from: 'fast', to: 'All', text: `m${i}` });
     expect(await fast.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.RATE_LIMITED, fatal: false });
-    await watcher.until(() => texts(watcher).length >= 9, 'the burst');
+    await watcher.until(() => textsOf(watcher).length >= 9, 'the burst');
     await sleep(300); // 6 tokens come back
     fast.send({ type: MsgType.MESSAGE, from: 'fast', to: 'All', text: 'later' });
-    await watcher.until(() => texts(watcher).includes('later'), 'the later message');
-    expect(texts(watcher).filter((t) => t.startsWith('m')).length).toBeLessThanOrEqual(10);
+    await watcher.until(() => textsOf(watcher).includes('later'), 'the later message');
+    expect(textsOf(watcher).filter((t) => t.startsWith('m')).length).toBeLessThanOrEqual(10);
     expect(fast.received.filter((m) => m.type === MsgType.ERROR)).toHaveLength(0); // told once only
     expect(fast.closed).toBe(false);
   });
@@ -52,7 +47,7 @@ describe('flood control (token bucket per connection)', () => {
     ]);
     await classic.waitClosed();
     friend.send({ type: MsgType.MESSAGE, from: 'friend', to: 'watcher', text: 'unaffected' });
-    await watcher.until(() => texts(watcher).includes('unaffected'), 'a normal message');
+    await watcher.until(() => textsOf(watcher).includes('unaffected'), 'a normal message');
     expect(server.logs.filter((l) => l.code === 'RATE_LIMITED' && l.msg === 'connection dropped').map((l) => l.name).sort()).toEqual(['flooder', 'oldflooder']);
   });
 });
@@ -155,7 +150,7 @@ describe('a client killed with SIGKILL', () => {
     child.kill('SIGKILL');
     await watcher.until(() => watcher.received.some((m) => m.type === MsgType.PRESENCE && m.changes.some((c) => c.op === 2 && c.name === 'victim')), 'the leave');
     friend.send({ type: MsgType.MESSAGE, from: 'friend', to: 'watcher', text: 'still here' });
-    await watcher.until(() => texts(watcher).includes('still here'), 'a message after the kill');
+    await watcher.until(() => textsOf(watcher).includes('still here'), 'a message after the kill');
     expect(server.core.names()).toEqual(['watcher', 'friend']);
   });
 });

@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MsgType, PresenceOp, type HcpMessage } from '../../src/protocol/index.js';
-import { ClassicPeer, FramedPeer, type AnyPeer } from '../helpers/clients.js';
+import { ClassicPeer, FramedPeer } from '../helpers/clients.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
-const peers: AnyPeer[] = [];
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.socket.destroy();
-  await server?.close();
-  server = undefined;
-});
+const { track } = trackPeers(() => server);
 
 /** A peer's view of who is online: each UPDATE replaces it, each PRESENCE entry changes it. */
 function listOf(received: HcpMessage[]): string[] {
@@ -29,12 +25,10 @@ describe('a join storm, with newcomers\' lists paced', () => {
     server = await startTestServer({ welcomeBytesPerTurn: 1 });
     const names = Array.from({ length: 40 }, (_, i) => `storm${String(i).padStart(2, '0')}`);
     const framed = await Promise.all(names.map((name) => FramedPeer.open(server!.port).then((p) => {
-      peers.push(p);
-      p.send({ type: MsgType.PROPOSAL, name });
+      track(p).send({ type: MsgType.PROPOSAL, name });
       return p;
     })));
-    const classic = await ClassicPeer.open(server.port);
-    peers.push(classic);
+    const classic = track(await ClassicPeer.open(server.port));
     classic.send({ type: MsgType.PROPOSAL, name: 'oldtimer' });
     // some leave while the storm's lists are still going out
     const leaving = framed.slice(0, 5);

@@ -1,33 +1,20 @@
 /** What the server refuses, and how each form of peer learns of it; nobody else is disturbed. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { encodeFrame, ErrorCode, MsgType, PREFACE } from '../../src/protocol/index.js';
-import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
+import { ClassicPeer, FramedPeer, join } from '../helpers/clients.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { ServerOptions } from '../../src/server/options.js';
 
 let server: TestServer;
-const peers: AnyPeer[] = [];
+const { peers, track } = trackPeers(() => server);
 async function setup(options: Partial<ServerOptions> = {}) {
   server = await startTestServer(options);
-  const watcher = await join(FramedPeer.open(server.port), 'watcher');
-  peers.push(watcher);
-  return watcher;
+  return track(await join(FramedPeer.open(server.port), 'watcher'));
 }
-const framed = async (name: string) => {
-  const p = await join(FramedPeer.open(server.port), name);
-  peers.push(p);
-  return p;
-};
-const classic = async (name: string) => {
-  const p = await join(ClassicPeer.open(server.port), name);
-  peers.push(p);
-  return p;
-};
-afterEach(async () => {
-  peers.splice(0).forEach((p) => p.socket.destroy());
-  await server.close();
-});
+const framed = async (name: string) => track(await join(FramedPeer.open(server.port), name));
+const classic = async (name: string) => track(await join(ClassicPeer.open(server.port), name));
 
 /** The watcher still gets messages: proof that others were not disturbed. */
 async function stillServes(watcher: FramedPeer) {
@@ -39,8 +26,7 @@ async function stillServes(watcher: FramedPeer) {
 describe('refused messages', () => {
   it('framed: not registered, spoofed sender, unknown receiver, too long, bad UTF-8 each get an ERROR and are not delivered', async () => {
     const watcher = await setup({ maxTextBytes: 100 });
-    const raw = await FramedPeer.open(server.port);
-    peers.push(raw);
+    const raw = track(await FramedPeer.open(server.port));
     raw.send({ type: MsgType.MESSAGE, from: 'x', to: 'watcher', text: 'early' });
     expect(await raw.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.NOT_REGISTERED, fatal: false });
 

@@ -11,9 +11,10 @@
  *   Server configuration ...................................... test/cli/server-cli.test.ts
  *   Client GUI ................................................ client suites
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MsgType, type HcpMessage } from '../../src/protocol/index.js';
-import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
+import { ClassicPeer, FramedPeer, join, textsOf, type AnyPeer } from '../helpers/clients.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Form = 'classic' | 'framed';
@@ -38,21 +39,12 @@ const chat = (from: string, to: string, text: string): HcpMessage => ({ type: Ms
 for (const form of ['classic', 'framed'] as const) {
   describe(`seed requirements over ${form} HCP`, () => {
     let server: TestServer;
-    const peers: AnyPeer[] = [];
-    const user = async (name: string) => {
-      const p = await join(open(form, server.port), name);
-      peers.push(p);
-      return p;
-    };
+    const { track } = trackPeers(() => server);
+    const user = async (name: string) => track(await join(open(form, server.port), name));
     beforeEach(async () => (server = await startTestServer()));
-    afterEach(async () => {
-      peers.splice(0).forEach((p) => p.socket.destroy());
-      await server.close();
-    });
 
     it('registers a name chosen by the client, and shows the list with it (req. 3, 8)', async () => {
-      const p = await open(form, server.port);
-      peers.push(p);
+      const p = track(await open(form, server.port));
       p.send({ type: MsgType.PROPOSAL, name: 'Jon Stewart' });
       expect(await p.take(MsgType.ACK)).toEqual({ type: MsgType.ACK, name: 'Jon Stewart' });
       expect(await p.take(MsgType.UPDATE)).toEqual({ type: MsgType.UPDATE, names: ['Jon Stewart'] });
@@ -74,8 +66,7 @@ for (const form of ['classic', 'framed'] as const) {
 
     it('duplicate names are refused in any case, and the client may try again (req. 6)', async () => {
       await user('Alice');
-      const p = await open(form, server.port);
-      peers.push(p);
+      const p = track(await open(form, server.port));
       for (const name of ['alice', 'ALICE', 'All', 'server']) {
         p.send({ type: MsgType.PROPOSAL, name });
         expect(await p.take(MsgType.NAK)).toEqual({ type: MsgType.NAK, name });
@@ -121,11 +112,10 @@ for (const form of ['classic', 'framed'] as const) {
         a.send(chat('a', 'b', `a${i}`));
         b.send(chat('b', 'a', `b${i}`));
       }
-      const texts = (p: AnyPeer) => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
-      await a.until(() => texts(a).length === n, 'all of b');
-      await b.until(() => texts(b).length === n, 'all of a');
-      expect(texts(a)).toEqual(Array.from({ length: n }, (_, i) => `b${i}`));
-      expect(texts(b)).toEqual(Array.from({ length: n }, (_, i) => `a${i}`));
+      await a.until(() => textsOf(a).length === n, 'all of b');
+      await b.until(() => textsOf(b).length === n, 'all of a');
+      expect(textsOf(a)).toEqual(Array.from({ length: n }, (_, i) => `b${i}`));
+      expect(textsOf(b)).toEqual(Array.from({ length: n }, (_, i) => `a${i}`));
     });
 
     it('a sender\'s broadcasts and whispers reach each receiver in the order sent', async () => {
@@ -137,11 +127,10 @@ for (const form of ['classic', 'framed'] as const) {
         a.send(chat('a', i % 3 === 0 ? 'b' : 'All', `x${i}`));
         if (form === 'classic') await new Promise((r) => setTimeout(r, 2)); // one classic message per read
       }
-      const texts = (p: AnyPeer) => p.received.flatMap((m) => (m.type === MsgType.MESSAGE ? [m.text] : []));
-      await b.until(() => texts(b).length === n, 'all of them');
-      expect(texts(b)).toEqual(Array.from({ length: n }, (_, i) => `x${i}`));
-      await c.until(() => texts(c).length === n - Math.ceil(n / 3), 'the broadcasts');
-      expect(texts(c)).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `x${i}`));
+      await b.until(() => textsOf(b).length === n, 'all of them');
+      expect(textsOf(b)).toEqual(Array.from({ length: n }, (_, i) => `x${i}`));
+      await c.until(() => textsOf(c).length === n - Math.ceil(n / 3), 'the broadcasts');
+      expect(textsOf(c)).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `x${i}`));
     });
 
     it('a user going offline is told to the rest, who chat on undisturbed (req. 5, 9, 12)', async () => {
