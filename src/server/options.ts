@@ -51,7 +51,7 @@ export const defaultServerOptions: ServerOptions = {
   port: 20002,
   maxTextBytes: CLASSIC_MAX_TEXT,
   maxFrameBytes: 8192,
-  maxQueuedBytes: 1024 * 1024,
+  maxQueuedBytes: 2 * 1024 * 1024,
   registrationTimeoutMs: 20_000,
   closeGraceMs: 2_000,
   logText: false,

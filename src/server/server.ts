@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { NAME_BYTES } from '../protocol/index.js';
 import { createHttpServer } from './http.js';
 import { createWebSocketTransport } from './transports/websocket.js';
 import { ChatCore } from './core/chat.js';
@@ -22,12 +23,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The full user list of `users` users as one frame, plus room for the frames around it. */
+function fullListBytes(users: number): number {
+  return NAME_BYTES * users + 64 * 1024;
+}
+
 /**
  * Starts a Howdy server: HCP over TCP (classic and framed on one port), over TLS on a port of its
  * own when a certificate is given, and HTTP(S) for the web client and HCP over WebSocket.
  */
 export async function startServer(partial: Partial<ServerOptions>, log: Logger): Promise<RunningServer> {
   const options: ServerOptions = { ...defaultServerOptions, ...partial };
+  // A newcomer's first user list is one frame of 64 bytes a user: a bound below it would drop
+  // every newcomer once the server is that full.
+  const listBytes = fullListBytes(options.maxConnections);
+  if (options.maxQueuedBytes < listBytes) {
+    log.warn({ configured: options.maxQueuedBytes, bytes: listBytes, maxConnections: options.maxConnections }, 'max-queue raised to hold the full user list');
+    options.maxQueuedBytes = listBytes;
+  }
   const core = new ChatCore(options, log);
   const flusher = new FlushScheduler();
   const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));

@@ -153,7 +153,7 @@ describe('limits', () => {
   });
 
   it('a reader that stops reading is dropped at the queue bound; the others get every message in order', { timeout: 60_000 }, async () => {
-    const watcher = await setup({ maxQueuedBytes: 1024 * 1024, closeGraceMs: 200, messageRate: 0 });
+    const watcher = await setup({ maxQueuedBytes: 1024 * 1024, maxConnections: 1000, closeGraceMs: 200, messageRate: 0 });
     const slow = await framed('slow');
     slow.socket.pause(); // stops reading
     const talker = await framed('talker');
@@ -171,6 +171,19 @@ describe('limits', () => {
     expect(server.core.names()).not.toContain('slow');
     slow.socket.resume();
     await slow.waitClosed(5000);
+  });
+
+  it('the bound always holds the full user list: the server raises a smaller one, and says so', async () => {
+    // a full list of 100 users is 6.4 KB; configured 2 KB would drop every newcomer after the 31st
+    const watcher = await setup({ maxQueuedBytes: 2048, maxConnections: 100 });
+    const raised = server.logs.find((l) => l.msg === 'max-queue raised to hold the full user list');
+    expect(raised).toMatchObject({ configured: 2048, maxConnections: 100 });
+    expect(raised!.bytes).toBeGreaterThan(100 * 64);
+    const users = [];
+    for (let i = 0; i < 40; i++) users.push(await framed(`user${i}`));
+    await watcher.until(() => server.core.names().length === 41, 'all 41 online');
+    expect(server.logs.some((l) => l.code === 'SLOW_READER')).toBe(false);
+    expect(users.every((u) => !u.closed)).toBe(true);
   });
 });
 

@@ -54,7 +54,7 @@ describe('HCP over WebSocket', () => {
   });
 
   it('a browser peer that stops reading is dropped at the queue bound; the others get everything', { timeout: 60_000 }, async () => {
-    server = await startTestServer({ httpPort: 0, maxQueuedBytes: 256 * 1024, messageRate: 0 });
+    server = await startTestServer({ httpPort: 0, maxQueuedBytes: 256 * 1024, maxConnections: 1000, messageRate: 0 });
     const watcher = await join(FramedPeer.open(server.port), 'watcher');
     const slow = await wsPeer('slow');
     slow.ws.pause(); // stops reading
