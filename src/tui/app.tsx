@@ -4,6 +4,7 @@ import type { ChatClient } from '../client/client.js';
 import { ALL, HcpError } from '../protocol/index.js';
 import { HELP, nameCompletions, parseCommand } from './commands.js';
 import { LineEditor } from './line-editor.js';
+import { visibleUsers } from './user-list.js';
 
 type LineKind = 'message' | 'own' | 'whisper' | 'notice' | 'error';
 interface Line {
@@ -85,6 +86,8 @@ export function App({ client, initialName }: AppProps) {
   }, [client]);
 
   const logHeight = Math.max(3, size.rows - 4);
+  // the list's box holds logHeight lines: its title, then the users
+  const list = visibleUsers(users, logHeight - 1, [name, target === ALL ? undefined : target]);
 
   useInput((chars, key) => {
     const h = history.current;
@@ -209,13 +212,14 @@ export function App({ client, initialName }: AppProps) {
         </Box>
         <Box flexDirection="column" width={USERS_WIDTH} borderStyle={BORDER} paddingX={1} overflow="hidden">
           <Text bold>Online ({users.length})</Text>
-          {users.map((u) => (
+          {list.shown.map((u) => (
             <Text key={u} wrap="truncate-end" color={u === target ? 'magenta' : undefined} bold={u === name}>
               {u === target ? '» ' : '  '}
               {u}
               {u === name ? ' (you)' : ''}
             </Text>
           ))}
+          {list.more > 0 && <Text dimColor wrap="truncate-end">  … and {list.more} more</Text>}
         </Box>
       </Box>
       <Box>

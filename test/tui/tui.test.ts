@@ -1,7 +1,7 @@
 /** The terminal client in a real terminal (tmux): two terminal users and a raw classic-socket user. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { MsgType } from '../../src/protocol/index.js';
-import { ClassicPeer, join } from '../helpers/clients.js';
+import { ClassicPeer, FramedPeer, join } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Terminal } from '../helpers/tmux.js';
 
@@ -116,5 +116,18 @@ describe('howdy chat (terminal client)', () => {
     await term.waitFor('You joined as erin');
     term.type('still here');
     await term.waitFor('You: still here');
+  });
+
+  it('keeps a long online list to what fits, with the user in it and a count of the rest', async () => {
+    server = await startTestServer();
+    const crowd = [];
+    for (let i = 0; i < 20; i++) crowd.push(await join(FramedPeer.open(server.port), `crowd${i}`));
+    const term = new Terminal('crowd', chat(server.port, 'erin'), { columns: 80, rows: 12 });
+    const screen = await term.waitFor('… and 15 more');
+    expect(screen).toMatch(/erin \(you\)/);
+    expect(screen).toMatch(/Online \(21\)/);
+    expect(screen).toMatch(/crowd4\s/);
+    expect(screen).not.toMatch(/crowd5\s/);
+    for (const p of crowd) p.socket.destroy();
   });
 });
