@@ -140,18 +140,20 @@ export class ChatClient extends Emitter<ClientEvents> {
       case MsgType.PRESENCE: {
         const joined: string[] = [];
         const left: string[] = [];
-        let users = this.users;
+        // one pass however many entries (a storm's frame may carry thousands); a Set keeps the
+        // order of joining, and one who leaves and comes back goes last
+        const users = new Set(this.users);
         for (const change of msg.changes) {
           if (change.op === 0x01) {
-            users = [...users, change.name];
+            users.add(change.name);
             joined.push(change.name);
           } else {
-            users = users.filter((u) => u !== change.name);
+            users.delete(change.name);
             left.push(change.name);
           }
         }
-        this.users = users;
-        return this.emit('users', { users, joined, left, initial: false });
+        this.users = [...users];
+        return this.emit('users', { users: this.users, joined, left, initial: false });
       }
       case MsgType.MESSAGE:
         return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
