@@ -1,4 +1,5 @@
 /** The client library (browser-safe part): the chat client over any Connection, and WebSocket. */
 export * from './client.js';
 export * from './connection.js';
+export * from './notices.js';
 export * from './websocket.js';

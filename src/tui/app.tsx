@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ChatClient } from '../client/client.js';
+import { presenceNotices } from '../client/notices.js';
 import { ALL, HcpError } from '../protocol/index.js';
 import { HELP, nameCompletions, parseCommand } from './commands.js';
 import { LineEditor } from './line-editor.js';
@@ -63,10 +64,7 @@ export function App({ client, initialName }: AppProps) {
       client.on('refused', (e) => add('error', `The name "${e.name}" was refused${e.reason ? `: ${e.reason}` : ''}. Type another name.`)),
       client.on('users', (e) => {
         setUsers(e.users);
-        if (!e.initial) {
-          for (const n of e.joined) add('notice', `${n} joined`);
-          for (const n of e.left) add('notice', `${n} left`);
-        }
+        if (!e.initial) for (const line of presenceNotices(e)) add('notice', line);
         setTarget((t) => (t === ALL || e.users.includes(t) ? t : ALL));
       }),
       client.on('message', (m) => {

@@ -1,4 +1,4 @@
-import { connectWebSocket, type ChatClient, type UsersEvent } from '../client/index.js';
+import { connectWebSocket, presenceNotices, type ChatClient, type UsersEvent } from '../client/index.js';
 import { ALL, ErrorCode, errorCodeName, HcpError } from '../protocol/index.js';
 import { ChatLog } from './log.js';
 
@@ -111,10 +111,7 @@ async function join(name: string, again = false, tries = REJOIN_TRIES): Promise<
 
 function renderUsers(event?: UsersEvent): void {
   if (!client) return;
-  if (event && !event.initial) {
-    for (const name of event.joined) log.notice(`${name} joined.`);
-    for (const name of event.left) log.notice(`${name} left.`);
-  }
+  if (event && !event.initial) for (const line of presenceNotices(event)) log.notice(`${line}.`);
   if (target !== ALL && !client.users.includes(target)) selectTarget(ALL);
   const items = [ALL, ...client.users].map((name) => {
     const li = document.createElement('li');

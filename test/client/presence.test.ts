@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatClient, type Connection, type UsersEvent } from '../../src/client/index.js';
+import { ChatClient, presenceNotices, type Connection, type UsersEvent } from '../../src/client/index.js';
 import { encodeFrame, MsgType, payloadOf, PresenceOp, type HcpMessage } from '../../src/protocol/index.js';
 
 /** A connection that only delivers the frames a test gives it. */
@@ -35,5 +35,13 @@ describe('the client\'s user list from PRESENCE frames', () => {
     expect(client.users).toHaveLength(20_001);
     feed({ type: MsgType.PRESENCE, changes: names.filter((_, i) => i % 2).map((name) => ({ op: PresenceOp.LEFT, name })) });
     expect(client.users).toEqual(['me', ...names.filter((_, i) => i % 2 === 0)]);
+  });
+});
+
+describe('what a person is told of joins and leaves', () => {
+  it('a line a name, or one line for many at once', () => {
+    expect(presenceNotices({ joined: ['bob'], left: ['amy', 'cy'] })).toEqual(['bob joined', 'amy left', 'cy left']);
+    const many = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    expect(presenceNotices({ joined: many, left: [] })).toEqual(['250 joined: u0, u1, u2 and 247 more']);
   });
 });
