@@ -13,8 +13,9 @@ import type { Session } from './session.js';
  * A newcomer's own join is in the PRESENCE only older peers get, so no peer hears of itself.
  *
  * Each full list is 64 bytes a user, so a join storm of N users owes the newcomers N²·32 bytes
- * (3.2 GB for 10 000). Those lists go out a few megabytes per turn (welcomeBytesPerTurn) of the event loop, in order of
- * joining, so that a storm never stalls the server: prefaces, ACKs and messages keep flowing.
+ * (3.2 GB for 10 000). Those lists go out a few megabytes per turn of the event loop
+ * (welcomeBytesPerTurn), in order of joining, so that a storm never stalls the server: prefaces,
+ * ACKs and messages keep flowing.
  */
 const MAX_WINDOW_MS = 500;
 

@@ -145,12 +145,13 @@ class TcpLink implements ChannelMember, Flushable {
     if (this.wire === 'classic') {
       // The originals take one read as one message: each classic message is its own write.
       this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      this.queue.bound(this.socket.writableLength);
     } else {
       // broadcasts this peer has yet to take come first: each sender's order is kept
       if (this.channel && this.channel.pendingFor(this) > 0) this.enqueue(this.channel.take(this));
       this.enqueue([frame]);
+      this.queue.bound(); // the socket is only written at the flush, which checks it
     }
-    this.queue.bound(this.socket.writableLength);
   }
 
   private enqueue(frames: Uint8Array[]): void {
