@@ -3,7 +3,7 @@ import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ChatClient } from '../client/client.js';
 import { presenceNotices } from '../client/notices.js';
 import { ALL, HcpError } from '../protocol/index.js';
-import { HELP, nameCompletions, parseCommand } from './commands.js';
+import { COMMANDS, nameCompletions, parseCommand } from '../client/commands.js';
 import { LineEditor } from './line-editor.js';
 import { visibleUsers } from './user-list.js';
 
@@ -155,13 +155,13 @@ export function App({ client, initialName }: AppProps) {
     const h = history.current;
     h.entries = [...h.entries, line].slice(-200);
     h.at = h.entries.length;
-    const cmd = parseCommand(line, target, users);
+    const cmd = parseCommand(line, { target, users });
     if (cmd.kind === 'quit') {
       client.close();
       exit();
       return;
     }
-    if (cmd.kind === 'help') return HELP.forEach((l) => add('notice', l));
+    if (cmd.kind === 'help') return COMMANDS.forEach((c) => add('notice', `${c.usage.padEnd(14)} ${c.meaning}`));
     if (cmd.kind === 'invalid') return add('error', cmd.reason);
     if (!connected) return add('error', 'Not connected. Type /quit to leave.');
     if (!name) {
