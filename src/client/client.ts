@@ -1,5 +1,5 @@
 import {
-  ALL, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
+  ALL, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
   type HcpMessage,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
@@ -87,7 +87,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   /**
    * Sends `text` to `to` (a user, or "All"), after checking it; throws HcpError when the message
-   * cannot be sent (no name yet, unknown receiver, empty or oversize text).
+   * cannot be sent (no name yet, unknown receiver, empty or oversize text, a control character).
    */
   send(to: string, text: string): void {
     if (this.closed) throw new HcpError(ErrorCode.NOT_REGISTERED, 'not connected');
@@ -96,6 +96,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     const receiver = isAll ? ALL : this.users.find((u) => nameKey(u) === nameKey(to));
     if (receiver === undefined) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
     if (text.trim() === '') throw new HcpError(ErrorCode.EMPTY_TEXT, 'the message is empty');
+    checkTextCharacters(text);
     const bytes = utf8Encode(text).length;
     if (bytes > this.maxTextBytes) {
       throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the message is ${bytes} bytes; at most ${this.maxTextBytes} can be sent`);

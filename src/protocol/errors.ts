@@ -20,6 +20,8 @@ export const ErrorCode = {
   TEXT_TOO_LONG: 0x0304,
   /** Raised by clients before sending; servers relay empty texts. */
   EMPTY_TEXT: 0x0305,
+  /** A text holding a control character other than tab, LF and CR (docs/protocol.md §3). */
+  TEXT_INVALID: 0x0306,
   // 0x04xx: limits
   RATE_LIMITED: 0x0401,
   SLOW_READER: 0x0402,

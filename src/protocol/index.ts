@@ -5,4 +5,5 @@ export * from './names.js';
 export * from './messages.js';
 export * from './framed.js';
 export * from './classic.js';
+export * from './text.js';
 export { utf8Encode, utf8DecodeStrict, lengthWithoutTrailingNuls } from './utf8.js';

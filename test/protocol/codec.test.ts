@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  forbiddenTextByteAt,
   ClassicDecoder, encodeFrame, ErrorCode, FramedDecoder, HcpError, MsgType, parseMessage, payloadOf,
   frameOfPayload, type HcpMessage,
 } from '../../src/protocol/index.js';
@@ -211,5 +212,21 @@ describe('classic decoder: messages joined in one read', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('texts: the control bytes a text may not hold (docs/protocol.md §3)', () => {
+  it('finds the first forbidden byte at any offset and alignment, allowing tab, LF and CR', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(7), fc.nat(7), (raw, lead, trail) => {
+        const backing = new Uint8Array(lead + raw.length + trail).fill(0x41);
+        backing.set(raw, lead);
+        const expected = raw.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+        const got = forbiddenTextByteAt(backing.subarray(lead), 0, raw.length);
+        return got === expected;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(forbiddenTextByteAt(new TextEncoder().encode('line\r\n\ttab ünï 🤠'), 0, 20)).toBe(-1);
   });
 });
