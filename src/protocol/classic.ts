@@ -1,4 +1,4 @@
-import { CLASSIC_MAX_PACKET, MESSAGE_HEADER_BYTES, MsgType, NAME_BYTES } from './constants.js';
+import { MESSAGE_HEADER_BYTES, MsgType, NAME_BYTES } from './constants.js';
 import type { FrameHandler } from './framed.js';
 
 /** Classic messages of a fixed size: type + one name field. */
@@ -9,8 +9,10 @@ const FIXED_BYTES = 1 + NAME_BYTES;
  * programs treat one TCP read as one message (PROTOCOL-DECISIONS §1). So:
  * - PROPOSAL, ACK, NAK are exactly 65 bytes, and are waited for if a read splits them;
  * - a MESSAGE is its 129-byte header (waited for) plus the text up to the end of the bytes
- *   received so far, at most 4096 bytes in all, unless a NUL-padded message header follows
- *   inside it (text has no NULs): then two messages were read together and are split there;
+ *   received so far, unless a NUL-padded message header follows inside it (a text holds neither
+ *   NULs nor type bytes): then two messages were read together and are split there. It is not
+ *   cut at 4096 bytes: a longer text is handed on whole, for the server to refuse (docs/protocol.md
+ *   §4), never delivered cut;
  * - an UPDATE runs to the end of the read, in whole 64-byte names; a slot whose first byte is a
  *   control byte cannot start a name, so a message read together with it is split off there;
  * - an unknown type takes the rest of the read with it, to be ignored.
@@ -77,11 +79,10 @@ function messageEnd(chunk: Uint8Array, at: number): number | undefined {
       return available >= FIXED_BYTES ? at + FIXED_BYTES : undefined;
     case MsgType.MESSAGE: {
       if (available < MESSAGE_HEADER_BYTES) return undefined;
-      const limit = at + Math.min(available, CLASSIC_MAX_PACKET);
-      for (let j = at + MESSAGE_HEADER_BYTES; j < limit; j++) {
+      for (let j = at + MESSAGE_HEADER_BYTES; j < chunk.length; j++) {
         if (chunk[j]! <= MsgType.MESSAGE && chunk[j]! >= MsgType.PROPOSAL && startsMessage(chunk, j)) return j;
       }
-      return limit;
+      return chunk.length;
     }
     case MsgType.UPDATE: {
       let end = at + 1;

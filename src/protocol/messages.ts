@@ -1,6 +1,6 @@
 import { FRAME_HEADER_BYTES, MsgType, NAME_BYTES, PresenceOp } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
-import { readNameField, writeNameField } from './names.js';
+import { readEchoedNameField, readNameField, writeNameField } from './names.js';
 import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
 export interface Proposal { type: typeof MsgType.PROPOSAL; name: string }
@@ -92,6 +92,14 @@ export function encodeMessageFrame(senderField: Uint8Array, receiverField: Uint8
   return out;
 }
 
+/** A PROPOSAL, ACK or NAK frame around a 64-byte name field as it is, bytes the name rules refuse included. */
+export function encodeNameFieldFrame(type: typeof MsgType.PROPOSAL | typeof MsgType.ACK | typeof MsgType.NAK, field: Uint8Array): Uint8Array {
+  if (field.length !== NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a name field is ${NAME_BYTES} bytes`);
+  const out = allocFrame(type, NAME_BYTES);
+  out.set(field, 5);
+  return out;
+}
+
 /** A frame's type + body: what a classic write or a WebSocket message carries. */
 export function payloadOf(frame: Uint8Array): Uint8Array {
   return frame.subarray(FRAME_HEADER_BYTES);
@@ -145,7 +153,8 @@ export function parseMessage(type: number, body: Uint8Array): HcpMessage | undef
     case MsgType.ACK:
     case MsgType.NAK:
       if (body.length !== NAME_BYTES) throw malformed(`a type ${type} body is ${NAME_BYTES} bytes, not ${body.length}`);
-      return { type, name: readNameField(body) };
+      // A NAK echoes the proposal as it was received, bytes that are not UTF-8 included (§3)
+      return { type, name: type === MsgType.NAK ? readEchoedNameField(body) : readNameField(body) };
     case MsgType.UPDATE: {
       if (body.length % NAME_BYTES !== 0) throw malformed('an UPDATE body is a whole number of 64-byte names');
       const names: string[] = [];

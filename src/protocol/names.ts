@@ -1,6 +1,6 @@
 import { ALL, NAME_BYTES, SERVER } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
-import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
+import { lengthWithoutTrailingNuls, utf8DecodeLenient, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
 /**
  * The key under which a name is unique (PROTOCOL-DECISIONS §4): case-insensitive, so
@@ -61,4 +61,9 @@ export function readNameField(field: Uint8Array): string {
   const name = utf8DecodeStrict(field.subarray(0, lengthWithoutTrailingNuls(field)));
   if (name === undefined) throw new HcpError(ErrorCode.INVALID_UTF8, 'a name field is not valid UTF-8');
   return name;
+}
+
+/** Reads a name field that is only shown, never matched (a NAK's echo): invalid UTF-8 becomes U+FFFD. */
+export function readEchoedNameField(field: Uint8Array): string {
+  return utf8DecodeLenient(field.subarray(0, lengthWithoutTrailingNuls(field)));
 }

@@ -1,5 +1,6 @@
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+const lenientDecoder = new TextDecoder('utf-8');
 
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
@@ -12,6 +13,11 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Decodes UTF-8, with U+FFFD for each invalid sequence: for bytes that are only shown. */
+export function utf8DecodeLenient(bytes: Uint8Array): string {
+  return lenientDecoder.decode(bytes);
 }
 
 /** Length of `bytes` once trailing 0x00 bytes are dropped. */

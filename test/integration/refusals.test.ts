@@ -221,3 +221,23 @@ describe('names written another way', () => {
     expect(await bob.take(MsgType.MESSAGE)).toEqual({ type: MsgType.MESSAGE, from: 'Eve', to: 'bob', text: 'to bob' });
   });
 });
+
+describe('what docs/protocol.md §1, §3 and §9 say the server does without a word', () => {
+  it('a whisper to yourself comes back; an empty text is relayed; server-only types from a client are ignored', async () => {
+    const watcher = await setup();
+    const eve = await framed('Eve');
+    eve.send({ type: MsgType.MESSAGE, from: 'Eve', to: 'eve', text: 'note to self' });
+    expect(await eve.take(MsgType.MESSAGE)).toEqual({ type: MsgType.MESSAGE, from: 'Eve', to: 'Eve', text: 'note to self' });
+    eve.send({ type: MsgType.MESSAGE, from: 'Eve', to: 'watcher', text: '' });
+    expect(await watcher.take(MsgType.MESSAGE)).toMatchObject({ from: 'Eve', text: '' });
+    eve.send({ type: MsgType.ACK, name: 'Eve' });
+    eve.send({ type: MsgType.NAK, name: 'Eve' });
+    eve.send({ type: MsgType.UPDATE, names: ['Eve'] });
+    eve.send({ type: MsgType.ERROR, code: ErrorCode.INTERNAL, fatal: true, reason: 'pretend' });
+    eve.send({ type: MsgType.PRESENCE, changes: [{ op: 1, name: 'ghost' }] });
+    eve.send({ type: MsgType.MESSAGE, from: 'Eve', to: 'watcher', text: 'still here' });
+    expect(await watcher.take(MsgType.MESSAGE)).toMatchObject({ from: 'Eve', text: 'still here' });
+    expect(eve.received.filter((m) => m.type !== MsgType.UPDATE && m.type !== MsgType.PRESENCE)).toEqual([]);
+    expect(server.core.names()).toEqual(['watcher', 'Eve']);
+  });
+});

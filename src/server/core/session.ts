@@ -1,6 +1,6 @@
 import {
-  encodeFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
-  ALL_FIELD, encodeNameField, lengthWithoutTrailingNuls, readNameField, validateName,
+  encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
+  ALL_FIELD, controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
 import { ALL_RECEIVERS, type ChatCore } from './chat.js';
@@ -91,7 +91,7 @@ export class Session {
       this.core.register(this, name);
     } catch (err) {
       if (!(err instanceof HcpError)) throw err;
-      this.link.send(encodeFrame({ type: MsgType.NAK, name: proposed ?? '' }));
+      this.link.send(encodeNameFieldFrame(MsgType.NAK, body)); // the field as received (§3)
       if (proposed === undefined) this.refuse(err);
       else this.refuse(err, 'name refused', { name: proposed });
       return;
@@ -126,6 +126,8 @@ export class Session {
     if (!isUtf8(new Uint8Array(body.buffer, body.byteOffset + 2 * NAME_BYTES, textLength))) {
       throw new HcpError(ErrorCode.INVALID_UTF8, 'the message text is not valid UTF-8');
     }
+    const control = forbiddenTextByteAt(body, 2 * NAME_BYTES, end);
+    if (control >= 0) throw new HcpError(ErrorCode.TEXT_INVALID, controlCharReason(body[control]!));
     const exact = this.core.exactReceiver(body, NAME_BYTES);
     const receiver = exact ?? this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
     const receiverField = receiver === ALL_RECEIVERS ? ALL_FIELD : receiver.nameField!;
