@@ -32,6 +32,12 @@ export const FRAME_HEADER_BYTES = 4;
 export const ALL = 'All';
 /** Reserved as a user name. */
 export const SERVER = 'Server';
+/**
+ * Names nobody may take, in any case (docs/protocol.md §2): the receiver "All", "Server", and the
+ * words our clients show in place of a name ("Everyone" for All, "You" for the user's own lines),
+ * which a user could otherwise wear to pass for them.
+ */
+export const RESERVED_NAMES: readonly string[] = [ALL, SERVER, 'Everyone', 'You'];
 
 /** PRESENCE entry operations. */
 export const PresenceOp = { JOINED: 0x01, LEFT: 0x02 } as const;

@@ -1,4 +1,4 @@
-import { ALL, NAME_BYTES, SERVER } from './constants.js';
+import { ALL, NAME_BYTES, RESERVED_NAMES } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
 import { lengthWithoutTrailingNuls, utf8DecodeLenient, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
@@ -10,7 +10,7 @@ export function nameKey(name: string): string {
   return name.normalize('NFC').toUpperCase().toLowerCase();
 }
 
-const RESERVED_KEYS = new Set([nameKey(ALL), nameKey(SERVER)]);
+const RESERVED_KEYS = new Set(RESERVED_NAMES.map(nameKey));
 const CONTROL = /\p{Cc}/u;
 const EDGE_SPACE = /^\s|\s$/u;
 

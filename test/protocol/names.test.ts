@@ -21,6 +21,9 @@ describe('name rules (PROTOCOL-DECISIONS §4)', () => {
     ['aLL', ErrorCode.NAME_RESERVED],
     ['SERVER', ErrorCode.NAME_RESERVED],
     ['server', ErrorCode.NAME_RESERVED],
+    ['everyone', ErrorCode.NAME_RESERVED], // the clients show All as "Everyone"
+    ['EVERYONE', ErrorCode.NAME_RESERVED],
+    ['you', ErrorCode.NAME_RESERVED], // and the user's own lines as "You"
   ])('refuses %j with code %i', (name, code) => {
     expect(() => validateName(name)).toThrow(expect.objectContaining({ code }));
   });
@@ -30,5 +33,6 @@ describe('name rules (PROTOCOL-DECISIONS §4)', () => {
     expect(nameKey('Zoe\u0301')).toBe(nameKey('ZOÉ'));
     expect(isReservedName('all')).toBe(true);
     expect(isReservedName('Alli')).toBe(false);
+    expect(isReservedName('Everyone else')).toBe(false);
   });
 });
