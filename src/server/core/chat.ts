@@ -76,7 +76,9 @@ export class ChatCore {
   ) {
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     if (options.idleTimeoutMs > 0) {
-      this.idleSweep = setInterval(() => this.sweepIdle(), options.idleTimeoutMs / 4);
+      // Checked often enough that the PING and the drop come within a few seconds of their time
+      // (docs/protocol.md §5.2); a pass over the sessions costs microseconds.
+      this.idleSweep = setInterval(() => this.sweepIdle(), idleSweepMs(options.idleTimeoutMs));
       this.idleSweep.unref?.();
     }
     this.presence = new PresenceBatcher(
@@ -125,7 +127,7 @@ export class ChatCore {
       if (s.link.wire !== 'framed') continue;
       const silent = now - s.lastHeard;
       if (silent >= idle) {
-        s.fail(new HcpError(ErrorCode.IDLE_TIMEOUT, `nothing heard from you for ${Math.round(silent / 1000)} s`, true));
+        s.fail(new HcpError(ErrorCode.IDLE_TIMEOUT, `nothing heard from you for ${Math.round(idle / 1000)} s`, true));
       } else if (silent >= idle / 2 && !s.pinged) {
         s.pinged = true;
         s.link.send(PING_FRAME);
@@ -241,4 +243,9 @@ export class ChatCore {
       session.end(reason);
     }
   }
+}
+
+/** How often the idle check runs: a fortieth of the timeout, between 100 ms and 3 s. */
+function idleSweepMs(idleTimeoutMs: number): number {
+  return Math.min(3000, Math.max(100, idleTimeoutMs / 40));
 }
