@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import type { WebSocketServer } from 'ws';
+import { WS_SUBPROTOCOL } from '../protocol/index.js';
 import type { Logger } from './core/logger.js';
 
 /** The page may load only its own script and style, and talk only to its own server. */
@@ -60,9 +61,16 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
     if (url.pathname !== options.wsPath) return refuse(404, 'Not Found');
     if (!originAllowed(req, options.allowedOrigins)) return refuse(403, 'Origin Not Allowed');
     if (options.authorize && !options.authorize(req)) return refuse(403, 'Forbidden');
+    if (!offersSubprotocol(req)) return refuse(400, `Subprotocol ${WS_SUBPROTOCOL} Required`);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   return server;
+}
+
+/** HCP over WebSocket is spoken only with subprotocol hcp.v2 (docs/protocol.md §6). */
+function offersSubprotocol(req: IncomingMessage): boolean {
+  const offered = req.headers['sec-websocket-protocol'] ?? '';
+  return offered.split(',').some((p) => p.trim() === WS_SUBPROTOCOL);
 }
 
 /** No Origin (not a browser), the page's own origin, or one on the allow-list. */

@@ -54,7 +54,7 @@ describe('HCP over WebSocket', () => {
   });
 
   it('a browser peer that stops reading is dropped at the queue bound; the others get everything', { timeout: 60_000 }, async () => {
-    server = await startTestServer({ httpPort: 0, maxQueuedBytes: 256 * 1024, maxConnections: 1000, messageRate: 0 });
+    server = await startTestServer({ httpPort: 0, maxQueuedBytes: 1024 * 1024, maxConnections: 1000, messageRate: 0 });
     const watcher = await join(FramedPeer.open(server.port), 'watcher');
     const slow = await wsPeer('slow');
     slow.ws.pause(); // stops reading
@@ -62,7 +62,8 @@ describe('HCP over WebSocket', () => {
     const n = 8000;
     for (let i = 0; i < n; i++) {
       talker.send({ type: MsgType.MESSAGE, from: 'talker', to: 'All', text: `${i} ${'w'.repeat(1000)}` });
-      if (i % 200 === 199) await new Promise((r) => setTimeout(r, 10));
+      // the watcher keeps up (it must not become a slow reader itself on a busy machine); the paused one cannot
+      if (i % 200 === 199) await watcher.until(() => watcher.received.length >= i - 400, 'the watcher to keep up', 20_000);
     }
     await watcher.until(() => watcher.received.filter((m) => m.type === MsgType.MESSAGE).length === n, 'every message', 40_000);
     await expect.poll(() => server.logs.some((l) => l.code === 'SLOW_READER' && l.name === 'slow')).toBe(true);
@@ -81,5 +82,38 @@ describe('HCP over WebSocket: broken WebSocket framing', () => {
     raw.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
     await expect.poll(() => server.logs.find((l) => l.name === 'broken' && l.msg === 'connection dropped')).toMatchObject({ code: 'MALFORMED' });
     await expect.poll(() => server.core.names()).toEqual([]);
+  });
+});
+
+describe('HCP over WebSocket: what docs/protocol.md §6 promises a WebSocket peer', () => {
+  const rawSocket = (ws: WebSocket) => (ws as unknown as { _socket: import('node:net').Socket })._socket;
+
+  it('a handshake without subprotocol hcp.v2 is refused with 400; with it, accepted', async () => {
+    server = await startTestServer({ httpPort: 0 });
+    const url = `ws://127.0.0.1:${server.httpAddress!.port}/hcp`;
+    const status = (protocols: string[]) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url, protocols);
+        sockets.push(ws);
+        ws.on('open', () => resolve(101));
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => {});
+      });
+    expect(await status([])).toBe(400);
+    expect(await status(['chat'])).toBe(400);
+    expect(await status(['chat', 'hcp.v2'])).toBe(101);
+    expect(server.logs.find((l) => l.msg === 'WebSocket refused')).toMatchObject({ why: 'Subprotocol hcp.v2 Required' });
+  });
+
+  it.each([
+    ['an unmasked frame', Buffer.from([0x82, 0x03, 0x05, 0x00, 0x00])],
+    ['a frame with the RSV1 bit', Buffer.from([0xc2, 0x81, 0, 0, 0, 0, 0x05])],
+  ])('%s is closed with WebSocket status 1002 and no HCP ERROR; logged as MALFORMED', async (_what, bytes) => {
+    server = await startTestServer({ httpPort: 0 });
+    const p = await wsPeer('broken');
+    rawSocket(p.ws).write(bytes);
+    await expect.poll(() => p.closed()).toBe(1002);
+    expect(p.received.filter((m) => m.type === MsgType.ERROR)).toEqual([]);
+    expect(server.logs.find((l) => l.name === 'broken' && l.msg === 'connection dropped')).toMatchObject({ code: 'MALFORMED' });
   });
 });
