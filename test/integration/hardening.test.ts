@@ -154,3 +154,29 @@ describe('a client killed with SIGKILL', () => {
     expect(server.core.names()).toEqual(['watcher', 'friend']);
   });
 });
+
+describe('the error boundary', () => {
+  it('a fault of ours while handling one peer\'s message costs that connection, told as INTERNAL; everyone else carries on', async () => {
+    const { memoryLogger } = await import('../helpers/server.js');
+    const { startServer } = await import('../../src/server/server.js');
+    const log = memoryLogger();
+    const info = log.info;
+    // a fault in the server's own code path for one sender (here: its log line)
+    log.info = (obj: object, msg: string) => {
+      if (msg === 'message relayed' && (obj as { from?: string }).from === 'boom') throw new Error('disk gone');
+      info(obj, msg);
+    };
+    const running = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined }, log);
+    server = Object.assign(running, { port: running.address.port, logs: log.entries });
+    const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
+    const boom = track(await join(FramedPeer.open(server.port), 'boom'));
+    boom.send({ type: MsgType.MESSAGE, from: 'boom', to: 'watcher', text: 'trigger' });
+    expect(await boom.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.INTERNAL, fatal: true });
+    await boom.waitClosed();
+    expect(log.entries.find((l) => l.msg === 'internal error')).toMatchObject({ name: 'boom', err: expect.objectContaining({ message: 'disk gone' }) });
+    const friend = track(await join(ClassicPeer.open(server.port), 'friend'));
+    friend.send({ type: MsgType.MESSAGE, from: 'friend', to: 'watcher', text: 'still here' });
+    await watcher.until(() => textsOf(watcher).includes('still here'), 'a message after the fault');
+    expect(server.core.names()).toEqual(['watcher', 'friend']);
+  });
+});

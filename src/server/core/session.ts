@@ -74,7 +74,7 @@ export class Session {
       }
     } catch (err) {
       if (err instanceof HcpError) return this.refuse(err);
-      throw err;
+      this.fail(err);
     }
   }
 
@@ -161,11 +161,19 @@ export class Session {
     if (err.fatal) this.end(err.message);
   }
 
-  /** A fatal error found by the transport or a limit: tell (framed), log, close. */
-  fail(err: HcpError): void {
+  /**
+   * Ends the connection over an error found by the transport, a limit or a handler: tell (framed),
+   * log, close. The connection's error boundary: anything but an HcpError is a fault of ours, logged
+   * with its cause and told as INTERNAL; it costs this connection, never the process.
+   */
+  fail(err: unknown): void {
     if (!this.open) return;
-    const fatal = err.fatal ? err : new HcpError(err.code, err.message, true);
-    this.refuse(fatal, 'connection dropped');
+    if (!(err instanceof HcpError)) {
+      this.core.log.error({ peer: this.id, name: this.name, err }, 'internal error');
+      err = new HcpError(ErrorCode.INTERNAL, 'the server failed to handle what you sent; please reconnect', true);
+    }
+    const known = err as HcpError;
+    this.refuse(known.fatal ? known : new HcpError(known.code, known.message, true), 'connection dropped');
   }
 
   /** Closes the connection from our side; the core forgets the session at once. */

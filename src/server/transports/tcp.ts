@@ -32,7 +32,9 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
     session = core.connect(link, socket.remoteAddress ?? 'unknown');
   } catch (err) {
     if (err instanceof HcpError) return refuseEarly(socket, err, options.closeGraceMs);
-    throw err;
+    core.log.error({ remote: link.remote, err }, 'internal error');
+    socket.destroy();
+    return;
   }
   let error: string | undefined;
   socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -77,8 +79,7 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
       if (head.length > 0) feed(head);
       head = undefined;
     } catch (err) {
-      if (!(err instanceof HcpError)) throw err;
-      if (lateClassic(err, fed)) {
+      if (err instanceof HcpError && lateClassic(err, fed)) {
         // The client gave up waiting for our preface (a busy server) and went classic, as
         // PROTOCOL-DECISIONS §2 lets it: follow it rather than drop it.
         link.wire = 'classic';

@@ -31,7 +31,11 @@ export function createWebSocketTransport(core: ChatCore, flusher: FlushScheduler
     try {
       session = core.connect(link, req.socket.remoteAddress ?? 'unknown');
     } catch (err) {
-      if (!(err instanceof HcpError)) throw err;
+      if (!(err instanceof HcpError)) {
+        core.log.error({ remote: link.remote, err }, 'internal error');
+        ws.terminate();
+        return;
+      }
       ws.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: true, reason: err.message }).subarray(FRAME_HEADER_BYTES));
       ws.close(1013, 'try again later');
       return;
@@ -42,7 +46,7 @@ export function createWebSocketTransport(core: ChatCore, flusher: FlushScheduler
       if (!isBinary || data.length === 0) {
         return session.fail(new HcpError(ErrorCode.MALFORMED, 'HCP over WebSocket uses binary messages of type + body', true));
       }
-      session.receive(data[0]!, data.subarray(1));
+      session.receive(data[0]!, data.subarray(1)); // receive is the connection's error boundary
     });
     ws.on('error', (err: Error & { code?: string }) => {
       // ws reports oversize messages (close code 1009) and WebSocket protocol violations here
