@@ -6,7 +6,7 @@ const FIXED_BYTES = 1 + NAME_BYTES;
 
 /**
  * Splits a classic HCP/1 byte stream into messages. The classic form has no framing: the 2016
- * programs treat one TCP read as one message (PROTOCOL-DECISIONS §1). So:
+ * programs treat one TCP read as one message (docs/protocol.md §4). So:
  * - PROPOSAL, ACK, NAK are exactly 65 bytes, and are waited for if a read splits them;
  * - a MESSAGE is its 129-byte header (waited for) plus the text up to the end of the bytes
  *   received so far, unless a NUL-padded message header follows inside it (a text holds neither

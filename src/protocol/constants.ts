@@ -1,4 +1,4 @@
-/** Message types (HCP/1 §1, HCP/2 §2, PRESENCE §2a of PROTOCOL-DECISIONS). */
+/** Message types (docs/protocol.md §3, §5.1–§5.3). */
 export const MsgType = {
   PROPOSAL: 0x01,
   ACK: 0x02,
@@ -43,5 +43,5 @@ export const RESERVED_NAMES: readonly string[] = [ALL, SERVER, 'Everyone', 'You'
 export const PresenceOp = { JOINED: 0x01, LEFT: 0x02 } as const;
 export type PresenceOp = (typeof PresenceOp)[keyof typeof PresenceOp];
 
-/** WebSocket subprotocol of HCP over WebSocket (PROTOCOL-DECISIONS §3). */
+/** WebSocket subprotocol of HCP over WebSocket (docs/protocol.md §6). */
 export const WS_SUBPROTOCOL = 'hcp.v2';

@@ -3,7 +3,7 @@ import { ErrorCode, HcpError } from './errors.js';
 import { lengthWithoutTrailingNuls, utf8DecodeLenient, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
 /**
- * The key under which a name is unique (PROTOCOL-DECISIONS §4): case-insensitive, so
+ * The key under which a name is unique (docs/protocol.md §2): case-insensitive, so
  * "Alice" blocks "alice". Upper-then-lower approximates full Unicode case folding (ß ≡ SS).
  */
 export function nameKey(name: string): string {
@@ -19,7 +19,7 @@ export function isReservedName(name: string): boolean {
 }
 
 /**
- * Applies the name rules (PROTOCOL-DECISIONS §4) and returns the NFC form to register,
+ * Applies the name rules (docs/protocol.md §2) and returns the NFC form to register,
  * or throws an HcpError saying which rule the name breaks.
  */
 export function validateName(proposed: string): string {

@@ -6,7 +6,7 @@ import type { Session } from './session.js';
  * into one frame per peer, encoded once for all of them. A change after a quiet spell goes out at
  * once; during a storm of joins the moment widens (2 ms per change in the last frame, up to half a
  * second), so each peer gets a frame per moment, not one per join.
- * - other framed peers get one PRESENCE frame with the changes, in order (PROTOCOL-DECISIONS §2a);
+ * - other framed peers get one PRESENCE frame with the changes, in order (docs/protocol.md §5.3);
  * - classic peers get the seed's full UPDATE showing the result (a newcomer its first);
  * - a framed newcomer gets the full UPDATE (itself included) once, after the moment of its join,
  *   and no PRESENCE before it: the list it gets shows those changes already.

@@ -20,7 +20,7 @@ export interface TcpTransportOptions {
 
 /**
  * Serves one TCP connection: the first byte decides the form (0x00 starts the HCP/2 preface,
- * anything else is a classic client, PROTOCOL-DECISIONS §2), then decoded messages go to the core.
+ * anything else is a classic client, docs/protocol.md §5), then decoded messages go to the core.
  */
 export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler, options: TcpTransportOptions): void {
   socket.setNoDelay(true);
@@ -81,7 +81,7 @@ export function serveTcp(socket: Socket, core: ChatCore, flusher: FlushScheduler
     } catch (err) {
       if (err instanceof HcpError && lateClassic(err, fed)) {
         // The client gave up waiting for our preface (a busy server) and went classic, as
-        // PROTOCOL-DECISIONS §2 lets it: follow it rather than drop it.
+        // docs/protocol.md §5 lets it: follow it rather than drop it.
         link.wire = 'classic';
         link.channel = undefined;
         decoder = new ClassicDecoder(onMessage);
