@@ -56,7 +56,7 @@ for (const form of ['classic', 'framed'] as const) {
       const c = await user('c');
       for (const p of [a, b, c]) await expectList(p, ['a', 'b', 'c']);
       if (form === 'framed') {
-        // framed peers get the full list once, then PRESENCE deltas (PROTOCOL-DECISIONS §2a)
+        // framed peers get the full list once, then PRESENCE deltas (docs/protocol.md §5.3)
         expect(a.received.filter((m) => m.type === MsgType.UPDATE)).toHaveLength(1);
         expect(a.received.some((m) => m.type === MsgType.PRESENCE)).toBe(true);
       }

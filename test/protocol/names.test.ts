@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isReservedName, nameKey, validateName } from '../../src/protocol/index.js';
 
-describe('name rules (PROTOCOL-DECISIONS §4)', () => {
+describe('name rules (docs/protocol.md §2)', () => {
   it('accepts 1 to 64 bytes of UTF-8 and returns the NFC form', () => {
     expect(validateName('a')).toBe('a');
     expect(validateName('x'.repeat(64))).toBe('x'.repeat(64));
