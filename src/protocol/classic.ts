@@ -7,7 +7,8 @@ const FIXED_BYTES = 1 + NAME_BYTES;
 /**
  * Splits a classic HCP/1 byte stream into messages. The classic form has no framing: the 2016
  * programs treat one TCP read as one message (docs/protocol.md §4). So:
- * - PROPOSAL, ACK, NAK are exactly 65 bytes, and are waited for if a read splits them;
+ * - PROPOSAL, ACK, NAK are exactly 65 bytes, and are waited for if a read splits them; a PROPOSAL
+ *   with more bytes in its read (a name over 64 bytes) takes them all, to be refused whole;
  * - a MESSAGE is its 129-byte header (waited for) plus the text up to the end of the bytes
  *   received so far, unless a NUL-padded message header follows inside it (a text holds neither
  *   NULs nor type bytes): then two messages were read together and are split there. It is not
@@ -53,6 +54,7 @@ export class ClassicDecoder {
  * joined (a sender typing fast, or a busy network) without cutting real text.
  */
 function startsMessage(chunk: Uint8Array, j: number): boolean {
+  if (chunk[j]! < MsgType.PROPOSAL || chunk[j]! > MsgType.MESSAGE) return false;
   const fields = chunk[j] === MsgType.MESSAGE ? 2 : 1;
   if (chunk.length - j - 1 < fields * NAME_BYTES) return false;
   for (let f = 0; f < fields; f++) if (!isPaddedName(chunk, j + 1 + f * NAME_BYTES)) return false;
@@ -74,6 +76,10 @@ function messageEnd(chunk: Uint8Array, at: number): number | undefined {
   const available = chunk.length - at;
   switch (chunk[at]) {
     case MsgType.PROPOSAL:
+      // A name longer than its field arrives as a longer read: the proposal runs to the end of the
+      // read (for the server to refuse, never to cut), unless a message begins right after it.
+      if (available < FIXED_BYTES) return undefined;
+      return available === FIXED_BYTES || startsMessage(chunk, at + FIXED_BYTES) ? at + FIXED_BYTES : chunk.length;
     case MsgType.ACK:
     case MsgType.NAK:
       return available >= FIXED_BYTES ? at + FIXED_BYTES : undefined;

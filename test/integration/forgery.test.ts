@@ -94,3 +94,38 @@ describe('a classic text over the limit', () => {
     expect(textsOf(reader)).toEqual(['short']);
   });
 });
+
+describe('a name longer than its 64-byte field', () => {
+  it('classic: a 70-byte proposal gets NAK (never an ACK of the name cut), and the peer may propose again', async () => {
+    server = await startTestServer();
+    const peer = track(await ClassicPeer.open(server.port));
+    const long = 'x'.repeat(70);
+    peer.write(Buffer.concat([Buffer.of(MsgType.PROPOSAL), Buffer.from(long)]));
+    await peer.until(() => peer.received.length > 0, 'an answer');
+    expect(peer.received[0]).toEqual({ type: MsgType.NAK, name: 'x'.repeat(64) });
+    expect(server.core.names()).toEqual([]);
+    peer.received.length = 0;
+    peer.send({ type: MsgType.PROPOSAL, name: 'shorter' });
+    await peer.until(() => peer.received.some((m) => m.type === MsgType.ACK), 'the ACK');
+    expect(server.core.names()).toEqual(['shorter']);
+  });
+
+  it('framed: a PROPOSAL body over 64 bytes gets NAK and NAME_INVALID; a short one NAK and MALFORMED; both stay in phase 1', async () => {
+    server = await startTestServer();
+    const peer = track(await FramedPeer.open(server.port));
+    const proposal = (body: Uint8Array) => {
+      const frame = Buffer.concat([Buffer.alloc(4), Buffer.of(MsgType.PROPOSAL), body]);
+      frame.writeUInt32BE(frame.length - 4, 0);
+      return frame;
+    };
+    peer.write(proposal(Buffer.from('y'.repeat(65))));
+    expect(await peer.take(MsgType.NAK)).toEqual({ type: MsgType.NAK, name: 'y'.repeat(64) });
+    expect(await peer.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.NAME_INVALID, fatal: false, reason: 'the name is 65 bytes long; at most 64 are allowed' });
+    peer.write(proposal(Buffer.from('short')));
+    expect(await peer.take(MsgType.NAK)).toEqual({ type: MsgType.NAK, name: 'short' });
+    expect(await peer.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.MALFORMED, fatal: false });
+    peer.send({ type: MsgType.PROPOSAL, name: 'fine' });
+    await peer.take(MsgType.ACK);
+    expect(server.core.names()).toEqual(['fine']);
+  });
+});

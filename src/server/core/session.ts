@@ -78,10 +78,14 @@ export class Session {
     }
   }
 
+  /** A PROPOSAL: ACK, or NAK (plus the reason, to framed peers) and the connection stays in phase 1. */
   private onProposal(body: Uint8Array): void {
-    if (body.length !== NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a PROPOSAL body is ${NAME_BYTES} bytes`);
     let proposed: string | undefined;
     try {
+      if (body.length > NAME_BYTES) {
+        throw new HcpError(ErrorCode.NAME_INVALID, `the name is ${body.length} bytes long; at most ${NAME_BYTES} are allowed`);
+      }
+      if (body.length < NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a PROPOSAL body is ${NAME_BYTES} bytes, not ${body.length}`);
       proposed = readNameField(body);
       this.core.log.debug({ peer: this.id, name: proposed }, 'name proposed');
       if (this.registered) {
@@ -91,7 +95,7 @@ export class Session {
       this.core.register(this, name);
     } catch (err) {
       if (!(err instanceof HcpError)) throw err;
-      this.link.send(encodeNameFieldFrame(MsgType.NAK, body)); // the field as received (§3)
+      this.link.send(encodeNameFieldFrame(MsgType.NAK, echoField(body))); // the field as received (§3)
       if (proposed === undefined) this.refuse(err);
       else this.refuse(err, 'name refused', { name: proposed });
       return;
@@ -191,3 +195,10 @@ export class Session {
   }
 }
 
+/** The 64-byte name field a NAK echoes: the proposal's first 64 bytes, NUL-padded if it was short. */
+function echoField(body: Uint8Array): Uint8Array {
+  if (body.length === NAME_BYTES) return body;
+  const field = new Uint8Array(NAME_BYTES);
+  field.set(body.subarray(0, NAME_BYTES));
+  return field;
+}
