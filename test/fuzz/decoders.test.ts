@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClassicDecoder, FramedDecoder, HcpError, parseMessage } from '../../src/protocol/index.js';
 import { ChatCore } from '../../src/server/core/chat.js';
-import type { PeerLink } from '../../src/server/core/peer.js';
+import { fakeLink } from '../helpers/links.js';
 import { defaultServerOptions } from '../../src/server/options.js';
 import { memoryLogger } from '../helpers/server.js';
 
@@ -68,7 +68,7 @@ describe(`decoder fuzzing (${runs} cases each)`, () => {
 
   it('the chat core takes any WebSocket payload (type + body) without throwing', () => {
     const core = new ChatCore({ ...defaultServerOptions, messageRate: 0 }, memoryLogger());
-    const link = (): PeerLink => ({ wire: 'framed', transport: 'fuzz', remote: 'fuzz', send: () => {}, close: () => {} });
+    const link = () => fakeLink();
     const friend = core.connect(link(), 'fuzz');
     friend.receive(1, new TextEncoder().encode('friend'.padEnd(64, '\0')));
     fc.assert(

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeNameField, ErrorCode, MsgType, parseMessage, payloadOf, type HcpMessage } from '../../src/protocol/index.js';
 import { ChatCore } from '../../src/server/core/chat.js';
-import type { PeerLink } from '../../src/server/core/peer.js';
+import { fakeLink } from '../helpers/links.js';
 import { defaultServerOptions } from '../../src/server/options.js';
 
 afterEach(() => vi.useRealTimers());
@@ -15,16 +15,10 @@ describe('idle peers, by the clock', () => {
     const core = new ChatCore({ ...defaultServerOptions, idleTimeoutMs: 120_000 }, quiet);
     await vi.advanceTimersByTimeAsync(25_000); // the peer arrives at some moment of the server's life
     const got: Array<{ at: number; msg: HcpMessage }> = [];
-    const link: PeerLink = {
-      wire: 'framed',
-      transport: 'test',
-      remote: 'test',
-      send: (frame) => {
-        const payload = payloadOf(frame);
-        got.push({ at: Date.now(), msg: parseMessage(payload[0]!, payload.subarray(1))! });
-      },
-      close: () => {},
-    };
+    const link = fakeLink((frame) => {
+      const payload = payloadOf(frame);
+      got.push({ at: Date.now(), msg: parseMessage(payload[0]!, payload.subarray(1))! });
+    });
     const session = core.connect(link, '127.0.0.1');
     const since = Date.now();
     session.receive(MsgType.PROPOSAL, encodeNameField('quiet'));

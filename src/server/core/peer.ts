@@ -18,6 +18,9 @@ export interface PeerLink {
   send(frame: Uint8Array): void;
   /** Flushes what is queued, then closes the connection. */
   close(): void;
+  /** Stops reading from the peer (its messages wait in its connection) until resumeReading. */
+  pauseReading(): void;
+  resumeReading(): void;
   /**
    * Set by links whose transport shares broadcasts among its connections (see BroadcastChannel):
    * once registered, such a link receives broadcasts through the channel, not through `send`.

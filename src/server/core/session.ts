@@ -20,8 +20,12 @@ export class Session {
   private open = true;
   private registrationTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly bucket: TokenBucket | undefined;
-  /** Messages dropped over the rate limit since the last one let through. */
-  private strikes = 0;
+  /**
+   * Messages read while the peer was over its rate, in order, waiting for tokens; reading from the
+   * peer is paused meanwhile, so the rest wait in its own connection (fake lag: nothing is lost).
+   */
+  private held: Array<{ type: number; body: Uint8Array; frame: Uint8Array | undefined }> = [];
+  private heldTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the peer was last heard from (coarse clock), for the idle check. */
   lastHeard = coarseNow();
   /** A PING went out for the present silence. */
@@ -55,8 +59,11 @@ export class Session {
     if (!this.open) return;
     this.lastHeard = coarseNow();
     this.pinged = false;
-    if (this.bucket && !this.bucket.take()) return this.overLimit();
-    this.strikes = 0;
+    if (this.bucket && (this.held.length > 0 || !this.bucket.take())) return this.hold(type, body, frame);
+    this.handle(type, body, frame);
+  }
+
+  private handle(type: number, body: Uint8Array, frame: Uint8Array | undefined): void {
     try {
       switch (type) {
         case MsgType.MESSAGE:
@@ -142,19 +149,36 @@ export class Session {
   }
 
   /**
-   * Flood control: a message over the rate limit is dropped. A framed peer is told once per run
-   * of drops; a peer that goes on sending a whole burst's worth over the limit is disconnected.
+   * Flood control by fake lag (docs/protocol.md §8): a message over the rate waits for its token,
+   * and the server stops reading from the peer until what it holds is handled, so a fast sender
+   * is slowed, never loses a message, and delays nobody else. Only a peer that packs more than two
+   * bursts' worth over its rate into what it sent at once is dropped: no person types that.
    */
-  private overLimit(): void {
+  private hold(type: number, body: Uint8Array, frame: Uint8Array | undefined): void {
     const { messageRate, messageBurst } = this.core.options;
-    this.strikes++;
-    if (this.strikes > messageBurst) {
-      return this.fail(new HcpError(ErrorCode.RATE_LIMITED, `kept sending faster than ${messageRate} messages a second`, true));
+    if (this.held.length >= 2 * messageBurst) {
+      return this.fail(new HcpError(ErrorCode.RATE_LIMITED, `sent more than ${2 * messageBurst} messages at once over the rate of ${messageRate} a second`, true));
     }
-    if (this.strikes === 1) {
-      this.refuse(new HcpError(ErrorCode.RATE_LIMITED, `slow down: at most ${messageRate} messages a second; messages over it are dropped`));
+    // the transport may reuse what the views point into once this turn is over
+    this.held.push({ type, body: body.slice(), frame: frame?.slice() });
+    if (this.held.length === 1) {
+      this.link.pauseReading();
+      this.core.log.info({ peer: this.id, name: this.name, rate: messageRate }, 'over the message rate: reading paused');
+      this.heldTimer = setTimeout(this.release, 1000 / messageRate);
     }
   }
+
+  /** Handles held messages as tokens come back; reading resumes once none is left. */
+  private readonly release = (): void => {
+    this.heldTimer = undefined;
+    while (this.open && this.held.length > 0 && this.bucket!.take()) {
+      const { type, body, frame } = this.held.shift()!;
+      this.handle(type, body, frame);
+    }
+    if (!this.open) return;
+    if (this.held.length > 0) this.heldTimer = setTimeout(this.release, 1000 / this.core.options.messageRate);
+    else this.link.resumeReading();
+  };
 
   /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
   refuse(err: HcpError, what = 'request refused', fields: object = {}): void {
@@ -191,6 +215,8 @@ export class Session {
     if (!this.open) return;
     this.open = false;
     clearTimeout(this.registrationTimer);
+    clearTimeout(this.heldTimer);
+    this.held = [];
     this.core.disconnect(this, reason);
   }
 }

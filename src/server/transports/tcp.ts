@@ -210,6 +210,14 @@ class TcpLink implements ChannelMember, Flushable {
     this.queue.bound(this.socket.writableLength);
   }
 
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.closing) this.socket.resume();
+  }
+
   close(): void {
     if (this.closing) return;
     this.flush();

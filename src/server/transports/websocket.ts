@@ -93,6 +93,14 @@ class WebSocketLink implements PeerLink, Flushable {
     this.queue.bound(this.ws.bufferedAmount);
   }
 
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.closing) this.ws.resume();
+  }
+
   close(): void {
     if (this.closing) return;
     this.flush();
