@@ -25,7 +25,7 @@ export interface ServerOptions {
   welcomeBytesPerTurn: number;
   /** Messages per second per connection (token bucket); 0 = no limit. */
   messageRate: number;
-  /** Burst per connection, and the drops over the limit tolerated before disconnecting. */
+  /** Burst per connection; a peer holding two bursts over the rate at once is dropped. */
   messageBurst: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
@@ -46,30 +46,88 @@ export interface ServerOptions {
   allowedOrigins: string[];
 }
 
-export const defaultServerOptions: ServerOptions = {
-  host: '127.0.0.1',
-  port: 20002,
-  maxTextBytes: CLASSIC_MAX_TEXT,
-  maxFrameBytes: 8192,
-  maxQueuedBytes: 2 * 1024 * 1024,
-  registrationTimeoutMs: 20_000,
-  closeGraceMs: 2_000,
-  logText: false,
-  logRelaysPerSecond: 100,
-  presenceWindowMs: 10,
-  welcomeBytesPerTurn: 4 * 1024 * 1024,
-  messageRate: 50,
-  messageBurst: 100,
-  maxConnections: 20_000,
-  maxConnectionsPerAddress: 64,
-  maxUnregistered: 2_000,
-  limitLoopback: false,
-  tlsCert: undefined,
-  tlsKey: undefined,
-  tlsPort: 20004,
-  idleTimeoutMs: 120_000,
-  httpPort: 20003,
+/** How one option is set from outside: its flag, environment variable, default and check. */
+export interface OptionSpec<T> {
+  default: T;
+  /** Command-line flag, e.g. '--max-text <bytes>'; an option without one is for embedding and tests. */
+  flag?: string;
+  env?: string;
+  help?: string;
+  /** Reads the flag's (or variable's) text; throws an Error saying what is expected. */
+  parse?: (raw: string) => T;
+  /** The flag is given in units this many times the option's (seconds for milliseconds: 1000). */
+  scale?: number;
+  /** A second flag that turns the option off (sets it to undefined), e.g. '--no-http'. */
+  off?: { flag: string; help: string };
+}
+
+export type OptionTable = { [K in keyof ServerOptions]: OptionSpec<ServerOptions[K]> };
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+const port = integer(0, 65535);
+const count = integer(1, 1e7);
+const text = (raw: string): string => raw;
+
+/**
+ * Every server option, declared once: `howdy server` builds its flags, environment variables and
+ * help from this table, the README's table lists the same, and `defaultServerOptions` is its defaults.
+ */
+export const SERVER_OPTIONS: OptionTable = {
+  host: { default: '127.0.0.1', flag: '--host <address>', env: 'HOWDY_HOST', parse: text, help: 'address to listen on' },
+  port: { default: 20002, flag: '--port <port>', env: 'HOWDY_PORT', parse: port, help: 'TCP port for HCP' },
+  httpPort: {
+    default: 20003, flag: '--http-port <port>', env: 'HOWDY_HTTP_PORT', parse: port,
+    help: 'HTTP port for the web client and HCP over WebSocket',
+    off: { flag: '--no-http', help: 'serve no web client and no WebSocket' },
+  },
+  allowedOrigins: {
+    default: [], flag: '--allow-origin <origin...>',
+    help: "origins allowed to open the WebSocket besides the page's own ('*' = any)",
+  },
+  tlsCert: { default: undefined, flag: '--tls-cert <file>', env: 'HOWDY_TLS_CERT', parse: text, help: 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS' },
+  tlsKey: { default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
+  tlsPort: { default: 20004, flag: '--tls-port <port>', env: 'HOWDY_TLS_PORT', parse: port, help: 'TCP port for HCP over TLS' },
+  logText: { default: false, flag: '--log-text', help: 'also log the text of relayed messages' },
+  logRelaysPerSecond: {
+    default: 100, flag: '--log-relays <n>', parse: integer(0, 1e9),
+    help: 'relayed messages logged one by one per second; the rest are summarised',
+  },
+  maxTextBytes: { default: CLASSIC_MAX_TEXT, flag: '--max-text <bytes>', parse: integer(1, 1 << 24), help: 'longest message text' },
+  maxFrameBytes: { default: 8192, flag: '--max-frame <bytes>', parse: integer(130, 1 << 26), help: 'longest framed HCP/2 frame' },
+  maxQueuedBytes: {
+    default: 2 * 1024 * 1024, flag: '--max-queue <bytes>', parse: integer(1024, 1 << 30),
+    help: 'unread bytes allowed per peer before it is dropped',
+  },
+  messageRate: { default: 50, flag: '--msg-rate <n>', parse: integer(0, 1e9), help: 'messages per second per connection; faster senders are slowed (0 = no limit)' },
+  messageBurst: {
+    default: 100, flag: '--msg-burst <n>', parse: integer(1, 1e9),
+    help: 'messages in a burst per connection; a peer sending two bursts over the rate at once is dropped',
+  },
+  maxConnections: { default: 20_000, flag: '--max-connections <n>', parse: count, help: 'connections at once' },
+  maxConnectionsPerAddress: { default: 64, flag: '--max-per-address <n>', parse: count, help: 'connections at once from one address' },
+  maxUnregistered: { default: 2_000, flag: '--max-unregistered <n>', parse: count, help: 'connections at once without a name' },
+  limitLoopback: { default: false, flag: '--limit-loopback', help: 'apply --max-per-address to loopback addresses too' },
+  idleTimeoutMs: {
+    default: 120_000, flag: '--idle-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
+    help: 'drop framed peers silent this long, pinged at half of it (0 = never)',
+  },
+  registrationTimeoutMs: {
+    default: 20_000, flag: '--register-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
+    help: 'time to get a name accepted (0 = none)',
+  },
+  closeGraceMs: { default: 2_000 },
+  presenceWindowMs: { default: 10 },
+  welcomeBytesPerTurn: { default: 4 * 1024 * 1024 },
   // the same folder from src/server (tsx) and from dist/server (built)
-  webRoot: fileURLToPath(new URL('../../dist/web', import.meta.url)),
-  allowedOrigins: [],
+  webRoot: { default: fileURLToPath(new URL('../../dist/web', import.meta.url)) },
 };
+
+export const defaultServerOptions: ServerOptions = Object.fromEntries(
+  Object.entries(SERVER_OPTIONS).map(([key, spec]) => [key, spec.default]),
+) as unknown as ServerOptions;
