@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
-import type { LogFormat } from '../server/log.js';
+import type { LogFormat } from '../logging/pino.js';
 import { caOption, clientTls, tlsOption, DEFAULT_PORT, DEFAULT_TLS_PORT, parseAddress } from './address.js';
 
 export function guiCommand(): Command {
@@ -16,7 +16,7 @@ export function guiCommand(): Command {
     .action(async (server: string, opts) => {
       const tls = clientTls(opts);
       const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
-      const [{ startBridge }, { createLogger }] = await Promise.all([import('../gui/bridge.js'), import('../server/log.js')]);
+      const [{ startBridge }, { createLogger }] = await Promise.all([import('../gui/bridge.js'), import('../logging/pino.js')]);
       const log = createLogger('info', opts.logFormat as LogFormat | undefined);
       const bridge = await startBridge({ host, port, classic: opts.classic, tls, localPort: opts.localPort }, log);
       process.stdout.write(`Open ${bridge.url} in your browser to chat on ${host}:${port}.\n`);

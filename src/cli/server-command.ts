@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { LogFormat, LogLevel } from '../server/log.js';
+import type { LogFormat, LogLevel } from '../logging/pino.js';
 import { SERVER_OPTIONS, type OptionSpec, type ServerOptions } from '../server/options.js';
 import { promptAddress } from './prompt.js';
 
@@ -51,7 +51,7 @@ export function serverCommand(): Command {
       let { host, port } = opts as { host: string; port: number };
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
-      const [{ createLogger }, { startServer }] = await Promise.all([import('../server/log.js'), import('../server/server.js')]);
+      const [{ createLogger }, { startServer }] = await Promise.all([import('../logging/pino.js'), import('../server/server.js')]);
       const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined);
       const server = await startServer({ ...fromCommandLine(opts), host, port }, log);
       if (opts.prompt) process.stdout.write('Server is started and listening.\n');

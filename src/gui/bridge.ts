@@ -4,10 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { openTcpConnection, type TcpConnectOptions } from '../client/tcp.js';
 import { frameOfPayload, WS_SUBPROTOCOL } from '../protocol/index.js';
-import type { Logger } from '../server/core/logger.js';
-import { createHttpServer } from '../server/http.js';
-import { defaultServerOptions } from '../server/options.js';
-import { listen } from '../server/server.js';
+import { createHttpServer, listen, WEB_ROOT } from '../http/web-host.js';
+import type { Logger } from '../logging/logger.js';
 
 export interface BridgeOptions extends TcpConnectOptions {
   /** The HCP server to reach. */
@@ -39,7 +37,7 @@ export async function startBridge(options: BridgeOptions, log: Logger): Promise<
   });
   wss.on('connection', (ws: WebSocket) => void relay(ws, options, log));
   const http = createHttpServer(wss, {
-    webRoot: options.webRoot ?? defaultServerOptions.webRoot,
+    webRoot: options.webRoot ?? WEB_ROOT,
     allowedOrigins: [],
     wsPath: '/hcp',
     authorize: (req: IncomingMessage) => tokenMatches(new URL(req.url ?? '/', 'http://x').searchParams.get('token'), token),

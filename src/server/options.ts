@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { WEB_ROOT } from '../http/web-host.js';
 import { CLASSIC_MAX_TEXT } from '../protocol/index.js';
 
 export interface ServerOptions {
@@ -124,8 +124,7 @@ export const SERVER_OPTIONS: OptionTable = {
   closeGraceMs: { default: 2_000 },
   presenceWindowMs: { default: 10 },
   welcomeBytesPerTurn: { default: 4 * 1024 * 1024 },
-  // the same folder from src/server (tsx) and from dist/server (built)
-  webRoot: { default: fileURLToPath(new URL('../../dist/web', import.meta.url)) },
+  webRoot: { default: WEB_ROOT },
 };
 
 export const defaultServerOptions: ServerOptions = Object.fromEntries(

@@ -3,10 +3,10 @@ import type { Server as HttpServer } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { NAME_BYTES } from '../protocol/index.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer, listen } from '../http/web-host.js';
 import { createWebSocketTransport } from './transports/websocket.js';
 import { ChatCore } from './core/chat.js';
-import type { Logger } from './core/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { defaultServerOptions, type ServerOptions } from './options.js';
 import { FlushScheduler } from './transports/flush.js';
 import { serveTcp } from './transports/tcp.js';
@@ -93,12 +93,3 @@ function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
-export function listen(server: Server | HttpServer | TlsServer, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/server/core/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 

@@ -3,7 +3,7 @@ import {
 } from '../../protocol/index.js';
 import { FieldIndex } from './field-index.js';
 import { coarseNow, isLoopback } from './limits.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { BroadcastChannel, PeerLink } from './peer.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';

@@ -1,5 +1,5 @@
 import { readText } from '../../protocol/index.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../logging/logger.js';
 
 /**
  * Logs relayed messages one line each, as the seed's server printed them, up to `perSecond` lines

@@ -1,11 +1,21 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import type { WebSocketServer } from 'ws';
 import { WS_SUBPROTOCOL } from '../protocol/index.js';
-import type { Logger } from './core/logger.js';
+
+/**
+ * Hosting the web client over HTTP, for the server and for the `howdy gui` bridge alike: its files,
+ * /healthz, and the gate of the WebSocket endpoint (path, Origin, subprotocol). It knows nothing of
+ * the chat: the upgrade is handed to the WebSocket server it is given.
+ */
+
+/** The built web client: the same folder from src/http (tsx) and from dist/http (built). */
+export const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /** The page may load only its own script and style, and talk only to its own server. */
 const CONTENT_SECURITY_POLICY =
@@ -25,7 +35,7 @@ export interface HttpOptions {
   authorize?: (req: IncomingMessage) => boolean;
   /** What /healthz reports. */
   health: () => object;
-  log: Logger;
+  log: { warn(obj: object, msg: string): void };
 }
 
 /**
@@ -83,4 +93,15 @@ function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** Starts `server` listening; rejects if the address cannot be had. */
+export function listen(server: NetServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
