@@ -1,19 +1,18 @@
 import {
-  ALL, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
+  encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
 } from '../../protocol/index.js';
-import { FieldIndex } from './field-index.js';
-import { coarseNow, isLoopback } from './limits.js';
 import type { Logger } from '../../logging/logger.js';
-import type { BroadcastChannel, PeerLink } from './peer.js';
+import { LocalDirectory } from './directory.js';
+import { coarseNow, isLoopback } from './limits.js';
+import { fieldLength, isLobbyField, LOBBY, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
+import type { PeerLink } from './peer.js';
+import type { Directory, Router } from './ports.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';
-import { Session } from './session.js';
+import { LocalRouter } from './router.js';
+import { Session, type SessionHost, type SessionOptions } from './session.js';
 
-export interface CoreOptions {
-  /** Longest text a MESSAGE may carry, in UTF-8 bytes. */
-  maxTextBytes: number;
-  /** Time an unregistered connection is given to get a name accepted; 0 = no limit. */
-  registrationTimeoutMs: number;
+export interface CoreOptions extends SessionOptions {
   /** Log message texts too (off by default: privacy). */
   logText: boolean;
   /** Relayed messages logged one line each per second; the rest are summarised. */
@@ -28,10 +27,6 @@ export interface CoreOptions {
    * a join storm's lists go out in slices, so the server keeps answering everyone meanwhile.
    */
   welcomeBytesPerTurn: number;
-  /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
-  messageRate: number;
-  /** Messages a connection may send in a burst; also how many over the limit it may send before it is dropped. */
-  messageBurst: number;
   /** Connections at once, in all. */
   maxConnections: number;
   /** Connections at once from one address (loopback exempt unless limitLoopback). */
@@ -46,9 +41,6 @@ export interface CoreOptions {
   idleTimeoutMs: number;
 }
 
-/** Receiver meaning everyone but the sender. */
-export const ALL_RECEIVERS = Symbol('All');
-const ALL_KEY = nameKey(ALL);
 const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
 
 /**
@@ -56,23 +48,20 @@ const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
  * connections only as PeerLinks; transports create a Session per connection with `connect` and
  * feed it decoded messages.
  */
-export class ChatCore {
-  /** Online users by name key (case-insensitive), in order of registration. */
-  private readonly online = new Map<string, Session>();
+export class ChatCore implements SessionHost {
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;
   private readonly relayLog: RelayLog;
-  private readonly fields = new FieldIndex();
   private readonly perAddress = new Map<string, number>();
-  /** Online sessions whose broadcasts go through `send`, and the shared channels of the others. */
-  private readonly direct = new Set<Session>();
-  private readonly channels = new Set<BroadcastChannel>();
   private idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly options: CoreOptions,
     readonly log: Logger,
+    /** Who holds which name; the router delivers. Both in-process unless given. */
+    private readonly directory: Directory<Session> = new LocalDirectory<Session>(),
+    private readonly router: Router<Session> = new LocalRouter<Session>(),
   ) {
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     if (options.idleTimeoutMs > 0) {
@@ -82,7 +71,7 @@ export class ChatCore {
       this.idleSweep.unref?.();
     }
     this.presence = new PresenceBatcher(
-      () => this.online.values(),
+      () => this.directory.online(),
       () => this.names(),
       options.presenceWindowMs,
       options.welcomeBytesPerTurn,
@@ -106,7 +95,7 @@ export class ChatCore {
     const o = this.options;
     let why: string | undefined;
     if (this.sessions.size >= o.maxConnections) why = `the server is full (${o.maxConnections} connections)`;
-    else if (this.sessions.size - this.online.size >= o.maxUnregistered) why = `too many connections without a name (${o.maxUnregistered})`;
+    else if (this.sessions.size - this.directory.size >= o.maxUnregistered) why = `too many connections without a name (${o.maxUnregistered})`;
     else if ((o.limitLoopback || !isLoopback(address)) && (this.perAddress.get(address) ?? 0) >= o.maxConnectionsPerAddress) {
       why = `too many connections from ${address} (${o.maxConnectionsPerAddress})`;
     }
@@ -137,82 +126,63 @@ export class ChatCore {
 
   /** Names online, in order of registration. */
   names(): string[] {
-    return Array.from(this.online.values(), (s) => s.name!);
+    return Array.from(this.directory.online(), (s) => s.name!);
   }
 
-  /**
-   * The receiver whose name is written exactly, byte for byte, in the 64-byte field at body[at]
-   * ("All" for everyone): found without decoding. Undefined for any other spelling.
-   */
-  exactReceiver(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS | undefined {
-    let length = NAME_BYTES;
-    while (length > 0 && body[at + length - 1] === 0) length--;
-    if (length === 3 && body[at] === 0x41 && body[at + 1] === 0x6c && body[at + 2] === 0x6c) return ALL_RECEIVERS;
-    return this.fields.find(body, at, length);
+  exactReceiver(body: Uint8Array, at: number): Session | Lobby | undefined {
+    const length = fieldLength(body, at);
+    return isLobbyField(body, at, length) ? LOBBY : this.directory.byField(body, at, length);
   }
 
-  /** The receiver named in the field at body[at] in any case or Unicode form; throws UNKNOWN_RECEIVER. */
-  receiverOf(body: Uint8Array, at: number): Session | typeof ALL_RECEIVERS {
+  receiverOf(body: Uint8Array, at: number): Session | Lobby {
     const to = readNameField(body.subarray(at, at + NAME_BYTES));
     const key = nameKey(to);
-    if (key === ALL_KEY) return ALL_RECEIVERS;
-    const session = this.online.get(key);
+    if (key === LOBBY_KEY) return LOBBY;
+    const session = this.directory.byKey(key);
     if (!session) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
     return session;
   }
 
-  /** Takes `name` for `session` or throws NAME_TAKEN; the name is already validated. */
-  register(session: Session, name: string): void {
-    const key = nameKey(name);
-    if (this.online.has(key)) throw new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`);
-    session.accepted(name);
-    this.online.set(key, session);
-    this.fields.add(session);
-    const channel = session.link.channel;
-    if (channel) {
-      channel.subscribe(session.link);
-      this.channels.add(channel);
-    } else {
-      this.direct.add(session);
+  /**
+   * Claims `name` (valid, its key on the session) in the directory. A directory may answer later:
+   * the session is "claiming" meanwhile, and if its connection closed by then the name is given
+   * back and nobody hears of a join that never happened.
+   */
+  claim(session: Session, name: string, proposal: Uint8Array): void {
+    const answer = this.directory.claim(session);
+    if (typeof answer === 'boolean') return this.claimed(session, name, proposal, answer);
+    answer.then(
+      (ok) => this.claimed(session, name, proposal, ok),
+      (err: unknown) => session.fail(err),
+    );
+  }
+
+  private claimed(session: Session, name: string, proposal: Uint8Array, ok: boolean): void {
+    if (!session.isOpen) {
+      if (ok) this.directory.release(session);
+      return;
     }
+    if (!ok) return session.refused(proposal, new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`), name);
+    session.accepted(name);
+    this.router.enter(session);
     this.presence.joined(session);
-    this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.online.size }, 'name accepted');
+    this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.directory.size }, 'name accepted');
   }
 
   /**
-   * Relays a checked MESSAGE (its body up to `textEnd`) to `receiver` or to everyone but the
-   * sender. One frame serves every receiver: the frame as received when given, else one built
-   * with both names as registered.
+   * Relays a checked MESSAGE (its body up to `textEnd`) to `receiver` or to everyone in the lobby
+   * but the sender. One frame serves every receiver: the frame as received when given, else one
+   * built with both names as registered.
    */
-  relay(
-    sender: Session,
-    receiver: Session | typeof ALL_RECEIVERS,
-    receiverField: Uint8Array,
-    body: Uint8Array,
-    textEnd: number,
-    received?: Uint8Array,
-  ): void {
+  relay(sender: Session, receiver: Session | Lobby, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
-    let receivers = 0;
-    if (receiver !== ALL_RECEIVERS) {
-      receiver.link.send(frame);
-      receivers = 1;
-    } else {
-      for (const channel of this.channels) {
-        channel.broadcast(frame, sender.link);
-        receivers += channel.memberCount - (sender.link.channel === channel ? 1 : 0);
-      }
-      for (const peer of this.direct) {
-        if (peer !== sender) {
-          peer.link.send(frame);
-          receivers++;
-        }
-      }
-    }
+    let receivers = 1;
+    if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame);
+    else this.router.toMember(receiver, frame);
     const textLength = textEnd - 2 * NAME_BYTES;
     const text = this.options.logText ? body.subarray(2 * NAME_BYTES, textEnd) : undefined;
-    this.relayLog.relayed(sender.id, sender.name!, receiver === ALL_RECEIVERS ? ALL : receiver.name!, textLength, receivers, text);
+    this.relayLog.relayed(sender.id, sender.name!, receiver === LOBBY ? LOBBY_NAME : receiver.name!, textLength, receivers, text);
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */
@@ -221,14 +191,12 @@ export class ChatCore {
     const n = (this.perAddress.get(session.address) ?? 1) - 1;
     if (n > 0) this.perAddress.set(session.address, n);
     else this.perAddress.delete(session.address);
-    if (session.key !== undefined && this.online.get(session.key) === session) {
-      this.online.delete(session.key);
-      this.fields.remove(session);
-      session.link.channel?.unsubscribe(session.link);
-      this.direct.delete(session);
+    if (session.registered && session.key !== undefined && this.directory.byKey(session.key) === session) {
+      this.directory.release(session);
+      this.router.leave(session);
       this.presence.left(session);
     }
-    this.log.info({ peer: session.id, name: session.name, reason, online: this.online.size }, 'connection closed');
+    this.log.info({ peer: session.id, name: session.name, reason, online: this.directory.size }, 'connection closed');
   }
 
   /** Tells every framed peer the server is going away, then closes every connection. */

@@ -1,25 +1,25 @@
-import type { Session } from './session.js';
+import type { Member } from './ports.js';
 
 /**
  * Finds online users by the exact bytes of a name field, without decoding it: the receiver lookup
  * of every relayed message. A name written any other way (other case, other normalisation) is
  * not found here and takes the slow path through the name key.
  */
-export class FieldIndex {
-  private readonly byHash = new Map<number, Session>();
+export class FieldIndex<M extends Member> {
+  private readonly byHash = new Map<number, M>();
 
-  add(session: Session): void {
-    const h = fnv1a(session.nameField!, 0, session.nameLength);
-    if (!this.byHash.has(h)) this.byHash.set(h, session); // a collision just means the slow path
+  add(member: M): void {
+    const h = fnv1a(member.nameField!, 0, member.nameLength);
+    if (!this.byHash.has(h)) this.byHash.set(h, member); // a collision just means the slow path
   }
 
-  remove(session: Session): void {
-    const h = fnv1a(session.nameField!, 0, session.nameLength);
-    if (this.byHash.get(h) === session) this.byHash.delete(h);
+  remove(member: M): void {
+    const h = fnv1a(member.nameField!, 0, member.nameLength);
+    if (this.byHash.get(h) === member) this.byHash.delete(h);
   }
 
   /** The session whose name is exactly bytes[at, at + length), if any. */
-  find(bytes: Uint8Array, at: number, length: number): Session | undefined {
+  find(bytes: Uint8Array, at: number, length: number): M | undefined {
     const s = this.byHash.get(fnv1a(bytes, at, length));
     return s && s.nameLength === length && sameBytes(bytes, at, s.nameField!, 0, length) ? s : undefined;
   }

@@ -1,30 +1,68 @@
 import {
   encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
-  ALL_FIELD, controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
+  controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
-import { ALL_RECEIVERS, type ChatCore } from './chat.js';
+import type { Logger } from '../../logging/logger.js';
 import { sameBytes } from './field-index.js';
 import { coarseNow, TokenBucket } from './limits.js';
+import { LOBBY_FIELD, type Lobby, LOBBY } from './lobby.js';
 import type { PeerLink } from './peer.js';
+import type { Member } from './ports.js';
 
-/** One connection as the core sees it: phase 1 (naming) until ACK, then phase 2 (chatting). */
-export class Session {
+/** The options a session applies itself. */
+export interface SessionOptions {
+  /** Longest text a MESSAGE may carry, in UTF-8 bytes. */
+  maxTextBytes: number;
+  /** Time an unregistered connection is given to get a name accepted; 0 = no limit. */
+  registrationTimeoutMs: number;
+  /** Messages a connection may send per second (token bucket rate); 0 = no limit. */
+  messageRate: number;
+  /** Messages a connection may send in a burst; two bursts held over the rate at once and it is dropped. */
+  messageBurst: number;
+}
+
+/** What a session needs of the chat core (chat.ts fulfils it; the session imports no core). */
+export interface SessionHost {
+  readonly options: SessionOptions;
+  readonly log: Logger;
+  /** Takes the valid name `name` for the session: it is told `accepted`, or `refused` with NAME_TAKEN. */
+  claim(session: Session, name: string, proposal: Uint8Array): void;
+  /** The receiver written exactly as registered in the field at body[at] (or "All"), found without decoding. */
+  exactReceiver(body: Uint8Array, at: number): Session | Lobby | undefined;
+  /** The receiver named in the field at body[at] in any spelling; throws UNKNOWN_RECEIVER. */
+  receiverOf(body: Uint8Array, at: number): Session | Lobby;
+  /** Routes a checked MESSAGE (its body up to textEnd); `received` is the frame when it may go as it came. */
+  relay(sender: Session, receiver: Session | Lobby, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void;
+  /** The connection has ended: forget it, and tell the others if it was online. */
+  disconnect(session: Session, reason: string): void;
+}
+
+interface HeldMessage { type: number; body: Uint8Array; frame: Uint8Array | undefined }
+
+/**
+ * One connection as the core sees it: phase 1 (naming: proposing, then claiming while the
+ * directory answers) until ACK, then phase 2 (chatting). docs/protocol.md §1.
+ */
+export class Session implements Member {
   /** Registered name (NFC), once accepted. */
   name: string | undefined;
+  /** The name's key, from the claim on. */
   key: string | undefined;
   /** The registered name as its 64-byte NUL-padded field, to check senders byte for byte. */
   nameField: Uint8Array | undefined;
   /** Bytes of the name in `nameField`. */
   nameLength = 0;
+  /** A name is being claimed: what the peer sends meanwhile waits, in order. */
+  private claiming = false;
   private open = true;
   private registrationTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly bucket: TokenBucket | undefined;
   /**
-   * Messages read while the peer was over its rate, in order, waiting for tokens; reading from the
+   * Messages read while the peer was over its rate or claiming a name, in order; reading from the
    * peer is paused meanwhile, so the rest wait in its own connection (fake lag: nothing is lost).
    */
-  private held: Array<{ type: number; body: Uint8Array; frame: Uint8Array | undefined }> = [];
+  private held: HeldMessage[] = [];
   private heldTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the peer was last heard from (coarse clock), for the idle check. */
   lastHeard = coarseNow();
@@ -34,13 +72,12 @@ export class Session {
   constructor(
     readonly id: number,
     readonly link: PeerLink,
-    private readonly core: ChatCore,
+    private readonly host: SessionHost,
     /** Remote address, without the port. */
     readonly address: string,
   ) {
-    const { messageRate, messageBurst } = core.options;
+    const { messageRate, messageBurst, registrationTimeoutMs: ms } = host.options;
     if (messageRate > 0) this.bucket = new TokenBucket(messageRate, messageBurst);
-    const ms = core.options.registrationTimeoutMs;
     if (ms > 0) {
       this.registrationTimer = setTimeout(
         () => this.fail(new HcpError(ErrorCode.REGISTRATION_TIMEOUT, `no name was accepted within ${ms / 1000} s`, true)),
@@ -54,12 +91,16 @@ export class Session {
     return this.name !== undefined;
   }
 
+  get isOpen(): boolean {
+    return this.open;
+  }
+
   /** One complete message from the transport's decoder. */
   receive(type: number, body: Uint8Array, frame?: Uint8Array): void {
     if (!this.open) return;
     this.lastHeard = coarseNow();
     this.pinged = false;
-    if (this.bucket && (this.held.length > 0 || !this.bucket.take())) return this.hold(type, body, frame);
+    if (this.held.length > 0 || this.claiming || (this.bucket && !this.bucket.take())) return this.hold(type, body, frame);
     this.handle(type, body, frame);
   }
 
@@ -76,8 +117,8 @@ export class Session {
         case MsgType.PONG:
           return; // being heard from is all a PONG is for
         default:
-          // The seed: the server discards other types silently.
-          this.core.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
+          // The seed: the server discards other types silently (docs/protocol.md §9).
+          this.host.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
       }
     } catch (err) {
       if (err instanceof HcpError) return this.refuse(err);
@@ -88,35 +129,50 @@ export class Session {
   /** A PROPOSAL: ACK, or NAK (plus the reason, to framed peers) and the connection stays in phase 1. */
   private onProposal(body: Uint8Array): void {
     let proposed: string | undefined;
+    let name: string;
     try {
       if (body.length > NAME_BYTES) {
         throw new HcpError(ErrorCode.NAME_INVALID, `the name is ${body.length} bytes long; at most ${NAME_BYTES} are allowed`);
       }
       if (body.length < NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a PROPOSAL body is ${NAME_BYTES} bytes, not ${body.length}`);
       proposed = readNameField(body);
-      this.core.log.debug({ peer: this.id, name: proposed }, 'name proposed');
+      this.host.log.debug({ peer: this.id, name: proposed }, 'name proposed');
       if (this.registered) {
         throw new HcpError(ErrorCode.ALREADY_REGISTERED, `you are already registered as "${this.name}"`);
       }
-      const name = validateName(proposed);
-      this.core.register(this, name);
+      name = validateName(proposed);
     } catch (err) {
       if (!(err instanceof HcpError)) throw err;
-      this.link.send(encodeNameFieldFrame(MsgType.NAK, echoField(body))); // the field as received (§3)
-      if (proposed === undefined) this.refuse(err);
-      else this.refuse(err, 'name refused', { name: proposed });
-      return;
+      return this.refused(body, err, proposed);
     }
-    clearTimeout(this.registrationTimer);
+    this.key = nameKey(name);
+    this.claiming = true;
+    this.host.claim(this, name, body);
+  }
+
+  /** The claim is answered; what the peer sent meanwhile is handled now, in order. */
+  private claimDone(): void {
+    this.claiming = false;
+    if (this.held.length > 0) this.release();
   }
 
   /** Called by the core once the name is taken: ACK now, the user list follows this moment. */
   accepted(name: string): void {
     this.name = name;
-    this.key = nameKey(name);
     this.nameField = encodeNameField(name);
     this.nameLength = lengthWithoutTrailingNuls(this.nameField);
+    clearTimeout(this.registrationTimer);
     this.link.send(encodeFrame({ type: MsgType.ACK, name }));
+    this.claimDone();
+  }
+
+  /** A proposal refused: NAK echoing the field as received (docs/protocol.md §3), and the reason. */
+  refused(proposal: Uint8Array, err: HcpError, proposed?: string): void {
+    if (this.claiming) this.key = undefined;
+    this.link.send(encodeNameFieldFrame(MsgType.NAK, echoField(proposal)));
+    if (proposed === undefined) this.refuse(err);
+    else this.refuse(err, 'name refused', { name: proposed });
+    if (this.claiming) this.claimDone();
   }
 
   /** The hot path: checks a MESSAGE without decoding it, then hands it to the core to route. */
@@ -130,7 +186,7 @@ export class Session {
     let end = body.length;
     while (end > 2 * NAME_BYTES && body[end - 1] === 0) end--; // the originals may pad text with NULs
     const textLength = end - 2 * NAME_BYTES;
-    const max = this.core.options.maxTextBytes;
+    const max = this.host.options.maxTextBytes;
     if (textLength > max) {
       throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the text is ${textLength} bytes; at most ${max} are allowed`);
     }
@@ -139,31 +195,33 @@ export class Session {
     }
     const control = forbiddenTextByteAt(body, 2 * NAME_BYTES, end);
     if (control >= 0) throw new HcpError(ErrorCode.TEXT_INVALID, controlCharReason(body[control]!));
-    const exact = this.core.exactReceiver(body, NAME_BYTES);
-    const receiver = exact ?? this.core.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
-    const receiverField = receiver === ALL_RECEIVERS ? ALL_FIELD : receiver.nameField!;
+    const exact = this.host.exactReceiver(body, NAME_BYTES);
+    const receiver = exact ?? this.host.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
+    const receiverField = receiver === LOBBY ? LOBBY_FIELD : receiver.nameField!;
     // The frame as received is the frame to send when both names in it are written exactly as
     // registered ("bob", not "BOB"; "All", not "all") and the text is not padded.
     const asReceived = ownField && exact !== undefined && end === body.length;
-    this.core.relay(this, receiver, receiverField, body, end, asReceived ? frame : undefined);
+    this.host.relay(this, receiver, receiverField, body, end, asReceived ? frame : undefined);
   }
 
   /**
    * Flood control by fake lag (docs/protocol.md §8): a message over the rate waits for its token,
    * and the server stops reading from the peer until what it holds is handled, so a fast sender
    * is slowed, never loses a message, and delays nobody else. Only a peer that packs more than two
-   * bursts' worth over its rate into what it sent at once is dropped: no person types that.
+   * bursts' worth over its rate into what it sent at once is dropped: no person types that. What
+   * arrives while a name is being claimed waits the same way, for the claim's answer.
    */
   private hold(type: number, body: Uint8Array, frame: Uint8Array | undefined): void {
-    const { messageRate, messageBurst } = this.core.options;
+    const { messageRate, messageBurst } = this.host.options;
     if (this.held.length >= 2 * messageBurst) {
       return this.fail(new HcpError(ErrorCode.RATE_LIMITED, `sent more than ${2 * messageBurst} messages at once over the rate of ${messageRate} a second`, true));
     }
     // the transport may reuse what the views point into once this turn is over
     this.held.push({ type, body: body.slice(), frame: frame?.slice() });
-    if (this.held.length === 1) {
-      this.link.pauseReading();
-      this.core.log.info({ peer: this.id, name: this.name, rate: messageRate }, 'over the message rate: reading paused');
+    if (this.held.length > 1) return;
+    this.link.pauseReading();
+    if (!this.claiming) {
+      this.host.log.info({ peer: this.id, name: this.name, rate: messageRate }, 'over the message rate: reading paused');
       this.heldTimer = setTimeout(this.release, 1000 / messageRate);
     }
   }
@@ -171,18 +229,18 @@ export class Session {
   /** Handles held messages as tokens come back; reading resumes once none is left. */
   private readonly release = (): void => {
     this.heldTimer = undefined;
-    while (this.open && this.held.length > 0 && this.bucket!.take()) {
+    while (this.open && !this.claiming && this.held.length > 0 && (!this.bucket || this.bucket.take())) {
       const { type, body, frame } = this.held.shift()!;
       this.handle(type, body, frame);
     }
-    if (!this.open) return;
-    if (this.held.length > 0) this.heldTimer = setTimeout(this.release, 1000 / this.core.options.messageRate);
+    if (!this.open || this.claiming) return;
+    if (this.held.length > 0) this.heldTimer ??= setTimeout(this.release, 1000 / this.host.options.messageRate);
     else this.link.resumeReading();
   };
 
   /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
   refuse(err: HcpError, what = 'request refused', fields: object = {}): void {
-    this.core.log.warn({ peer: this.id, name: this.name, ...fields, code: err.codeName, reason: err.message }, what);
+    this.host.log.warn({ peer: this.id, name: this.name, ...fields, code: err.codeName, reason: err.message }, what);
     if (this.link.wire === 'framed') {
       this.link.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: err.fatal, reason: err.message }));
     }
@@ -197,7 +255,7 @@ export class Session {
   fail(err: unknown): void {
     if (!this.open) return;
     if (!(err instanceof HcpError)) {
-      this.core.log.error({ peer: this.id, name: this.name, err }, 'internal error');
+      this.host.log.error({ peer: this.id, name: this.name, err }, 'internal error');
       err = new HcpError(ErrorCode.INTERNAL, 'the server failed to handle what you sent; please reconnect', true);
     }
     const known = err as HcpError;
@@ -217,7 +275,7 @@ export class Session {
     clearTimeout(this.registrationTimer);
     clearTimeout(this.heldTimer);
     this.held = [];
-    this.core.disconnect(this, reason);
+    this.host.disconnect(this, reason);
   }
 }
 

@@ -1,0 +1,46 @@
+import type { BroadcastChannel } from './peer.js';
+import type { Member, Router } from './ports.js';
+
+/**
+ * Delivery within one server process. The lobby's local fast path: members whose transport shares
+ * broadcasts (framed TCP) get them through their channel, one buffer for all; the others (classic,
+ * WebSocket) one by one.
+ */
+export class LocalRouter<M extends Member> implements Router<M> {
+  private readonly direct = new Set<M>();
+  private readonly channels = new Set<BroadcastChannel>();
+
+  enter(member: M): void {
+    const channel = member.link.channel;
+    if (channel) {
+      channel.subscribe(member.link);
+      this.channels.add(channel);
+    } else {
+      this.direct.add(member);
+    }
+  }
+
+  leave(member: M): void {
+    member.link.channel?.unsubscribe(member.link);
+    this.direct.delete(member);
+  }
+
+  toMember(member: M, frame: Uint8Array): void {
+    member.link.send(frame);
+  }
+
+  toLobby(sender: M, frame: Uint8Array): number {
+    let receivers = 0;
+    for (const channel of this.channels) {
+      channel.broadcast(frame, sender.link);
+      receivers += channel.memberCount - (sender.link.channel === channel ? 1 : 0);
+    }
+    for (const member of this.direct) {
+      if (member !== sender) {
+        member.link.send(frame);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+}
