@@ -15,8 +15,8 @@ export type SessionState =
 
 export interface SessionEvents extends Record<string, unknown> {
   state: SessionState;
-  /** Connected to the server: at the start, and after each reconnect. */
-  connected: { address: string; wire: Wire };
+  /** Connected to the server: at the start, and after each reconnect; `joining` is the name about to be proposed. */
+  connected: { address: string; wire: Wire; joining: string | undefined };
   /** The name was accepted; `again` after a reconnect ("Reconnected as alice"). */
   joined: { name: string; again: boolean };
   /** The name was refused (or could not be taken back after a reconnect): pick another. */
@@ -71,6 +71,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   private pacing: ReturnType<typeof setTimeout> | undefined;
   private messages = 0;
   private toldTargetPresent = true;
+  private started = false;
   private stopped = false;
   private readonly options: Required<SessionOptions>;
 
@@ -83,8 +84,10 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.retryMs = this.options.firstRetryMs;
   }
 
-  /** Connects (call once, after adding listeners). */
+  /** Connects, once (add listeners first); later calls do nothing. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     void this.open();
   }
 
@@ -174,9 +177,9 @@ export class ChatSession extends Emitter<SessionEvents> {
     });
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
-    this.emit('connected', { address: client.address, wire: client.wire });
-    this.setState({ kind: 'naming' });
     const name = this.joinedName ?? this.wantedName;
+    this.emit('connected', { address: client.address, wire: client.wire, joining: name });
+    this.setState({ kind: 'naming' });
     if (name !== undefined) void this.register(name, this.joinedName !== undefined);
   }
 
