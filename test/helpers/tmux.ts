@@ -35,8 +35,15 @@ export class Terminal {
     this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.name);
+  /** Pastes text as a terminal does from its clipboard: bracketed when the program asked for it. */
+  paste(text: string): void {
+    execFileSync('tmux', ['-L', Terminal.socket, 'load-buffer', '-b', this.name, '-'], { input: text });
+    this.tmux('paste-buffer', '-p', '-d', '-b', this.name, '-t', this.name);
+  }
+
+  /** What the screen shows; with `escapes`, its colours and attributes as escape sequences. */
+  screen({ escapes = false } = {}): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
   }
 
   resize(columns: number, rows: number): void {
