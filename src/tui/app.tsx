@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import stringWidth from 'string-width';
@@ -280,7 +281,8 @@ export function App({ session }: AppProps) {
         <Text color={pendingPaste === undefined ? 'cyan' : 'yellow'} wrap="truncate-end">{prompt}</Text>
         <Text>
           {input.before}
-          <Text inverse>{input.at}</Text>
+          {/* without colours (NO_COLOR) there is no inverse either: the cursor at the end shows as _ */}
+          {chalk.level > 0 ? <Text inverse>{input.at}</Text> : input.at === ' ' ? '_' : input.at}
           {input.after}
         </Text>
       </Box>

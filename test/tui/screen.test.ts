@@ -12,7 +12,7 @@ import { Terminal } from '../helpers/tmux.js';
 let servers: TestServer[] = [];
 let clients: ChatClient[] = [];
 afterEach(async () => {
-  Terminal.killAll();
+  await Terminal.killAll();
   clients.forEach((c) => c.close());
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
@@ -82,33 +82,34 @@ for (const [columns, rows] of [[80, 24], [60, 20]] as const) {
         bob.send('All', text);
         sent.push(text);
       }
-      const last = await alice.waitFor('later 20');
-      expect(logRows(last, rows).at(-1)).toContain('later 20');
+      await alice.waitFor('later 20');
+      expect(logRows(await alice.settled(), rows).at(-1)).toContain('later 20');
 
       alice.type('my own words');
-      const own = await alice.waitFor('You: my own words');
-      expect(logRows(own, rows).at(-1)).toContain('You: my own words');
+      await alice.waitFor('You: my own words');
+      expect(logRows(await alice.settled(), rows).at(-1)).toContain('You: my own words');
 
       // 2 000 characters of numbered words: the end shows, nothing drawn over
       const words = numbered('w', 400);
       const long = `${words.join(' ')} the-end`;
       expect(long.length).toBeGreaterThanOrEqual(2000);
       bob.send('All', long);
-      const afterLong = await alice.waitFor('the-end');
-      expect(logRows(afterLong, rows).at(-1)).toMatch(/w399 the-end$/);
+      await alice.waitFor('the-end');
+      expect(logRows(await alice.settled(), rows).at(-1)).toMatch(/w399 the-end$/);
       bob.send('All', 'after the long one');
-      const next = await alice.waitFor('bob: after the long one');
-      expect(logRows(next, rows).at(-1)).toContain('bob: after the long one');
+      await alice.waitFor('bob: after the long one');
+      let screen = await alice.settled();
+      expect(logRows(screen, rows).at(-1)).toContain('bob: after the long one');
 
       // scroll back to the top, a page at a time: every row shows on some page, drawn whole
       const seen = new Set<string>();
-      let screen = next;
       for (let page = 0; page < 40; page++) {
         for (const row of logRows(screen, rows)) seen.add(row);
         if (screen.includes('Connected to')) break;
         alice.press('PPage');
         const before = screen;
-        await expect.poll(() => (screen = alice.screen()) !== before).toBe(true);
+        await expect.poll(() => alice.screen() !== before).toBe(true);
+        screen = await alice.settled();
       }
       expect(screen).toMatch(/↑ \d+ more rows below/);
       const shown = [...seen].join('\n');

@@ -7,7 +7,7 @@ import { Terminal } from '../helpers/tmux.js';
 
 let server: TestServer | undefined;
 afterAll(async () => {
-  Terminal.killAll();
+  await Terminal.killAll();
   await server?.close();
 });
 
