@@ -12,22 +12,46 @@ export function chatCommand(): Command {
     .action(async (server: string, opts) => {
       const tls = clientTls(opts);
       const { host, port } = parseAddress(server, tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
-      // Ink reads CI/CONTINUOUS_INTEGRATION once, at import, and then draws nothing until exit;
-      // a person at a terminal (a CI runner's shell, a dev container) must still see the chat.
-      if (process.stdout.isTTY) process.env.CI = process.env.CONTINUOUS_INTEGRATION = 'false';
+      terminalEnvironment();
       // loaded here, not at start-up: `howdy server` should not carry the terminal UI's weight
-      const [{ render }, { createElement }, { connect }, { App }] = await Promise.all([
-        import('ink'), import('react'), import('../client/tcp.js'), import('../tui/app.js'),
+      const [{ render }, { createElement }, { connect }, { ChatSession }, { App }, paste] = await Promise.all([
+        import('ink'), import('react'), import('../client/tcp.js'), import('../client/session.js'), import('../tui/app.js'), import('../tui/paste.js'),
       ]);
-      let client;
+      const open = () => connect(host, port, { classic: opts.classic, tls });
+      // a server that cannot be reached at all is most likely a wrong address: say so and stop;
+      // once connected, the session reconnects by itself after a drop
+      let first: Awaited<ReturnType<typeof open>> | undefined;
       try {
-        client = await connect(host, port, { classic: opts.classic, tls });
+        first = await open();
       } catch (err) {
         throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`);
       }
-      const app = render(createElement(App, { client, initialName: opts.name }), { exitOnCtrlC: true });
+      const session = new ChatSession(() => {
+        const client = first;
+        first = undefined;
+        return client ? Promise.resolve(client) : open();
+      });
+      if (opts.name) session.join(opts.name);
+      process.stdout.write(paste.BRACKETED_PASTE_ON);
+      process.on('exit', () => process.stdout.write(paste.BRACKETED_PASTE_OFF));
+      const app = render(createElement(App, { session }), { exitOnCtrlC: true });
       await app.waitUntilExit();
-      client.close();
+      session.close();
       process.exit(0);
     });
+}
+
+/**
+ * Ink and chalk read the environment once, when loaded. Ink draws nothing until exit when CI or
+ * CONTINUOUS_INTEGRATION is set (to anything but "false" or "0"), and chalk draws no colour when CI
+ * is set at all, "false" included: a person at a terminal (a CI runner's shell, a dev container)
+ * must see the chat, in colour, so neither is left. chalk does not read NO_COLOR
+ * (https://no-color.org), but honours FORCE_COLOR=0.
+ */
+function terminalEnvironment(): void {
+  if (process.stdout.isTTY) {
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+  }
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
 }

@@ -5,11 +5,23 @@ import { repoRoot } from './spawn.js';
 export class Terminal {
   private static readonly socket = `howdy-test-${process.pid}`;
 
-  static killAll(): void {
+  /**
+   * Ends every terminal and waits for the tmux server to be gone: a terminal opened while it is
+   * still exiting fails ("server exited unexpectedly").
+   */
+  static async killAll(): Promise<void> {
     try {
       execFileSync('tmux', ['-L', Terminal.socket, 'kill-server'], { stdio: 'ignore' });
     } catch {
-      /* no server left */
+      return; // no server
+    }
+    for (let tries = 0; tries < 100; tries++) {
+      try {
+        execFileSync('tmux', ['-L', Terminal.socket, 'list-sessions'], { stdio: 'pipe' });
+      } catch (err) {
+        if (/no server running|error connecting/.test(String((err as { stderr?: unknown }).stderr))) return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
@@ -35,8 +47,15 @@ export class Terminal {
     this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.name);
+  /** Pastes text as a terminal does from its clipboard: bracketed when the program asked for it. */
+  paste(text: string): void {
+    execFileSync('tmux', ['-L', Terminal.socket, 'load-buffer', '-b', this.name, '-'], { input: text });
+    this.tmux('paste-buffer', '-p', '-d', '-b', this.name, '-t', this.name);
+  }
+
+  /** What the screen shows; with `escapes`, its colours and attributes as escape sequences. */
+  screen({ escapes = false } = {}): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
   }
 
   resize(columns: number, rows: number): void {
@@ -49,6 +68,18 @@ export class Terminal {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** The screen once the program has finished drawing it: alike in two looks 100 ms apart. */
+  async settled(ms = 10_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (let before = this.screen(); ; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = this.screen();
+      if (now === before) return now;
+      if (Date.now() > deadline) throw new Error(`the screen of ${this.name} never settled:\n${now}`);
+      before = now;
     }
   }
 

@@ -7,7 +7,7 @@ import { Terminal } from '../helpers/tmux.js';
 
 let server: TestServer | undefined;
 afterAll(async () => {
-  Terminal.killAll();
+  await Terminal.killAll();
   await server?.close();
 });
 
@@ -85,7 +85,7 @@ describe('howdy chat (terminal client)', () => {
     }
     await alice.waitFor('carol: line 39');
     alice.press('PPage');
-    await alice.waitFor('scrolled back');
+    await alice.waitFor('more rows below, PgDn');
     expect(alice.screen()).not.toContain('line 39');
     alice.press('NPage');
     await alice.waitFor('carol: line 39');
