@@ -1,0 +1,22 @@
+import { useState } from 'preact/hooks';
+import type { PageChat } from '../chat.js';
+import { useChat } from '../use-chat.js';
+import { ChatView } from './chat-view.js';
+import { Header } from './header.js';
+import { Login } from './login.js';
+
+export function App({ chat }: { chat: PageChat }) {
+  useChat(chat);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const closeDrawer = () => {
+    setDrawerOpen(false);
+    document.getElementById('people-toggle')?.focus();
+  };
+  const inChat = chat.me !== undefined;
+  return (
+    <>
+      <Header chat={chat} people={inChat ? { open: drawerOpen, toggle: () => setDrawerOpen(!drawerOpen) } : undefined} />
+      {inChat ? <ChatView chat={chat} drawerOpen={drawerOpen} closeDrawer={closeDrawer} /> : <Login chat={chat} />}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { ALL, nameKey } from '../../protocol/index.js';
+import type { PageChat } from '../chat.js';
+
+interface Props {
+  chat: PageChat;
+  /** On narrow screens the list is a drawer: open or not. */
+  open: boolean;
+  close: () => void;
+}
+
+/** Who is online: pick one to whisper to (or Everyone), and clear unread badges. */
+export function People({ chat, open, close }: Props) {
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (open) list.current?.querySelector('button')?.focus();
+  }, [open]);
+  const online = chat.state.kind === 'joined';
+  const pick = (name: string) => {
+    chat.select(name);
+    close();
+  };
+  return (
+    <aside id="people" class={open ? 'users open' : 'users'} aria-label="People online"
+      onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <h2>Online <span id="count">{online ? `(${chat.users.length})` : ''}</span></h2>
+      {!online && <p class="muted">Offline: the list comes back when you are connected again.</p>}
+      <ul id="users" ref={list}>
+        {online && [ALL, ...chat.users].map((name) => (
+          <Person key={name} chat={chat} name={name} pick={pick} />
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+function Person({ chat, name, pick }: { chat: PageChat; name: string; pick: (name: string) => void }) {
+  const me = chat.me !== undefined && nameKey(name) === nameKey(chat.me);
+  const selected = nameKey(name) === nameKey(chat.target);
+  const unread = chat.unread.get(name) ?? 0;
+  const label = name === ALL ? 'Everyone (All)' : name;
+  return (
+    <li data-name={name} class={[me && 'me', selected && 'selected'].filter(Boolean).join(' ') || undefined}>
+      {me ? (
+        <span class="who">{label} (you)</span>
+      ) : (
+        <button type="button" class="who" aria-pressed={selected}
+          aria-label={name === ALL ? 'Talk to everyone' : `Whisper to ${name}`} onClick={() => pick(name)}>
+          {label}
+        </button>
+      )}
+      {unread > 0 && (
+        <button type="button" class="badge" onClick={() => chat.markRead(name)}
+          aria-label={`${unread} unread whisper${unread > 1 ? 's' : ''} from ${name}: mark as read`}>
+          {unread}
+        </button>
+      )}
+    </li>
+  );
+}
