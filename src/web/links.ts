@@ -5,7 +5,7 @@ export type TextPiece = { text: string } | { text: string; href: string };
  * Only these schemes become links, so "javascript:" and "data:" never do. A match ends at white
  * space or at characters that do not belong in an address written in a sentence.
  */
-const LINK = /\b(?:https?:\/\/|mailto:)[^\s<>"]+/gi;
+const LINK = /\b(?:https?:\/\/[^\s<>"/]|mailto:[^\s<>"])[^\s<>"]*/gi;
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 /** Punctuation that ends a sentence rather than the address ("see https://x.org."). */
 const TRAILING = /[.,;:!?'*]+$/;

@@ -11,7 +11,7 @@ export function Message({ entry, me, now }: { entry: Entry; me: string | undefin
   }
   const whisper = entry.to !== ALL;
   const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', entry.action && 'action'];
-  const from = entry.own ? 'You' : entry.from;
+  const from = entry.own && !entry.action ? 'You' : entry.from; // "* alice waves", not "* You waves"
   return (
     <li class={classes.filter(Boolean).join(' ') || undefined}>
       {time}{' '}

@@ -13,7 +13,11 @@ interface Props {
 export function People({ chat, open, close }: Props) {
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
-    if (open) list.current?.querySelector('button')?.focus();
+    if (!open) return;
+    list.current?.querySelector('button')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
   }, [open]);
   const online = chat.state.kind === 'joined';
   const pick = (name: string) => {
@@ -21,8 +25,7 @@ export function People({ chat, open, close }: Props) {
     close();
   };
   return (
-    <aside id="people" class={open ? 'users open' : 'users'} aria-label="People online"
-      onKeyDown={(e) => e.key === 'Escape' && close()}>
+    <aside id="people" class={open ? 'users open' : 'users'} aria-label="People online">
       <h2>Online <span id="count">{online ? `(${chat.users.length})` : ''}</span></h2>
       {!online && <p class="muted">Offline: the list comes back when you are connected again.</p>}
       <ul id="users" ref={list}>
@@ -50,11 +53,17 @@ function Person({ chat, name, pick }: { chat: PageChat; name: string; pick: (nam
         </button>
       )}
       {unread > 0 && (
-        <button type="button" class="badge" onClick={() => chat.markRead(name)}
+        <button type="button" class="badge" onClick={(e) => markRead(e, chat, name)}
           aria-label={`${unread} unread whisper${unread > 1 ? 's' : ''} from ${name}: mark as read`}>
           {unread}
         </button>
       )}
     </li>
   );
+}
+
+/** Clears the badge, and keeps the keyboard focus in the list (the badge button goes away). */
+function markRead(e: MouseEvent, chat: PageChat, name: string): void {
+  (e.currentTarget as HTMLElement).parentElement?.querySelector<HTMLElement>('.who')?.focus();
+  chat.markRead(name);
 }
