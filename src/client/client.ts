@@ -44,7 +44,8 @@ export class ChatClient extends Emitter<ClientEvents> {
   closed = false;
   private closeReason: string | undefined;
   private pendingNak: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
-  private readonly maxTextBytes: number;
+  /** Longest text `send` takes, in UTF-8 bytes. */
+  readonly maxTextBytes: number;
 
   constructor(
     private readonly connection: Connection,

@@ -3,3 +3,5 @@ export * from './client.js';
 export * from './connection.js';
 export * from './notices.js';
 export * from './websocket.js';
+export * from './session.js';
+export * from './split-text.js';

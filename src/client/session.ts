@@ -1,0 +1,302 @@
+import { ALL, ErrorCode, HcpError, nameKey, utf8Encode } from '../protocol/index.js';
+import type { ChatClient, ClientEvents, UsersEvent } from './client.js';
+import { ACTION_PREFIX, actionOf } from './commands.js';
+import type { Wire } from './connection.js';
+import { Emitter } from './emitter.js';
+import { splitText } from './split-text.js';
+
+/** Where a session stands, for the status line. */
+export type SessionState =
+  | { kind: 'connecting' }
+  /** Connected, without a name yet; `waitingFor` while the server still holds our old connection's name. */
+  | { kind: 'naming'; waitingFor?: string }
+  | { kind: 'joined'; name: string }
+  | { kind: 'disconnected'; reason: string; retryInMs: number };
+
+export interface SessionEvents extends Record<string, unknown> {
+  state: SessionState;
+  /** Connected to the server: at the start, and after each reconnect. */
+  connected: { address: string; wire: Wire };
+  /** The name was accepted; `again` after a reconnect ("Reconnected as alice"). */
+  joined: { name: string; again: boolean };
+  /** The name was refused (or could not be taken back after a reconnect): pick another. */
+  refused: ClientEvents['refused'];
+  users: UsersEvent;
+  message: ClientEvents['message'];
+  /** Reported by the server, or by the session about messages it could not send. */
+  error: ClientEvents['error'];
+  /** Whom plain text goes to changed, or they left or came back. */
+  target: { target: string; present: boolean };
+}
+
+export interface SessionOptions {
+  /** Wait before the first reconnect; doubled after each failure up to `maxRetryMs`. */
+  firstRetryMs?: number;
+  maxRetryMs?: number;
+  /** After a reconnect, how often and how far apart to ask for our name back while it is taken. */
+  rejoinTries?: number;
+  rejoinWaitMs?: number;
+  /** The pace of sending: well under the server's flood limit (50 a second, burst 100, by default). */
+  messagesPerSecond?: number;
+}
+
+interface Outgoing {
+  to: string;
+  text: string;
+  /** The message (as the user sent it) this part belongs to. */
+  message: number;
+}
+
+/**
+ * A chat session as a person has it, over connections that come and go: it connects, reconnects
+ * with backoff after a drop under the same name, keeps whom the user talks to and who last
+ * whispered, and sends texts of any length, split at the server's limit and paced under its flood
+ * limit. Browser-safe: both clients run it, each over its own `connect`.
+ */
+export class ChatSession extends Emitter<SessionEvents> {
+  state: SessionState = { kind: 'connecting' };
+  /** Whom plain text goes to: everyone (`ALL`) or one user, who stays the target if they leave. */
+  target = ALL;
+  /** The last user who whispered to us: `/r` answers them. */
+  lastWhisperer: string | undefined;
+  private client: ChatClient | undefined;
+  /** The name accepted, proposed again after each reconnect. */
+  private joinedName: string | undefined;
+  /** A name asked for while there was no connection, proposed once there is one. */
+  private wantedName: string | undefined;
+  private proposing = false;
+  private retryMs: number;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private outbox: Outgoing[] = [];
+  private pacing: ReturnType<typeof setTimeout> | undefined;
+  private messages = 0;
+  private toldTargetPresent = true;
+  private stopped = false;
+  private readonly options: Required<SessionOptions>;
+
+  constructor(
+    private readonly connect: () => Promise<ChatClient>,
+    options: SessionOptions = {},
+  ) {
+    super();
+    this.options = { firstRetryMs: 1000, maxRetryMs: 10_000, rejoinTries: 5, rejoinWaitMs: 2000, messagesPerSecond: 10, ...options };
+    this.retryMs = this.options.firstRetryMs;
+  }
+
+  /** Connects (call once, after adding listeners). */
+  start(): void {
+    void this.open();
+  }
+
+  get name(): string | undefined {
+    return this.joinedName;
+  }
+
+  /** Everyone online, the user included (nobody while disconnected). */
+  get users(): string[] {
+    return this.client?.users ?? [];
+  }
+
+  get address(): string | undefined {
+    return this.client?.address;
+  }
+
+  get wire(): Wire | undefined {
+    return this.client?.wire;
+  }
+
+  /** Whether the target is everyone or someone online (a whisper target may have left). */
+  get targetPresent(): boolean {
+    return this.target === ALL || this.online(this.target) !== undefined;
+  }
+
+  /** Asks for a name; answered by a `joined` or a `refused` event. Without a connection, asked once there is one. */
+  join(name: string): void {
+    if (this.joinedName !== undefined || this.proposing) return;
+    if (this.client) void this.register(name, false);
+    else this.wantedName = name;
+  }
+
+  /** Talks to `to` (a user online, or ALL) from now on; throws HcpError when nobody of that name is online. */
+  setTarget(to: string): void {
+    const target = nameKey(to) === nameKey(ALL) ? ALL : this.online(to);
+    if (target === undefined) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+    this.target = target;
+    this.toldTargetPresent = true;
+    this.emit('target', { target, present: true });
+  }
+
+  /**
+   * Sends `text` to `to` (the target by default): split into as few messages as the server's text
+   * limit needs, each sent in turn at a pace the flood limit allows. Returns how many messages it
+   * takes; throws HcpError, and sends nothing, when it cannot be sent now (not joined, the
+   * receiver is not online, an empty text).
+   */
+  send(text: string, to = this.target): number {
+    const client = this.client;
+    if (!client || this.state.kind !== 'joined') throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
+    const receiver = nameKey(to) === nameKey(ALL) ? ALL : this.online(to);
+    if (receiver === undefined) {
+      const reason = nameKey(to) === nameKey(this.target) ? `${this.target} left; /all to talk to everyone` : `nobody called "${to}" is online`;
+      throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, reason);
+    }
+    const parts = this.split(text, client.maxTextBytes);
+    if (parts.length === 0) throw new HcpError(ErrorCode.EMPTY_TEXT, 'the message is empty');
+    const message = ++this.messages;
+    for (const part of parts) this.outbox.push({ to: receiver, text: part, message });
+    this.pump();
+    return parts.length;
+  }
+
+  /** Leaves for good: no reconnect. */
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.pacing);
+    this.client?.close();
+  }
+
+  private async open(): Promise<void> {
+    this.setState({ kind: 'connecting' });
+    let client: ChatClient;
+    try {
+      client = await this.connect();
+    } catch (err) {
+      return this.retryLater(err instanceof Error ? err.message : String(err));
+    }
+    if (this.stopped) return client.close();
+    this.retryMs = this.options.firstRetryMs;
+    this.client = client;
+    client.on('users', (e) => this.onUsers(e));
+    client.on('message', (m) => {
+      if (!m.own && m.to !== ALL) this.lastWhisperer = m.from;
+      this.emit('message', m);
+    });
+    client.on('error', (e) => this.emit('error', e));
+    client.on('close', ({ reason }) => this.onClose(client, reason));
+    this.emit('connected', { address: client.address, wire: client.wire });
+    this.setState({ kind: 'naming' });
+    const name = this.joinedName ?? this.wantedName;
+    if (name !== undefined) void this.register(name, this.joinedName !== undefined);
+  }
+
+  /** Proposes `name`; after a reconnect (`again`), waits a while for the server to release it. */
+  private async register(name: string, again: boolean): Promise<void> {
+    const client = this.client!;
+    this.proposing = true;
+    try {
+      for (let tries = this.options.rejoinTries; ; tries--) {
+        const answer = await client.register(name);
+        if (client !== this.client) return; // the connection dropped: the reconnect proposes again
+        if (answer.accepted) {
+          this.joinedName = answer.name;
+          this.wantedName = undefined;
+          this.setState({ kind: 'joined', name: answer.name });
+          this.emit('joined', { name: answer.name, again });
+          return;
+        }
+        // a classic server says no more than "refused"; the name was fine before, so likely taken
+        const taken = answer.code === ErrorCode.NAME_TAKEN || (answer.code === undefined && client.wire === 'classic');
+        if (again && taken && tries > 1) {
+          // the server has not yet noticed that our old connection is gone
+          this.setState({ kind: 'naming', waitingFor: name });
+          await new Promise((resolve) => setTimeout(resolve, this.options.rejoinWaitMs));
+          if (client !== this.client) return;
+          continue;
+        }
+        this.joinedName = this.wantedName = undefined;
+        this.setState({ kind: 'naming' });
+        this.emit('refused', { name, code: answer.code, reason: answer.reason ?? (again ? `"${name}" is still taken` : undefined) });
+        return;
+      }
+    } finally {
+      this.proposing = false;
+    }
+  }
+
+  private onUsers(event: UsersEvent): void {
+    // one who comes back may spell their name in another case: whisper to them as they are now
+    this.target = this.target === ALL ? ALL : (this.online(this.target) ?? this.target);
+    this.emit('users', event);
+    this.tellTargetPresence();
+  }
+
+  /** Emits `target` when the target left or came back since last told. */
+  private tellTargetPresence(): void {
+    const present = this.targetPresent;
+    if (present === this.toldTargetPresent) return;
+    this.toldTargetPresent = present;
+    this.emit('target', { target: this.target, present });
+  }
+
+  private onClose(client: ChatClient, reason: string): void {
+    if (client !== this.client) return;
+    this.client = undefined;
+    this.dropOutbox('the connection was lost');
+    if (this.stopped) return;
+    this.tellTargetPresence();
+    this.retryLater(reason);
+  }
+
+  private retryLater(reason: string): void {
+    if (this.stopped) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(delay * 2, this.options.maxRetryMs);
+    this.setState({ kind: 'disconnected', reason, retryInMs: delay });
+    this.retryTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  private setState(state: SessionState): void {
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private notJoinedReason(): string {
+    const s = this.state;
+    if (s.kind === 'disconnected') return `not connected: reconnecting in ${Math.ceil(s.retryInMs / 1000)} s`;
+    if (s.kind === 'connecting') return 'not connected yet';
+    return 'pick a name first';
+  }
+
+  private online(name: string): string | undefined {
+    return this.users.find((u) => nameKey(u) === nameKey(name));
+  }
+
+  /** An action ("/me …") stays one in every part. */
+  private split(text: string, maxBytes: number): string[] {
+    const action = actionOf(text);
+    if (action === undefined) return splitText(text, maxBytes);
+    return splitText(action, maxBytes - utf8Encode(ACTION_PREFIX).length).map((part) => ACTION_PREFIX + part);
+  }
+
+  /** Sends the next part, then waits a beat before the one after (the flood limit counts messages). */
+  private pump(): void {
+    if (this.pacing !== undefined) return;
+    const next = this.outbox.shift();
+    if (!next) return;
+    try {
+      this.client!.send(next.to, next.text);
+    } catch (err) {
+      // the receiver left between two parts: the rest of that message cannot follow
+      const dropped = this.outbox.filter((o) => o.message === next.message).length + 1;
+      this.outbox = this.outbox.filter((o) => o.message !== next.message);
+      const code = err instanceof HcpError ? err.code : ErrorCode.INTERNAL;
+      this.emit('error', { code, reason: `${(err as Error).message}: ${partsNotSent(dropped)}`, fatal: false });
+    }
+    this.pacing = setTimeout(() => {
+      this.pacing = undefined;
+      this.pump();
+    }, 1000 / this.options.messagesPerSecond);
+  }
+
+  private dropOutbox(why: string): void {
+    clearTimeout(this.pacing);
+    this.pacing = undefined;
+    if (this.outbox.length > 0) this.emit('error', { code: ErrorCode.NOT_REGISTERED, reason: `${why}: ${partsNotSent(this.outbox.length)}`, fatal: false });
+    this.outbox = [];
+  }
+}
+
+function partsNotSent(n: number): string {
+  return n === 1 ? 'the last part of your message was not sent' : `the last ${n} parts of your message were not sent`;
+}
