@@ -1,25 +1,16 @@
 import {
-  connectWebSocket, presenceNotices, type ChatClient, type UsersEvent,
+  ChatSession, connectWebSocket, presenceNotices, type SessionState,
 } from '../client/index.js';
 import { actionOf, COMMANDS, parseCommand } from '../client/commands.js';
-import { ALL, ErrorCode, HcpError, nameKey } from '../protocol/index.js';
 import { Emitter } from '../client/emitter.js';
+import { ALL, ErrorCode, HcpError, nameKey } from '../protocol/index.js';
 import { mentions } from './mention.js';
-import { errorText } from './wording.js';
+import { errorText, sentence } from './wording.js';
 
-/** Where the page stands with the server: the one truth the header, the list and the composer show. */
-export type LinkState =
-  | { kind: 'connecting' }
-  | { kind: 'ready' }
-  | { kind: 'joined' }
-  | { kind: 'reclaiming' }
-  | { kind: 'reconnecting'; inSeconds: number }
-  | { kind: 'left' };
-
-/** One line of the log. */
+/** One line of the log: a message, a notice (joins, leaves, help) or an error told by the server. */
 export type Entry =
   | { id: number; at: Date; kind: 'message'; from: string; to: string; text: string; own: boolean; action: boolean; mention: boolean }
-  | { id: number; at: Date; kind: 'notice'; text: string };
+  | { id: number; at: Date; kind: 'notice' | 'error'; text: string };
 
 export interface PageChatEvents extends Record<string, unknown> {
   change: void;
@@ -29,98 +20,90 @@ export interface PageChatEvents extends Record<string, unknown> {
 
 /** The log keeps this many lines; older ones go (a page left open for days stays light). */
 const LOG_LIMIT = 2000;
-/** Tries to take the name back after a reconnect while the server may still hold the old connection. */
-const REJOIN_TRIES = 5;
-const REJOIN_WAIT_MS = 2000;
 
 /**
- * The chat as the page sees it, apart from how it is drawn: the connection and its state, the log,
- * who is online, whom the user talks to, and unread whispers. Components read it and call its
- * methods; it tells them to redraw with `change`.
+ * The chat as the page sees it, apart from how it is drawn: the session (connection, reconnects,
+ * target, sending: src/client/session.ts, shared with the terminal client), the log, and unread
+ * whispers. Components read it and call its methods; it tells them to redraw with `change`.
  */
 export class PageChat extends Emitter<PageChatEvents> {
-  state: LinkState = { kind: 'connecting' };
   entries: Entry[] = [];
-  /** The name this page registered, proposed again after a reconnect. */
-  me: string | undefined;
   /** The server's address for people: this page's host, or the server `howdy gui` relays to. */
   serverName: string;
-  /** Whom the user talks to: "All" or a user, kept when that user leaves (see `targetGone`). */
-  target = ALL;
   unread = new Map<string, number>();
   loginError = '';
+  /** Why the line just typed was not sent; it belongs to the moment, so a change of state clears it. */
   sendError = '';
-  private client: ChatClient | undefined;
-  private lastWhisperer: string | undefined;
-  private retryMs = 1000;
+  /** The user typed /quit: no reconnecting. */
+  left = false;
+  private readonly session: ChatSession;
   private nextId = 1;
 
-  constructor(private readonly wsUrl: string, serverName: string) {
+  constructor(wsUrl: string, serverName: string) {
     super();
     this.serverName = serverName;
+    this.session = new ChatSession(() => connectWebSocket(wsUrl));
+    this.session.on('state', () => {
+      this.sendError = '';
+      this.changed();
+    });
+    this.session.on('joined', ({ name, again }) => {
+      this.loginError = '';
+      this.addNotice(again ? `Reconnected as ${name}.` : `You joined as ${name}. Type /help for commands.`);
+    });
+    this.session.on('refused', (r) => {
+      this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.' : errorText(r.code, r.reason);
+      this.changed();
+    });
+    this.session.on('users', (e) => {
+      if (e.initial) this.changed();
+      else for (const line of presenceNotices(e)) this.addNotice(`${line}.`);
+    });
+    this.session.on('message', (m) => this.onMessage(m));
+    this.session.on('error', (e) => this.add({ id: this.nextId++, at: new Date(), kind: 'error', text: errorText(e.code, e.reason) }));
+    this.session.on('target', () => this.changed());
+  }
+
+  start(): void {
+    this.session.start();
+  }
+
+  get state(): SessionState {
+    return this.session.state;
+  }
+
+  /** The name this page joined as (kept through reconnects). */
+  get me(): string | undefined {
+    return this.session.name;
   }
 
   /** Everyone online while the page is in the chat; nobody while it is not (the list would be stale). */
   get users(): readonly string[] {
-    return this.state.kind === 'joined' && this.client ? this.client.users : [];
+    return this.state.kind === 'joined' ? this.session.users : [];
   }
 
-  /** The user whispered to has left (or the page is offline): nothing can be sent to them now. */
+  /** Whom the user talks to: "All" or a user, who stays the target after leaving (see `targetGone`). */
+  get target(): string {
+    return this.session.target;
+  }
+
+  /** The user whispered to has left: nothing goes to them until they are back. */
   get targetGone(): boolean {
-    return this.target !== ALL && !this.users.some((u) => nameKey(u) === nameKey(this.target));
+    return this.state.kind === 'joined' && !this.session.targetPresent;
   }
 
   setServerName(name: string): void {
     this.serverName = name;
-    this.emit('change', undefined);
+    this.changed();
   }
 
-  async start(): Promise<void> {
-    this.setState({ kind: 'connecting' });
-    let client: ChatClient;
-    try {
-      client = await connectWebSocket(this.wsUrl);
-    } catch {
-      return this.retry();
+  join(name: string): void {
+    if (name === '') {
+      this.loginError = 'Type a name: it cannot be only spaces.';
+      return this.changed();
     }
-    this.client = client;
-    this.retryMs = 1000;
-    client.on('users', (e) => this.onUsers(e));
-    client.on('message', (m) => this.onMessage(m));
-    client.on('error', (e) => {
-      if (!e.fatal) this.setSendError(errorText(e.code, e.reason));
-    });
-    client.on('close', ({ reason }) => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      if (this.state.kind === 'left') return;
-      this.addNotice(`Connection lost: ${reason}.`);
-      this.retry();
-    });
-    if (this.me) await this.join(this.me, true);
-    else this.setState({ kind: 'ready' });
-  }
-
-  async join(name: string, again = false, tries = REJOIN_TRIES): Promise<void> {
-    if (!this.client) return;
-    if (name.trim() === '') return this.setLoginError('Type a name: it cannot be only spaces.');
     this.loginError = '';
-    const answer = await this.client.register(name);
-    if (!answer.accepted && again && answer.code === ErrorCode.NAME_TAKEN && tries > 1) {
-      // the server has not yet noticed that our old connection is gone
-      this.setState({ kind: 'reclaiming' });
-      await new Promise((r) => setTimeout(r, REJOIN_WAIT_MS));
-      return this.join(name, true, tries - 1);
-    }
-    if (answer.accepted) {
-      this.me = answer.name;
-      this.addNotice(again ? `Reconnected as ${this.me}.` : `You joined as ${this.me}. Type /help for commands.`);
-      this.setState({ kind: 'joined' });
-    } else {
-      this.me = undefined;
-      this.setState({ kind: 'ready' });
-      this.setLoginError(answer.code === undefined && !answer.reason ? 'That name is taken or not allowed; pick another.' : errorText(answer.code, answer.reason));
-    }
+    this.session.join(name);
   }
 
   /**
@@ -130,78 +113,64 @@ export class PageChat extends Emitter<PageChatEvents> {
    */
   submit(line: string): boolean {
     this.sendError = '';
-    const cmd = parseCommand(line, { target: this.target, users: this.users, lastWhisperer: this.lastWhisperer });
+    const cmd = parseCommand(line, { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer });
     switch (cmd.kind) {
       case 'invalid':
-        return this.refuse(`${cmd.reason.charAt(0).toUpperCase()}${cmd.reason.slice(1)}.`);
+        return this.refuse(sentence(cmd.reason));
       case 'help':
         for (const c of COMMANDS) this.addNotice(`${c.usage} — ${c.meaning}`);
-        return this.done();
+        return true;
       case 'who':
         this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
-        return this.done();
+        return true;
       case 'quit':
-        this.leave();
+        this.left = true;
+        this.session.close();
+        this.addNotice('You left. Reload the page to join again.');
         return true;
       case 'name':
         return this.refuse(`You are ${this.me ?? 'not named yet'}: a name cannot change while you are connected.`);
       case 'target':
-        this.setTarget(this.resolve(cmd.to));
-        return this.done();
+        return this.attempt(() => this.setTarget(cmd.to));
       case 'say':
-        return this.say(this.resolve(cmd.to), cmd.text);
+        return this.attempt(() => this.session.send(cmd.text, cmd.to), cmd.to);
     }
   }
 
   /** Picks whom to talk to from the list; picking the current target again goes back to everyone. */
   select(name: string): void {
-    this.setTarget(nameKey(name) === nameKey(this.target) ? ALL : name);
+    this.attempt(() => this.setTarget(nameKey(name) === nameKey(this.target) ? ALL : name));
   }
 
   /** Clears a user's unread badge without talking to them. */
   markRead(name: string): void {
     this.unread.delete(name);
-    this.emit('change', undefined);
-  }
-
-  private say(to: string, text: string): boolean {
-    if (!this.client || this.state.kind !== 'joined') return this.refuse('You are not connected right now, so nothing was sent. The page is reconnecting.');
-    if (to !== ALL && !this.users.some((u) => nameKey(u) === nameKey(to))) {
-      return this.refuse(to === this.target
-        ? `${to} left, so your whisper was not sent. Pick someone else, or type /all to talk to everyone.`
-        : `Nobody called ${to} is online, so nothing was sent.`);
-    }
-    try {
-      this.client.send(to, text);
-    } catch (err) {
-      return this.refuse(err instanceof HcpError ? errorText(err.code, err.message) : String(err));
-    }
-    return this.done();
-  }
-
-  private leave(): void {
-    this.setState({ kind: 'left' });
-    this.client?.close();
-    this.client = undefined;
-    this.addNotice('You left. Reload the page to join again.');
-  }
-
-  /** The online spelling of a name typed in a command, so the label shows it as its owner wrote it. */
-  private resolve(name: string): string {
-    if (nameKey(name) === nameKey(ALL)) return ALL;
-    return this.users.find((u) => nameKey(u) === nameKey(name)) ?? name;
+    this.changed();
   }
 
   private setTarget(name: string): void {
-    this.target = name;
-    this.unread.delete(name);
-    this.sendError = '';
-    this.emit('change', undefined);
+    this.session.setTarget(name);
+    this.unread.delete(this.target);
   }
 
-  private onUsers(e: UsersEvent): void {
-    if (!e.initial) for (const line of presenceNotices(e)) this.addNotice(`${line}.`);
-    else this.emit('change', undefined);
+  /** Runs what the session may refuse; a refusal is told under the text box in plain words. */
+  private attempt(action: () => unknown, to?: string): boolean {
+    try {
+      action();
+    } catch (err) {
+      return this.refuse(this.refusalText(err, to));
+    }
+    this.changed();
+    return true;
+  }
+
+  /** A target who left is named as they spell themselves (a sentence would capitalize "frank"). */
+  private refusalText(err: unknown, to: string | undefined): string {
+    if (!(err instanceof HcpError)) return String(err);
+    if (err.code === ErrorCode.UNKNOWN_RECEIVER && to !== undefined && nameKey(to) === nameKey(this.target)) {
+      return `${this.target} left, so your message was not sent: pick someone else, or type /all to talk to everyone.`;
+    }
+    return errorText(err.code, err.message);
   }
 
   private onMessage(m: { from: string; to: string; text: string; own: boolean }): void {
@@ -210,46 +179,17 @@ export class PageChat extends Emitter<PageChatEvents> {
       id: this.nextId++, at: new Date(), kind: 'message' as const, from: m.from, to: m.to, own: m.own,
       text: action ?? m.text, action: action !== undefined, mention: !m.own && this.me !== undefined && mentions(m.text, this.me),
     };
-    const toMe = !m.own && m.to !== ALL;
-    if (toMe) {
-      this.lastWhisperer = m.from;
-      if (nameKey(m.from) !== nameKey(this.target)) this.unread.set(m.from, (this.unread.get(m.from) ?? 0) + 1);
+    if (!m.own && m.to !== ALL && nameKey(m.from) !== nameKey(this.target)) {
+      this.unread.set(m.from, (this.unread.get(m.from) ?? 0) + 1);
     }
     this.add(entry);
     if (!m.own) this.emit('incoming', entry);
   }
 
-  private retry(): void {
-    const seconds = Math.round(this.retryMs / 1000);
-    this.setState({ kind: 'reconnecting', inSeconds: seconds });
-    setTimeout(() => void this.start(), this.retryMs);
-    this.retryMs = Math.min(this.retryMs * 2, 10_000);
-  }
-
   private refuse(why: string): false {
-    this.setSendError(why);
+    this.sendError = why;
+    this.changed();
     return false;
-  }
-
-  private done(): true {
-    this.emit('change', undefined);
-    return true;
-  }
-
-  private setState(state: LinkState): void {
-    this.state = state;
-    this.sendError = ''; // an error belongs to the state it happened in
-    this.emit('change', undefined);
-  }
-
-  private setLoginError(text: string): void {
-    this.loginError = text;
-    this.emit('change', undefined);
-  }
-
-  private setSendError(text: string): void {
-    this.sendError = text;
-    this.emit('change', undefined);
   }
 
   private addNotice(text: string): void {
@@ -258,6 +198,10 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   private add(entry: Entry): void {
     this.entries = [...this.entries.slice(-(LOG_LIMIT - 1)), entry];
+    this.changed();
+  }
+
+  private changed(): void {
     this.emit('change', undefined);
   }
 }

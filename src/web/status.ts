@@ -1,18 +1,16 @@
-import type { LinkState } from './chat.js';
+import type { SessionState } from '../client/index.js';
 
 /** The header's one line about the connection. */
-export function statusText(state: LinkState, server: string, me: string | undefined): string {
+export function statusText(state: SessionState, server: string, left: boolean): string {
+  if (left) return 'you left';
   switch (state.kind) {
     case 'connecting':
       return 'connecting…';
-    case 'ready':
+    case 'naming':
+      return state.waitingFor ? `waiting for the server to release "${state.waitingFor}"…` : `connected to ${server}`;
     case 'joined':
       return `connected to ${server}`;
-    case 'reclaiming':
-      return `waiting for the server to release "${me}"…`;
-    case 'reconnecting':
-      return `disconnected, reconnecting in ${state.inSeconds} s…`;
-    case 'left':
-      return 'you left';
+    case 'disconnected':
+      return `disconnected, reconnecting in ${Math.ceil(state.retryInMs / 1000)} s…`;
   }
 }

@@ -11,8 +11,6 @@ export function errorText(code: number | undefined, reason: string | undefined):
       return 'Type a message first: an empty one is not sent.';
     case ErrorCode.TEXT_TOO_LONG:
       return `That message is too long to send: ${reason ?? 'it is over the limit'}.`;
-    case ErrorCode.NOT_REGISTERED:
-      return 'You are not connected right now, so nothing was sent.';
     case ErrorCode.RATE_LIMITED:
       return 'You are sending too fast: slow down, some of your messages were not delivered.';
     case ErrorCode.NAME_TAKEN:

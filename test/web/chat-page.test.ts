@@ -58,7 +58,7 @@ describe('web client: whom a message goes to', () => {
     await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('frank left.'));
     await expect.poll(() => alice.locator('#target-label').innerText()).toBe('Whisper to frank (left)');
     await say(alice, 'between us: my password is hunter2');
-    await expect.poll(() => alice.locator('#send-error').innerText()).toContain('frank left, so your whisper was not sent');
+    await expect.poll(() => alice.locator('#send-error').innerText()).toBe('frank left, so your message was not sent: pick someone else, or type /all to talk to everyone.');
     expect(await alice.inputValue('#text')).toBe('between us: my password is hunter2'); // nothing typed is lost
     await settle(alice, bob.client);
     expect(bob.got.join('\n')).not.toContain('hunter2');

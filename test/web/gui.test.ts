@@ -115,7 +115,7 @@ describe('browser GUI', () => {
     // while disconnected the page shows nobody online (it cannot know), and sending says why it fails
     expect(await alice.locator('#users li').count()).toBe(0);
     await say(alice, 'anyone there?');
-    await expect.poll(() => alice.locator('#send-error').innerText()).toContain('not connected');
+    await expect.poll(() => alice.locator('#send-error').innerText()).toMatch(/^Not connected: reconnecting in \d+ s\.$/);
     server = await startTestServer({ port, httpPort: httpAddress.port });
     // someone holds "Alice" for a while (as a server that has not yet noticed a dropped connection
     // would): the page waits for the name rather than giving it up

@@ -61,7 +61,7 @@ describe('errorText', () => {
       [ErrorCode.RATE_LIMITED, 'slow down: at most 50 messages a second; messages over it are dropped'],
       [ErrorCode.NAME_TAKEN, '"alice" is already taken'],
       [ErrorCode.UNKNOWN_RECEIVER, 'nobody called "zed" is online'],
-      [ErrorCode.NOT_REGISTERED, 'not connected'],
+      [ErrorCode.NOT_REGISTERED, 'not connected: reconnecting in 2 s'],
       [undefined, undefined],
     ];
     const texts = cases.map(([code, reason]) => errorText(code, reason));
@@ -71,7 +71,7 @@ describe('errorText', () => {
       'You are sending too fast: slow down, some of your messages were not delivered.',
       '"alice" is already taken. Pick another name.',
       'Nobody called "zed" is online.',
-      'You are not connected right now, so nothing was sent.',
+      'Not connected: reconnecting in 2 s.',
       'Something went wrong.',
     ]);
     for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}/);

@@ -8,7 +8,7 @@ const MAX_ROWS = 6;
 /** The text box: Enter sends, Shift+Enter starts a new line; slash commands work as in the terminal. */
 export function Composer({ chat }: { chat: PageChat }) {
   const [text, setText] = useState('');
-  const gone = chat.targetGone && chat.state.kind === 'joined';
+  const gone = chat.targetGone;
   const label = chat.target === ALL ? 'To everyone' : `Whisper to ${chat.target}${gone ? ' (left)' : ''}`;
   const send = () => {
     if (chat.submit(text)) setText('');

@@ -11,13 +11,13 @@ interface Props {
 
 export function Header({ chat, people }: Props) {
   const [theme, setTheme] = useState(currentTheme);
-  const bad = chat.state.kind === 'reconnecting';
+  const bad = chat.state.kind === 'disconnected';
   const count = chat.users.length;
   return (
     <header class="top">
       <h1>Howdy</h1>
       <span id="status" class={bad ? 'bad' : undefined} role="status" aria-live="polite">
-        {statusText(chat.state, chat.serverName, chat.me)}
+        {statusText(chat.state, chat.serverName, chat.left)}
       </span>
       <span class="spacer" />
       <button

@@ -7,7 +7,7 @@ export function Login({ chat }: { chat: PageChat }) {
   const onSubmit = (ev: Event) => {
     ev.preventDefault();
     askToNotify(); // asked on the user's own click, never on load
-    void chat.join(name.trim() === '' ? name : name.trim());
+    chat.join(name.trim());
   };
   return (
     <form id="login" class="login" autocomplete="off" onSubmit={onSubmit}>
@@ -17,7 +17,7 @@ export function Login({ chat }: { chat: PageChat }) {
           id="name" name="name" maxLength={64} required autoFocus placeholder="your name"
           value={name} onInput={(e) => setName(e.currentTarget.value)}
         />
-        <button type="submit" disabled={chat.state.kind !== 'ready'}>Join</button>
+        <button type="submit" disabled={chat.state.kind !== 'naming' || chat.state.waitingFor !== undefined}>Join</button>
       </div>
       <p id="login-error" class="error" role="alert">{chat.loginError}</p>
     </form>

@@ -6,8 +6,8 @@ import { linkify } from '../links.js';
 /** One line of the log. User text is only ever text nodes and checked links, never HTML. */
 export function Message({ entry, me, now }: { entry: Entry; me: string | undefined; now: Date }) {
   const time = <time dateTime={entry.at.toISOString()}>{timeLabel(entry.at, now)}</time>;
-  if (entry.kind === 'notice') {
-    return <li class="notice">{time} <span class="text">{entry.text}</span></li>;
+  if (entry.kind !== 'message') {
+    return <li class={entry.kind}>{time} <span class="text">{entry.text}</span></li>;
   }
   const whisper = entry.to !== ALL;
   const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', entry.action && 'action'];
