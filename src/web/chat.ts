@@ -177,7 +177,9 @@ export class PageChat extends Emitter<PageChatEvents> {
     const action = actionOf(m.text);
     const entry = {
       id: this.nextId++, at: new Date(), kind: 'message' as const, from: m.from, to: m.to, own: m.own,
-      text: action ?? m.text, action: action !== undefined, mention: !m.own && this.me !== undefined && mentions(m.text, this.me),
+      text: action ?? m.text, action: action !== undefined,
+      // a whisper is for the user anyway; a mention is their name said to everyone
+      mention: !m.own && m.to === ALL && this.me !== undefined && mentions(m.text, this.me),
     };
     if (!m.own && m.to !== ALL && nameKey(m.from) !== nameKey(this.target)) {
       this.unread.set(m.from, (this.unread.get(m.from) ?? 0) + 1);
