@@ -16,6 +16,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   server = await startTestServer({ httpPort: 0 });
 });
+// each test has names of its own: a name another test just let go may not be free yet
 afterEach(async () => {
   for (const p of peers.splice(0)) p.close();
   for (const context of browser.contexts()) await context.close();
@@ -32,7 +33,7 @@ const openPage = (options: BrowserContextOptions = {}) => openChatPage(browser, 
 async function peer(name: string): Promise<{ client: ChatClient; got: string[] }> {
   const client = await connect('127.0.0.1', server.port);
   peers.push(client);
-  await client.register(name);
+  expect(await client.register(name)).toMatchObject({ accepted: true });
   const got: string[] = [];
   client.on('message', (m) => void (m.own || got.push(`${m.from}>${m.to}: ${m.text}`)));
   return { client, got };
@@ -66,46 +67,46 @@ describe('web client: whom a message goes to', () => {
   });
 
   it('understands the terminal client\'s slash commands, and never sends an unknown one', async () => {
-    const bob = await peer('bob');
+    const ben = await peer('ben');
     const carol = await peer('carol');
-    const alice = await openPage();
-    await joinAs(alice, 'alice');
+    const amy = await openPage();
+    await joinAs(amy, 'amy');
 
-    await say(alice, '/w carol meet me at noon');
-    await expect.poll(() => carol.got).toEqual(['alice>carol: meet me at noon']);
-    await expect.poll(() => alice.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('You meet me at noon')]);
-    expect(await alice.locator('#target-label').innerText()).toBe('To everyone'); // /w NAME text does not change the target
+    await say(amy, '/w carol meet me at noon');
+    await expect.poll(() => carol.got).toEqual(['amy>carol: meet me at noon']);
+    await expect.poll(() => amy.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('You meet me at noon')]);
+    expect(await amy.locator('#target-label').innerText()).toBe('To everyone'); // /w NAME text does not change the target
 
-    await say(alice, '/me waves');
-    await expect.poll(() => bob.got).toContain('alice>All: /me waves');
-    await expect.poll(() => alice.locator('#log li.action').allInnerTexts()).toEqual([expect.stringMatching(/\* alice waves$/)]);
+    await say(amy, '/me waves');
+    await expect.poll(() => ben.got).toContain('amy>All: /me waves');
+    await expect.poll(() => amy.locator('#log li.action').allInnerTexts()).toEqual([expect.stringMatching(/\* amy waves$/)]);
 
-    await say(alice, '/frobnicate everyone');
-    await expect.poll(() => alice.locator('#send-error').innerText()).toContain('Unknown command /frobnicate');
-    expect(await alice.inputValue('#text')).toBe('/frobnicate everyone');
+    await say(amy, '/frobnicate everyone');
+    await expect.poll(() => amy.locator('#send-error').innerText()).toContain('Unknown command /frobnicate');
+    expect(await amy.inputValue('#text')).toBe('/frobnicate everyone');
 
-    carol.client.send('alice', 'noon works');
-    await alice.fill('#text', '/r see you then');
-    await alice.press('#text', 'Enter');
-    await expect.poll(() => carol.got).toContain('alice>carol: see you then');
+    carol.client.send('amy', 'noon works');
+    await amy.fill('#text', '/r see you then');
+    await amy.press('#text', 'Enter');
+    await expect.poll(() => carol.got).toContain('amy>carol: see you then');
 
-    await say(alice, '/help');
-    await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('/w NAME text — whisper to NAME'));
-    await settle(alice, bob.client);
-    expect(bob.got).toEqual(['alice>All: /me waves']);
-    expect(carol.got.filter((m) => m.startsWith('alice>'))).toEqual(['alice>carol: meet me at noon', 'alice>All: /me waves', 'alice>carol: see you then']);
+    await say(amy, '/help');
+    await expect.poll(() => logTexts(amy)).toContainEqual(expect.stringContaining('/w NAME text — whisper to NAME'));
+    await settle(amy, ben.client);
+    expect(ben.got).toEqual(['amy>All: /me waves']);
+    expect(carol.got.filter((m) => m.startsWith('amy>'))).toEqual(['amy>carol: meet me at noon', 'amy>All: /me waves', 'amy>carol: see you then']);
   });
 
   it('sends a message of several lines (Shift+Enter) and shows its line breaks', async () => {
-    const bob = await peer('bob');
-    const alice = await openPage();
-    await joinAs(alice, 'alice');
-    await alice.fill('#text', 'first line');
-    await alice.press('#text', 'Shift+Enter');
-    await alice.type('#text', 'second line');
-    await alice.press('#text', 'Enter');
-    await expect.poll(() => bob.got).toEqual(['alice>All: first line\nsecond line']);
-    const shown = alice.locator('#log li.own .text');
+    const bill = await peer('bill');
+    const ann = await openPage();
+    await joinAs(ann, 'ann');
+    await ann.fill('#text', 'first line');
+    await ann.press('#text', 'Shift+Enter');
+    await ann.type('#text', 'second line');
+    await ann.press('#text', 'Enter');
+    await expect.poll(() => bill.got).toEqual(['ann>All: first line\nsecond line']);
+    const shown = ann.locator('#log li.own .text');
     expect(await shown.innerText()).toBe('first line\nsecond line');
     expect((await shown.boundingBox())!.height).toBeGreaterThan(30); // two lines tall, not one
   });
@@ -113,23 +114,23 @@ describe('web client: whom a message goes to', () => {
 
 describe('web client: links', () => {
   it('makes web addresses safe links that open in a new page, and javascript: stays text', async () => {
-    const bob = await peer('bob');
-    const alice = await openPage();
-    await joinAs(alice, 'alice');
+    const bert = await peer('bert');
+    const ada = await openPage();
+    await joinAs(ada, 'ada');
     const health = `${url()}healthz`;
-    bob.client.send('All', `status at ${health}. Not this: javascript:document.title='pwned'`);
-    const links = alice.locator('#log a');
+    bert.client.send('All', `status at ${health}. Not this: javascript:document.title='pwned'`);
+    const links = ada.locator('#log a');
     await expect.poll(() => links.count()).toBe(1);
     expect(await links.getAttribute('href')).toBe(health);
     expect(await links.getAttribute('rel')).toBe('noopener noreferrer');
     expect(await links.getAttribute('target')).toBe('_blank');
-    expect(await alice.locator('#log li', { hasText: 'javascript:' }).innerText()).toContain("javascript:document.title='pwned'");
+    expect(await ada.locator('#log li', { hasText: 'javascript:' }).innerText()).toContain("javascript:document.title='pwned'");
 
-    const [opened] = await Promise.all([alice.context().waitForEvent('page'), links.click()]);
+    const [opened] = await Promise.all([ada.context().waitForEvent('page'), links.click()]);
     await opened.waitForLoadState();
     expect(opened.url()).toBe(health);
     expect(await opened.evaluate(() => [window.opener === null, document.referrer])).toEqual([true, '']);
-    expect(await alice.title()).not.toContain('pwned');
+    expect(await ada.title()).not.toContain('pwned');
   });
 });
 
@@ -163,39 +164,39 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 
 describe('web client: getting attention', () => {
   it('notifies of mentions and whispers while the tab is hidden, and counts unread messages in the title', async () => {
-    const bob = await peer('bob');
-    const alice = await openPage({ permissions: ['notifications'] });
-    await alice.addInitScript(recordNotifications);
-    await alice.reload();
-    await joinAs(alice, 'alice');
-    await expect.poll(() => alice.title()).toBe('Howdy: alice');
+    const boris = await peer('boris');
+    const ava = await openPage({ permissions: ['notifications'] });
+    await ava.addInitScript(recordNotifications);
+    await ava.reload();
+    await joinAs(ava, 'ava');
+    await expect.poll(() => ava.title()).toBe('Howdy: ava');
 
-    await setHidden(alice, true);
-    bob.client.send('All', 'lunch, anyone?');
-    bob.client.send('All', 'hey Alice, are you coming?');
-    bob.client.send('alice', 'psst');
-    await expect.poll(() => alice.title()).toBe('(3) Howdy: alice');
-    expect(await alice.evaluate(() => (window as unknown as { notes: unknown }).notes)).toEqual([
-      { title: 'bob mentioned you', body: 'hey Alice, are you coming?' },
-      { title: 'bob whispers', body: 'psst' },
+    await setHidden(ava, true);
+    boris.client.send('All', 'lunch, anyone?');
+    boris.client.send('All', 'hey Ava, are you coming?');
+    boris.client.send('ava', 'psst');
+    await expect.poll(() => ava.title()).toBe('(3) Howdy: ava');
+    expect(await ava.evaluate(() => (window as unknown as { notes: unknown }).notes)).toEqual([
+      { title: 'boris mentioned you', body: 'hey Ava, are you coming?' },
+      { title: 'boris whispers', body: 'psst' },
     ]);
-    expect(await alice.locator('#log li.mention').allInnerTexts()).toEqual([expect.stringContaining('hey Alice, are you coming?')]);
+    expect(await ava.locator('#log li.mention').allInnerTexts()).toEqual([expect.stringContaining('hey Ava, are you coming?')]);
 
-    await setHidden(alice, false);
-    await expect.poll(() => alice.title()).toBe('Howdy: alice');
-    bob.client.send('All', 'alice: seen?');
-    await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('alice: seen?'));
-    expect(await alice.evaluate(() => (window as unknown as { notes: unknown[] }).notes.length)).toBe(2); // not while looking
-    expect(await alice.title()).toBe('Howdy: alice');
+    await setHidden(ava, false);
+    await expect.poll(() => ava.title()).toBe('Howdy: ava');
+    boris.client.send('All', 'ava: seen?');
+    await expect.poll(() => logTexts(ava)).toContainEqual(expect.stringContaining('ava: seen?'));
+    expect(await ava.evaluate(() => (window as unknown as { notes: unknown[] }).notes.length)).toBe(2); // not while looking
+    expect(await ava.title()).toBe('Howdy: ava');
   });
 
   it('asks for permission to notify when the user joins, not when the page loads', async () => {
-    const alice = await openPage();
-    await alice.addInitScript(recordNotifications);
-    await alice.reload();
-    await alice.locator('#login button:enabled').waitFor();
-    expect(await alice.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual([]);
-    await joinAs(alice, 'alice');
-    expect(await alice.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual(['permission']);
+    const dora = await openPage();
+    await dora.addInitScript(recordNotifications);
+    await dora.reload();
+    await dora.locator('#login button:enabled').waitFor();
+    expect(await dora.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual([]);
+    await joinAs(dora, 'dora');
+    expect(await dora.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual(['permission']);
   });
 });
