@@ -79,7 +79,7 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   /** Everyone online while the page is in the chat; nobody while it is not (the list would be stale). */
   get users(): readonly string[] {
-    return this.state.kind === 'joined' ? this.session.users : [];
+    return this.state.kind === 'joined' && !this.left ? this.session.users : [];
   }
 
   /** Whom the user talks to: "All" or a user, who stays the target after leaving (see `targetGone`). */

@@ -95,9 +95,14 @@ describe('web client: whom a message goes to', () => {
     await settle(amy, ben.client);
     expect(ben.got).toEqual(['amy>All: /me waves']);
     expect(carol.got.filter((m) => m.startsWith('amy>'))).toEqual(['amy>carol: meet me at noon', 'amy>All: /me waves', 'amy>carol: see you then']);
+
+    await say(amy, '/quit');
+    await expect.poll(() => ben.client.users).not.toContain('amy');
+    expect(await amy.locator('#status').innerText()).toBe('you left');
+    expect(await amy.locator('#composer').innerText()).toContain('You left the chat.');
   });
 
-  it('sends a message of several lines (Shift+Enter) and shows its line breaks', async () => {
+  it('sends a message of several lines (Shift+Enter) and shows its line breaks; a long one goes in parts', async () => {
     const bill = await peer('bill');
     const ann = await openPage();
     await joinAs(ann, 'ann');
@@ -109,6 +114,13 @@ describe('web client: whom a message goes to', () => {
     const shown = ann.locator('#log li.own .text');
     expect(await shown.innerText()).toBe('first line\nsecond line');
     expect((await shown.boundingBox())!.height).toBeGreaterThan(30); // two lines tall, not one
+
+    // a text over the server's limit goes out in parts rather than being refused
+    const long = 'lorem ipsum '.repeat(500).trim();
+    await say(ann, long);
+    await expect.poll(() => bill.got.length).toBe(3);
+    expect(bill.got.slice(1).map((m) => m.replace('ann>All: ', '')).join(' ')).toBe(long);
+    expect(await ann.locator('#send-error').innerText()).toBe('');
   });
 });
 

@@ -106,7 +106,7 @@ describe('browser GUI', () => {
     // empty text is not sent; the page says why
     await bob.fill('#text', '   ');
     await bob.press('#text', 'Enter');
-    await expect.poll(() => bob.locator('#send-error').innerText()).toContain('empty');
+    await expect.poll(() => bob.locator('#send-error').innerText()).toBe('Type a message first: an empty one is not sent.');
 
     // the server goes away and comes back: the page says so and reconnects under its name
     const { port, httpAddress } = { port: server.port, httpAddress: server.httpAddress! };

@@ -19,6 +19,13 @@ export function Composer({ chat }: { chat: PageChat }) {
       send();
     }
   };
+  if (chat.left) {
+    return (
+      <div id="composer" class="composer">
+        <p class="muted">You left the chat. <button type="button" onClick={() => location.reload()}>Join again</button></p>
+      </div>
+    );
+  }
   return (
     <form id="composer" class="composer" autocomplete="off" onSubmit={(ev) => { ev.preventDefault(); send(); }}>
       <label for="text" id="target-label" class={gone ? 'gone' : undefined}>{label}</label>

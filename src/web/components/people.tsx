@@ -19,7 +19,7 @@ export function People({ chat, open, close }: Props) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [open]);
-  const online = chat.state.kind === 'joined' && !chat.left;
+  const online = chat.users.length > 0;
   const pick = (name: string) => {
     chat.select(name);
     close();
