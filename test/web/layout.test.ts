@@ -147,7 +147,8 @@ describe('web client layout', () => {
     expect(focused).toMatch(/^Whisper to /);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#target-label').innerText()).toBe(focused!);
-    expect(await page.locator('#people').isVisible()).toBe(false); // picking someone closes the drawer
+    expect(await page.locator('#people').isVisible()).toBe(false); // picking someone closes the drawer…
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('text'); // …and the next thing is to type
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 

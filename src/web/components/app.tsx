@@ -8,9 +8,10 @@ import { Login } from './login.js';
 export function App({ chat }: { chat: PageChat }) {
   useChat(chat);
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const closeDrawer = () => {
+  /** Closes the people drawer, putting the keyboard focus where the user goes next. */
+  const closeDrawer = (focus: 'people-toggle' | 'text') => {
     setDrawerOpen(false);
-    document.getElementById('people-toggle')?.focus();
+    document.getElementById(focus)?.focus();
   };
   const inChat = chat.me !== undefined;
   return (

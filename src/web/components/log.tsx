@@ -40,7 +40,7 @@ export function Log({ entries, me }: { entries: readonly Entry[]; me: string | u
   const now = new Date();
   return (
     <>
-      <ol id="log" class="log" ref={list} onScroll={onScroll} aria-live="polite" aria-label="Messages" tabIndex={0}>
+      <ol id="log" class="log" ref={list} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0}>
         {entries.map((e) => <Message key={e.id} entry={e} me={me} now={now} />)}
       </ol>
       {behind && (

@@ -6,7 +6,8 @@ interface Props {
   chat: PageChat;
   /** On narrow screens the list is a drawer: open or not. */
   open: boolean;
-  close: () => void;
+  /** Closes the drawer, focusing the button that opened it or the text box. */
+  close: (focus: 'people-toggle' | 'text') => void;
 }
 
 /** Who is online: pick one to whisper to (or Everyone), and clear unread badges. */
@@ -15,14 +16,14 @@ export function People({ chat, open, close }: Props) {
   useEffect(() => {
     if (!open) return;
     list.current?.querySelector('button')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close('people-toggle');
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [open]);
   const online = chat.users.length > 0;
   const pick = (name: string) => {
     chat.select(name);
-    close();
+    close('text'); // the next thing to do is to type
   };
   return (
     <aside id="people" class={open ? 'users open' : 'users'} aria-label="People online">
