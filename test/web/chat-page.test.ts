@@ -124,6 +124,22 @@ describe('web client: whom a message goes to', () => {
   });
 });
 
+describe('web client: time', () => {
+  it('shows the date beside messages from another day', async () => {
+    const cy = await peer('cy');
+    const page = await openPage({ locale: 'en-GB', timezoneId: 'UTC' });
+    await page.clock.install({ time: new Date('2025-06-13T23:58:00Z') });
+    await page.reload();
+    await joinAs(page, 'dee');
+    cy.client.send('All', 'nearly midnight');
+    await expect.poll(() => page.locator('#log li', { hasText: 'nearly midnight' }).locator('time').innerText()).toBe('23:58');
+    await page.clock.fastForward('05:00');
+    cy.client.send('All', 'a new day');
+    await expect.poll(() => page.locator('#log li', { hasText: 'a new day' }).locator('time').innerText()).toBe('00:03');
+    expect(await page.locator('#log li', { hasText: 'nearly midnight' }).locator('time').innerText()).toBe('13 Jun 23:58');
+  });
+});
+
 describe('web client: links', () => {
   it('makes web addresses safe links that open in a new page, and javascript: stays text', async () => {
     const bert = await peer('bert');
