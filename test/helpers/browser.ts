@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /**
  * Debian's chromium, headless, with no background traffic (this machine has no network).
@@ -14,3 +14,32 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** The web client in a page of its own context (its own storage and permissions); page errors are printed. */
+export async function openChatPage(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err));
+  await page.goto(url);
+  return page;
+}
+
+/** Proposes a name on the page's login form. */
+export async function pickName(page: Page, name: string): Promise<void> {
+  await page.fill('#name', name);
+  await page.click('#login button');
+}
+
+/** Picks a name and waits for the chat. */
+export async function joinAs(page: Page, name: string): Promise<void> {
+  await pickName(page, name);
+  await page.locator('#chat').waitFor();
+}
+
+/** Types a line in the composer and presses Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+export const logTexts = (page: Page): Promise<string[]> => page.locator('#log li').allInnerTexts();

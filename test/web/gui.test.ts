@@ -1,10 +1,10 @@
 /** The browser GUI in a real browser (Debian chromium through playwright-core). */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, logTexts, openChatPage, pickName, say } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { repoRoot } from '../helpers/spawn.js';
 
@@ -19,36 +19,24 @@ afterAll(async () => {
 });
 
 const url = () => `http://127.0.0.1:${server.httpAddress!.port}/`;
-async function openPage(width = 1000): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 700 } });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err));
-  await page.goto(url());
-  return page;
-}
-async function joinAs(page: Page, name: string): Promise<void> {
-  await page.fill('#name', name);
-  await page.click('#login button');
-}
-const logTexts = (page: Page) => page.locator('#log li').allInnerTexts();
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('#text', text);
-  await page.press('#text', 'Enter');
-}
-
+const openPage = (width = 1000) => openChatPage(browser, url(), { viewport: { width, height: 700 } });
 describe('browser GUI', () => {
   it('two browser users and a terminal-side user chat, whisper, see joins and leaves', async () => {
     server = await startTestServer({ httpPort: 0 });
     const alice = await openPage();
-    await joinAs(alice, 'Alice');
+    // a name of spaces only is not silently ignored
+    await alice.locator('#login button:enabled').waitFor();
+    await pickName(alice, '   ');
+    await expect.poll(() => alice.locator('#login-error').innerText()).toBe('Type a name: it cannot be only spaces.');
+    await pickName(alice, 'Alice');
     await expect.poll(() => alice.locator('#chat').isVisible()).toBe(true);
     await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)']);
 
     // a refused name shows the server's reason, and the user tries again
     const bob = await openPage(390); // phone width
-    await joinAs(bob, 'alice');
+    await pickName(bob, 'alice');
     await expect.poll(() => bob.locator('#login-error').innerText()).toContain('already taken');
-    await joinAs(bob, 'Bob');
+    await pickName(bob, 'Bob');
     await expect.poll(() => bob.locator('#chat').isVisible()).toBe(true);
     await expect.poll(() => logTexts(alice)).toContainEqual(expect.stringContaining('Bob joined.'));
 
@@ -76,6 +64,13 @@ describe('browser GUI', () => {
     carol.send('Bob', 'psst, Bob');
     await expect.poll(() => bob.locator('#users li[data-name="Carol"] .badge').innerText()).toBe('1');
     await expect.poll(() => bob.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Carol psst, Bob')]);
+    // the badge can be cleared without switching whom Bob talks to (on a phone, in the people drawer)
+    await bob.click('#people-toggle');
+    await bob.click('#users li[data-name="Carol"] .badge');
+    await expect.poll(() => bob.locator('#users li[data-name="Carol"] .badge').count()).toBe(0);
+    expect(await bob.locator('#target-label').innerText()).toBe('To everyone');
+    await bob.keyboard.press('Escape');
+    await expect.poll(() => bob.locator('#people').isVisible()).toBe(false);
 
     // Bob keeps typing while messages arrive
     await bob.fill('#text', 'I am typ');
@@ -111,12 +106,16 @@ describe('browser GUI', () => {
     // empty text is not sent; the page says why
     await bob.fill('#text', '   ');
     await bob.press('#text', 'Enter');
-    await expect.poll(() => bob.locator('#send-error').innerText()).toContain('empty');
+    await expect.poll(() => bob.locator('#send-error').innerText()).toBe('Type a message first: an empty one is not sent.');
 
     // the server goes away and comes back: the page says so and reconnects under its name
     const { port, httpAddress } = { port: server.port, httpAddress: server.httpAddress! };
     await server.close();
     await expect.poll(() => alice.locator('#status').innerText()).toContain('reconnecting');
+    // while disconnected the page shows nobody online (it cannot know), and sending says why it fails
+    expect(await alice.locator('#users li').count()).toBe(0);
+    await say(alice, 'anyone there?');
+    await expect.poll(() => alice.locator('#send-error').innerText()).toMatch(/^Not connected: reconnecting in \d+ s\.$/);
     server = await startTestServer({ port, httpPort: httpAddress.port });
     // someone holds "Alice" for a while (as a server that has not yet noticed a dropped connection
     // would): the page waits for the name rather than giving it up
@@ -125,6 +124,12 @@ describe('browser GUI', () => {
     await expect.poll(() => alice.locator('#status').innerText(), { timeout: 15_000 }).toContain('waiting for the server to release');
     squatter.close();
     await expect.poll(() => logTexts(alice), { timeout: 15_000 }).toContainEqual(expect.stringContaining('Reconnected as Alice.'));
+    // one truthful state: connected, the list back, and no leftover "not connected" under the input
+    await expect.poll(() => alice.locator('#status').innerText()).toBe(`connected to 127.0.0.1:${httpAddress.port}`);
+    expect(await alice.locator('#send-error').innerText()).toBe('');
+    await expect.poll(async () => (await alice.locator('#users li').allInnerTexts()).sort()).toEqual(['Alice (you)', 'Bob', 'Everyone (All)']);
+    await say(alice, '/all back again'); // her target, Carol, left: /all talks to everyone again
+    await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('Alice back again'));
     await expect.poll(() => server.core.names().sort(), { timeout: 15_000 }).toEqual(['Alice', 'Bob']);
-  });
+  }, 40_000); // a restart, reconnect backoff and a name held for a while
 });

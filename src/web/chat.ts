@@ -1,0 +1,209 @@
+import {
+  ChatSession, connectWebSocket, presenceNotices, type SessionState,
+} from '../client/index.js';
+import { actionOf, COMMANDS, parseCommand } from '../client/commands.js';
+import { Emitter } from '../client/emitter.js';
+import { ALL, ErrorCode, HcpError, nameKey } from '../protocol/index.js';
+import { mentions } from './mention.js';
+import { errorText, sentence } from './wording.js';
+
+/** One line of the log: a message, a notice (joins, leaves, help) or an error told by the server. */
+export type Entry =
+  | { id: number; at: Date; kind: 'message'; from: string; to: string; text: string; own: boolean; action: boolean; mention: boolean }
+  | { id: number; at: Date; kind: 'notice' | 'error'; text: string };
+
+export interface PageChatEvents extends Record<string, unknown> {
+  change: void;
+  /** A message from someone else, for the tab title and notifications. */
+  incoming: Extract<Entry, { kind: 'message' }>;
+}
+
+/** The log keeps this many lines; older ones go (a page left open for days stays light). */
+const LOG_LIMIT = 2000;
+
+/**
+ * The chat as the page sees it, apart from how it is drawn: the session (connection, reconnects,
+ * target, sending: src/client/session.ts, shared with the terminal client), the log, and unread
+ * whispers. Components read it and call its methods; it tells them to redraw with `change`.
+ */
+export class PageChat extends Emitter<PageChatEvents> {
+  entries: Entry[] = [];
+  /** The server's address for people: this page's host, or the server `howdy gui` relays to. */
+  serverName: string;
+  unread = new Map<string, number>();
+  loginError = '';
+  /** Why the line just typed was not sent; it belongs to the moment, so a change of state clears it. */
+  sendError = '';
+  /** The user typed /quit: no reconnecting. */
+  left = false;
+  private readonly session: ChatSession;
+  private nextId = 1;
+
+  constructor(wsUrl: string, serverName: string) {
+    super();
+    this.serverName = serverName;
+    this.session = new ChatSession(() => connectWebSocket(wsUrl));
+    this.session.on('state', () => {
+      this.sendError = '';
+      this.changed();
+    });
+    this.session.on('joined', ({ name, again }) => {
+      this.loginError = '';
+      this.addNotice(again ? `Reconnected as ${name}.` : `You joined as ${name}. Type /help for commands.`);
+    });
+    this.session.on('refused', (r) => {
+      this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.' : errorText(r.code, r.reason);
+      this.changed();
+    });
+    this.session.on('users', (e) => {
+      if (e.initial) this.changed();
+      else for (const line of presenceNotices(e)) this.addNotice(`${line}.`);
+    });
+    this.session.on('message', (m) => this.onMessage(m));
+    this.session.on('error', (e) => this.add({ id: this.nextId++, at: new Date(), kind: 'error', text: errorText(e.code, e.reason) }));
+    this.session.on('target', () => this.changed());
+  }
+
+  start(): void {
+    this.session.start();
+  }
+
+  get state(): SessionState {
+    return this.session.state;
+  }
+
+  /** The name this page joined as (kept through reconnects). */
+  get me(): string | undefined {
+    return this.session.name;
+  }
+
+  /** Everyone online while the page is in the chat; nobody while it is not (the list would be stale). */
+  get users(): readonly string[] {
+    return this.state.kind === 'joined' && !this.left ? this.session.users : [];
+  }
+
+  /** Whom the user talks to: "All" or a user, who stays the target after leaving (see `targetGone`). */
+  get target(): string {
+    return this.session.target;
+  }
+
+  /** The user whispered to has left: nothing goes to them until they are back. */
+  get targetGone(): boolean {
+    return this.state.kind === 'joined' && !this.session.targetPresent;
+  }
+
+  setServerName(name: string): void {
+    this.serverName = name;
+    this.changed();
+  }
+
+  join(name: string): void {
+    if (name === '') {
+      this.loginError = 'Type a name: it cannot be only spaces.';
+      return this.changed();
+    }
+    this.loginError = '';
+    this.session.join(name);
+  }
+
+  /**
+   * Handles one line typed in the composer: a slash command, or text for the current target.
+   * Returns whether the line was taken (the composer then empties); a refused line stays, so
+   * nothing typed is lost.
+   */
+  submit(line: string): boolean {
+    this.sendError = '';
+    const cmd = parseCommand(line, { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer });
+    switch (cmd.kind) {
+      case 'invalid':
+        return this.refuse(sentence(cmd.reason));
+      case 'help':
+        for (const c of COMMANDS) this.addNotice(`${c.usage} — ${c.meaning}`);
+        return true;
+      case 'who':
+        this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
+        return true;
+      case 'quit':
+        this.left = true;
+        this.session.close();
+        this.addNotice('You left. Reload the page to join again.');
+        return true;
+      case 'name':
+        return this.refuse(`You are ${this.me ?? 'not named yet'}: a name cannot change while you are connected.`);
+      case 'target':
+        return this.attempt(() => this.setTarget(cmd.to));
+      case 'say':
+        return this.attempt(() => this.session.send(cmd.text, cmd.to), cmd.to);
+    }
+  }
+
+  /** Picks whom to talk to from the list; picking the current target again goes back to everyone. */
+  select(name: string): void {
+    this.attempt(() => this.setTarget(nameKey(name) === nameKey(this.target) ? ALL : name));
+  }
+
+  /** Clears a user's unread badge without talking to them. */
+  markRead(name: string): void {
+    this.unread.delete(name);
+    this.changed();
+  }
+
+  private setTarget(name: string): void {
+    this.session.setTarget(name);
+    this.unread.delete(this.target);
+  }
+
+  /** Runs what the session may refuse; a refusal is told under the text box in plain words. */
+  private attempt(action: () => unknown, to?: string): boolean {
+    try {
+      action();
+    } catch (err) {
+      return this.refuse(this.refusalText(err, to));
+    }
+    this.changed();
+    return true;
+  }
+
+  /** A target who left is named as they spell themselves (a sentence would capitalize "frank"). */
+  private refusalText(err: unknown, to: string | undefined): string {
+    if (!(err instanceof HcpError)) return String(err);
+    if (err.code === ErrorCode.UNKNOWN_RECEIVER && to !== undefined && nameKey(to) === nameKey(this.target)) {
+      return `${this.target} left, so your message was not sent: pick someone else, or type /all to talk to everyone.`;
+    }
+    return errorText(err.code, err.message);
+  }
+
+  private onMessage(m: { from: string; to: string; text: string; own: boolean }): void {
+    const action = actionOf(m.text);
+    const entry = {
+      id: this.nextId++, at: new Date(), kind: 'message' as const, from: m.from, to: m.to, own: m.own,
+      text: action ?? m.text, action: action !== undefined,
+      // a whisper is for the user anyway; a mention is their name said to everyone
+      mention: !m.own && m.to === ALL && this.me !== undefined && mentions(m.text, this.me),
+    };
+    if (!m.own && m.to !== ALL && nameKey(m.from) !== nameKey(this.target)) {
+      this.unread.set(m.from, (this.unread.get(m.from) ?? 0) + 1);
+    }
+    this.add(entry);
+    if (!m.own) this.emit('incoming', entry);
+  }
+
+  private refuse(why: string): false {
+    this.sendError = why;
+    this.changed();
+    return false;
+  }
+
+  private addNotice(text: string): void {
+    this.add({ id: this.nextId++, at: new Date(), kind: 'notice', text });
+  }
+
+  private add(entry: Entry): void {
+    this.entries = [...this.entries.slice(-(LOG_LIMIT - 1)), entry];
+    this.changed();
+  }
+
+  private changed(): void {
+    this.emit('change', undefined);
+  }
+}

@@ -1,0 +1,41 @@
+import { useState } from 'preact/hooks';
+import type { PageChat } from '../chat.js';
+import { statusText } from '../status.js';
+import { currentTheme, toggleTheme } from '../theme.js';
+
+interface Props {
+  chat: PageChat;
+  /** Shown in the chat only: the button that opens the people drawer on narrow screens. */
+  people?: { open: boolean; toggle: () => void } | undefined;
+}
+
+export function Header({ chat, people }: Props) {
+  const [theme, setTheme] = useState(currentTheme);
+  const bad = chat.state.kind === 'disconnected';
+  const count = chat.users.length;
+  return (
+    <header class="top">
+      <h1>Howdy</h1>
+      <span id="status" class={bad ? 'bad' : undefined} role="status" aria-live="polite">
+        {statusText(chat.state, chat.serverName, chat.left)}
+      </span>
+      <span class="spacer" />
+      <button
+        id="theme" type="button" class="plain"
+        aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+        onClick={() => setTheme(toggleTheme())}
+      >
+        {theme === 'dark' ? '☀' : '☾'}
+      </button>
+      {people && (
+        <button
+          id="people-toggle" type="button" class="plain"
+          aria-controls="people" aria-expanded={people.open}
+          onClick={people.toggle}
+        >
+          People ({count})
+        </button>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,79 @@
+/** The web client's pure text logic: links, mentions, time labels and the wording of errors. */
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/protocol/index.js';
+import { timeLabel } from '../../src/web/dates.js';
+import { linkify } from '../../src/web/links.js';
+import { mentions } from '../../src/web/mention.js';
+import { errorText } from '../../src/web/wording.js';
+
+describe('linkify', () => {
+  it('makes http, https and mailto addresses links, leaving the sentence around them', () => {
+    expect(linkify('see https://example.org/a?b=1#c, or mail me: mailto:al@example.org.')).toEqual([
+      { text: 'see ' },
+      { text: 'https://example.org/a?b=1#c', href: 'https://example.org/a?b=1#c' },
+      { text: ', or mail me: ' },
+      { text: 'mailto:al@example.org', href: 'mailto:al@example.org' },
+      { text: '.' },
+    ]);
+  });
+
+  it('keeps parentheses that belong to the address and drops the one that closes the sentence', () => {
+    expect(linkify('(https://en.wikipedia.org/wiki/Howdy_(greeting))')).toEqual([
+      { text: '(' },
+      { text: 'https://en.wikipedia.org/wiki/Howdy_(greeting)', href: 'https://en.wikipedia.org/wiki/Howdy_(greeting)' },
+      { text: ')' },
+    ]);
+  });
+
+  it('never makes a link of javascript:, data: or an address without a host', () => {
+    for (const text of ['javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'data:text/html,<b>x</b>', 'http://', 'https:///etc']) {
+      expect(linkify(text)).toEqual([{ text }]);
+    }
+  });
+});
+
+describe('mentions', () => {
+  it('finds a name as a whole word in any case, names with spaces included', () => {
+    expect(mentions('hey @alice, look', 'Alice')).toBe(true);
+    expect(mentions('ALICE!', 'Alice')).toBe(true);
+    expect(mentions('where is jon stewart?', 'Jon Stewart')).toBe(true);
+    expect(mentions('Alice', 'Al')).toBe(false);
+    expect(mentions('malice aforethought', 'alice')).toBe(false);
+    expect(mentions('a.b', 'a.b')).toBe(true);
+    expect(mentions('axb', 'a.b')).toBe(false);
+  });
+});
+
+describe('timeLabel', () => {
+  const now = new Date(2025, 5, 14, 12, 0);
+  it('shows the time alone for today, the day before it for older messages, and the year for past years', () => {
+    expect(timeLabel(new Date(2025, 5, 14, 9, 5), now, 'en-GB')).toBe('09:05');
+    expect(timeLabel(new Date(2025, 5, 13, 23, 59), now, 'en-GB')).toBe('13 Jun 23:59');
+    expect(timeLabel(new Date(2024, 11, 31, 8, 0), now, 'en-GB')).toBe('31 Dec 2024 08:00');
+  });
+});
+
+describe('errorText', () => {
+  it('tells people what happened in plain words, never a code name', () => {
+    const cases: Array<[number | undefined, string | undefined]> = [
+      [ErrorCode.EMPTY_TEXT, 'the message is empty'],
+      [ErrorCode.TEXT_TOO_LONG, 'the message is 5000 bytes; at most 3967 can be sent'],
+      [ErrorCode.RATE_LIMITED, 'slow down: at most 50 messages a second; messages over it are dropped'],
+      [ErrorCode.NAME_TAKEN, '"alice" is already taken'],
+      [ErrorCode.UNKNOWN_RECEIVER, 'nobody called "zed" is online'],
+      [ErrorCode.NOT_REGISTERED, 'not connected: reconnecting in 2 s'],
+      [undefined, undefined],
+    ];
+    const texts = cases.map(([code, reason]) => errorText(code, reason));
+    expect(texts).toEqual([
+      'Type a message first: an empty one is not sent.',
+      'That message is too long to send: the message is 5000 bytes; at most 3967 can be sent.',
+      'You are sending too fast: slow down, some of your messages were not delivered.',
+      '"alice" is already taken. Pick another name.',
+      'Nobody called "zed" is online.',
+      'Not connected: reconnecting in 2 s.',
+      'Something went wrong.',
+    ]);
+    for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}/);
+  });
+});
