@@ -1,4 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { ChatClient } from '../../src/client/client.js';
+import { startTestServer, type TestServer } from './server.js';
 
 /**
  * Debian's chromium, headless, with no background traffic (this machine has no network).
@@ -43,3 +46,27 @@ export async function say(page: Page, text: string): Promise<void> {
 }
 
 export const logTexts = (page: Page): Promise<string[]> => page.locator('#log li').allInnerTexts();
+
+/**
+ * What the browser tests of one file share: a browser, a server hosting the web client, and the
+ * TCP clients the tests open (closed after the file); `open` gives a page of a context of its own.
+ */
+export function webRig() {
+  const rig = {
+    browser: undefined as unknown as Browser,
+    server: undefined as unknown as TestServer,
+    peers: [] as ChatClient[],
+    url: () => `http://127.0.0.1:${rig.server.httpAddress!.port}/`,
+    open: (options: BrowserContextOptions = {}) => openChatPage(rig.browser, rig.url(), options),
+  };
+  beforeAll(async () => {
+    rig.browser = await launchBrowser();
+    rig.server = await startTestServer({ httpPort: 0 });
+  });
+  afterAll(async () => {
+    for (const p of rig.peers.splice(0)) p.close();
+    await rig.browser?.close();
+    await rig.server?.close();
+  });
+  return rig;
+}

@@ -19,8 +19,11 @@ class SlowDirectory implements Directory<Session> {
   claim(member: Session): Promise<boolean> {
     return new Promise((resolve) => this.pending.push(() => resolve(this.local.claim(member))));
   }
-  answerAll(): void {
+  /** Lets every waiting claim through, and the presence and flushes of that moment happen. */
+  async answerAll(): Promise<void> {
+    await Promise.resolve();
     this.pending.splice(0).forEach((answer) => answer());
+    await settle();
   }
   release = (m: Session) => this.local.release(m);
   byKey = (key: string) => this.local.byKey(key);
@@ -52,17 +55,13 @@ describe('claiming a name through a directory that answers later', () => {
     const core = new ChatCore({ ...defaultServerOptions, messageRate: 0 }, memoryLogger(), directory);
     const bob = peer(core);
     bob.propose('bob');
-    await Promise.resolve();
-    directory.answerAll();
-    await settle();
+    await directory.answerAll();
     const alice = peer(core);
     alice.propose('alice');
     alice.say('alice', 'bob', 'one'); // sent before the ACK came back: pipelined
     alice.say('alice', 'bob', 'two');
     expect(alice.got).toEqual([]);
-    await Promise.resolve();
-    directory.answerAll();
-    await settle();
+    await directory.answerAll();
     expect(alice.got[0]).toEqual({ type: MsgType.ACK, name: 'alice' });
     expect(bob.got.filter((m) => m.type === MsgType.MESSAGE).map((m) => m.type === MsgType.MESSAGE && m.text)).toEqual(['one', 'two']);
     core.shutdown();
@@ -74,23 +73,18 @@ describe('claiming a name through a directory that answers later', () => {
     const core = new ChatCore({ ...defaultServerOptions }, log, directory);
     const watcher = peer(core);
     watcher.propose('watcher');
-    await Promise.resolve();
-    directory.answerAll();
-    await settle();
+    await directory.answerAll();
     const ghost = peer(core);
     ghost.propose('ghost');
     ghost.session.closed('peer closed the connection');
-    directory.answerAll();
-    await settle();
+    await directory.answerAll();
     expect(core.names()).toEqual(['watcher']);
     const told = watcher.got.filter((m) => m.type === MsgType.PRESENCE || m.type === MsgType.UPDATE);
     expect(JSON.stringify(told)).not.toContain('ghost');
     expect(log.entries.some((l) => l.msg === 'name accepted' && l.name === 'ghost')).toBe(false);
     const again = peer(core);
     again.propose('ghost');
-    await Promise.resolve();
-    directory.answerAll();
-    await settle();
+    await directory.answerAll();
     expect(again.got[0]).toEqual({ type: MsgType.ACK, name: 'ghost' });
     core.shutdown();
   });

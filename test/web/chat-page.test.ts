@@ -2,37 +2,25 @@
  * The web client's chat behaviour in a real browser (issue 14): whisper targets that leave, slash
  * commands, multi-line messages, safe links, mentions, notifications and the tab's unread count.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
-import { joinAs, launchBrowser, logTexts, openChatPage, say } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { joinAs, logTexts, say, webRig } from '../helpers/browser.js';
 
-let browser: Browser;
-let server: TestServer;
-const peers: ChatClient[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startTestServer({ httpPort: 0 });
-});
+const rig = webRig();
 // each test has names of its own: a name another test just let go may not be free yet
 afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  for (const context of browser.contexts()) await context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  for (const p of rig.peers.splice(0)) p.close();
+  for (const context of rig.browser.contexts()) await context.close();
 });
 
-const url = () => `http://127.0.0.1:${server.httpAddress!.port}/`;
-const openPage = (options: BrowserContextOptions = {}) => openChatPage(browser, url(), options);
+const openPage = rig.open;
 
 /** A terminal-side user over TCP, and every message it is sent ("from>to: text"). */
 async function peer(name: string): Promise<{ client: ChatClient; got: string[] }> {
-  const client = await connect('127.0.0.1', server.port);
-  peers.push(client);
+  const client = await connect('127.0.0.1', rig.server.port);
+  rig.peers.push(client);
   expect(await client.register(name)).toMatchObject({ accepted: true });
   const got: string[] = [];
   client.on('message', (m) => void (m.own || got.push(`${m.from}>${m.to}: ${m.text}`)));
@@ -145,7 +133,7 @@ describe('web client: links', () => {
     const bert = await peer('bert');
     const ada = await openPage();
     await joinAs(ada, 'ada');
-    const health = `${url()}healthz`;
+    const health = `${rig.url()}healthz`;
     bert.client.send('All', `status at ${health}. Not this: javascript:document.title='pwned'`);
     const links = ada.locator('#log a');
     await expect.poll(() => links.count()).toBe(1);

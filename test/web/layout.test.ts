@@ -5,26 +5,14 @@
  * Screenshots land in test-artifacts/ (docs/img/ keeps copies for the README).
  */
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
-import { joinAs, launchBrowser, logTexts, openChatPage, say } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { joinAs, logTexts, say, webRig } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/spawn.js';
 
-let browser: Browser;
-let server: TestServer;
-const peers: ChatClient[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startTestServer({ httpPort: 0 });
-});
-afterAll(async () => {
-  for (const p of peers) p.close();
-  await browser?.close();
-  await server?.close();
-});
+const rig = webRig();
 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
@@ -72,14 +60,14 @@ const measure = (page: Page) => page.evaluate(() => {
 describe('web client layout', () => {
   it('fits phone and desktop screens, light and dark, with 35 people and 50 messages', async () => {
     const pages = await Promise.all(VIEWS.map(async (v) => {
-      const page = await openChatPage(browser, `http://127.0.0.1:${server.httpAddress!.port}/`, v.options);
+      const page = await rig.open(v.options);
       await joinAs(page, v.me);
       return page;
     }));
     const byName = new Map<string, ChatClient>();
     for (const name of OTHERS) {
-      const client = await connect('127.0.0.1', server.port);
-      peers.push(client);
+      const client = await connect('127.0.0.1', rig.server.port);
+      rig.peers.push(client);
       await client.register(name);
       byName.set(name, client);
     }
@@ -133,7 +121,7 @@ describe('web client layout', () => {
   });
 
   it('lets the people list be used with the keyboard, with labels for screen readers', async () => {
-    const page = await openChatPage(browser, `http://127.0.0.1:${server.httpAddress!.port}/`, PHONE);
+    const page = await rig.open(PHONE);
     await joinAs(page, 'Kim');
     const toggle = page.getByRole('button', { name: /^People \(\d+\)$/ });
     await toggle.focus();
@@ -153,7 +141,7 @@ describe('web client layout', () => {
   });
 
   it('switches between light and dark, and remembers the choice', async () => {
-    const page = await openChatPage(browser, `http://127.0.0.1:${server.httpAddress!.port}/`, { ...DESKTOP, colorScheme: 'light' });
+    const page = await rig.open({ ...DESKTOP, colorScheme: 'light' });
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe('rgb(246, 244, 239)');
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
