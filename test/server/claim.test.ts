@@ -89,3 +89,19 @@ describe('claiming a name through a directory that answers later', () => {
     core.shutdown();
   });
 });
+
+describe('the local directory', () => {
+  it('finds a member by the exact bytes of its name field (the relay\'s lookup without decoding), and by key', () => {
+    const directory = new LocalDirectory<Session>();
+    const core = new ChatCore({ ...defaultServerOptions }, memoryLogger(), directory);
+    const jon = peer(core);
+    jon.propose('Jon Stewart');
+    const field = encodeNameField('Jon Stewart');
+    expect(directory.byField(field, 0, 11)).toBe(jon.session);
+    expect(directory.byField(encodeNameField('jon stewart'), 0, 11)).toBeUndefined(); // other spellings take the slow path
+    expect(directory.byKey('jon stewart')).toBe(jon.session);
+    jon.session.closed('bye');
+    expect(directory.byField(field, 0, 11)).toBeUndefined();
+    core.shutdown();
+  });
+});

@@ -145,7 +145,10 @@ export class Session implements Member {
       if (!(err instanceof HcpError)) throw err;
       return this.refused(body, err, proposed);
     }
+    // the directory indexes the name by its key and its exact field bytes as it claims it
     this.key = nameKey(name);
+    this.nameField = encodeNameField(name);
+    this.nameLength = lengthWithoutTrailingNuls(this.nameField);
     this.claiming = true;
     this.host.claim(this, name, body);
   }
@@ -159,8 +162,6 @@ export class Session implements Member {
   /** Called by the core once the name is taken: ACK now, the user list follows this moment. */
   accepted(name: string): void {
     this.name = name;
-    this.nameField = encodeNameField(name);
-    this.nameLength = lengthWithoutTrailingNuls(this.nameField);
     clearTimeout(this.registrationTimer);
     this.link.send(encodeFrame({ type: MsgType.ACK, name }));
     this.claimDone();
@@ -168,7 +169,10 @@ export class Session implements Member {
 
   /** A proposal refused: NAK echoing the field as received (docs/protocol.md §3), and the reason. */
   refused(proposal: Uint8Array, err: HcpError, proposed?: string): void {
-    if (this.claiming) this.key = undefined;
+    if (this.claiming) {
+      this.key = this.nameField = undefined;
+      this.nameLength = 0;
+    }
     this.link.send(encodeNameFieldFrame(MsgType.NAK, echoField(proposal)));
     if (proposed === undefined) this.refuse(err);
     else this.refuse(err, 'name refused', { name: proposed });
