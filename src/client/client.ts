@@ -1,6 +1,6 @@
 import {
   ALL, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
-  type HcpMessage,
+  type HcpMessage, type Reply,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
@@ -44,6 +44,9 @@ export class ChatClient extends Emitter<ClientEvents> {
   closed = false;
   private closeReason: string | undefined;
   private pendingNak: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** Requests sent and not yet answered, by id (docs/protocol.md §10.1). */
+  private readonly requests = new Map<number, { resolve(reply: Reply): void; reject(err: HcpError): void }>();
+  private nextRequestId = 1;
   /** Longest text `send` takes, in UTF-8 bytes. */
   readonly maxTextBytes: number;
 
@@ -106,6 +109,33 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.emit('message', { from: this.name, to: receiver, text, own: true });
   }
 
+  /**
+   * Asks for capabilities (docs/protocol.md §10.2), before proposing a name; resolves with those
+   * the server grants. A classic server has none; a server that does not know CAPS would never
+   * answer, so after `timeoutMs` none are granted.
+   */
+  async requestCapabilities(wanted: string[], timeoutMs = 2000): Promise<string[]> {
+    if (this.wire === 'classic') return [];
+    const id = this.nextRequestId++;
+    const reply = new Promise<Reply>((resolve, reject) => this.requests.set(id, { resolve, reject }));
+    this.connection.send(encodeFrame({ type: MsgType.CAPS, id, caps: wanted }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    try {
+      return (await Promise.race([reply, late]))?.caps ?? [];
+    } finally {
+      clearTimeout(timer);
+      this.requests.delete(id);
+    }
+  }
+
+  /** The waiting request with this id, taken out of the waiting list. */
+  private answer(id: number): { resolve(reply: Reply): void; reject(err: HcpError): void } | undefined {
+    const waiting = this.requests.get(id);
+    this.requests.delete(id);
+    return waiting;
+  }
+
   close(): void {
     this.closeReason ??= 'you left';
     this.connection.close();
@@ -159,8 +189,11 @@ export class ChatClient extends Emitter<ClientEvents> {
       }
       case MsgType.MESSAGE:
         return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
+      case MsgType.REPLY:
+        return this.answer(msg.id)?.resolve(msg);
       case MsgType.ERROR:
         if (msg.fatal) this.closeReason = msg.reason;
+        if (msg.id !== undefined && !msg.fatal) return this.answer(msg.id)?.reject(new HcpError(msg.code as ErrorCode, msg.reason));
         return this.emit('error', { code: msg.code, reason: msg.reason, fatal: msg.fatal });
       case MsgType.PING:
         return this.connection.send(encodeFrame({ type: MsgType.PONG, data: msg.data }));

@@ -11,6 +11,10 @@ export const MsgType = {
   PING: 0x07,
   PONG: 0x08,
   PRESENCE: 0x10,
+  /** Ours, an extension frame (docs/protocol.md §10.2): the capabilities a client asks for. */
+  CAPS: 0x11,
+  /** Ours, an extension frame (§10.1): the answer to a request. */
+  REPLY: 0x12,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 

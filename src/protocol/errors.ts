@@ -8,6 +8,8 @@ export const ErrorCode = {
   FRAME_TOO_LARGE: 0x0102,
   BAD_PREFACE: 0x0103,
   INVALID_UTF8: 0x0104,
+  /** A request the server does not take at this point (a second CAPS, or one after the ACK). */
+  REQUEST_INVALID: 0x0105,
   // 0x02xx: names
   NAME_INVALID: 0x0201,
   NAME_RESERVED: 0x0202,

@@ -6,4 +6,6 @@ export * from './messages.js';
 export * from './framed.js';
 export * from './classic.js';
 export * from './text.js';
+export * from './bytes.js';
+export * from './extensions.js';
 export { utf8Encode, utf8DecodeStrict, lengthWithoutTrailingNuls } from './utf8.js';

@@ -1,6 +1,8 @@
 import { FRAME_HEADER_BYTES, MsgType, NAME_BYTES, PresenceOp } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
-import { readEchoedNameField, readNameField, writeNameField } from './names.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { encodeFields, idField, readFields, requestId, Tag, textField, texts } from './extensions.js';
+import { readEchoedNameField, readNameField } from './names.js';
 import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
 export interface Proposal { type: typeof MsgType.PROPOSAL; name: string }
@@ -8,17 +10,23 @@ export interface Ack { type: typeof MsgType.ACK; name: string }
 export interface Nak { type: typeof MsgType.NAK; name: string }
 export interface Update { type: typeof MsgType.UPDATE; names: string[] }
 export interface ChatMessage { type: typeof MsgType.MESSAGE; from: string; to: string; text: string }
-export interface ErrorMessage { type: typeof MsgType.ERROR; code: number; fatal: boolean; reason: string }
+/** `id`: the request the error answers (docs/protocol.md §10), when it answers one. */
+export interface ErrorMessage { type: typeof MsgType.ERROR; code: number; fatal: boolean; reason: string; id?: number }
 export interface Ping { type: typeof MsgType.PING; data: Uint8Array }
 export interface Pong { type: typeof MsgType.PONG; data: Uint8Array }
 export interface PresenceChange { op: PresenceOp; name: string }
 export interface Presence { type: typeof MsgType.PRESENCE; changes: PresenceChange[] }
+/** The capabilities a client asks for, right after the preface (docs/protocol.md §10.2). */
+export interface Caps { type: typeof MsgType.CAPS; id: number; caps: string[] }
+/** The answer to a request: its id, and what it returns (for CAPS: the capabilities granted). */
+export interface Reply { type: typeof MsgType.REPLY; id: number; caps: string[] }
 
 export type HcpMessage =
-  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence;
+  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence | Caps | Reply;
 
-/** ERROR body flag: the sender closes the connection after this frame. */
+/** ERROR body flags: the sender closes the connection after this frame; a request id follows. */
 const ERROR_FLAG_FATAL = 0x01;
+const ERROR_FLAG_ID = 0x02;
 
 /**
  * Encodes a message as a framed HCP/2 frame: u32 length, type, body. The same bytes serve every
@@ -28,56 +36,50 @@ export function encodeFrame(msg: HcpMessage): Uint8Array {
   switch (msg.type) {
     case MsgType.PROPOSAL:
     case MsgType.ACK:
-    case MsgType.NAK: {
-      const out = allocFrame(msg.type, NAME_BYTES);
-      writeNameField(out, 5, msg.name);
-      return out;
-    }
-    case MsgType.UPDATE: {
-      const out = allocFrame(msg.type, NAME_BYTES * msg.names.length);
-      msg.names.forEach((name, i) => writeNameField(out, 5 + i * NAME_BYTES, name));
-      return out;
-    }
+    case MsgType.NAK:
+      return nameFields(ByteWriter.frame(msg.type, NAME_BYTES), [msg.name]).done();
+    case MsgType.UPDATE:
+      return nameFields(ByteWriter.frame(msg.type, NAME_BYTES * msg.names.length), msg.names).done();
     case MsgType.MESSAGE: {
       const text = utf8Encode(msg.text);
-      const out = allocFrame(msg.type, 2 * NAME_BYTES + text.length);
-      writeNameField(out, 5, msg.from);
-      writeNameField(out, 5 + NAME_BYTES, msg.to);
-      out.set(text, 5 + 2 * NAME_BYTES);
-      return out;
+      return nameFields(ByteWriter.frame(msg.type, 2 * NAME_BYTES + text.length), [msg.from, msg.to]).bytes(text).done();
     }
     case MsgType.ERROR: {
       const reason = utf8Encode(msg.reason);
-      const out = allocFrame(msg.type, 3 + reason.length);
-      out[5] = msg.code >>> 8;
-      out[6] = msg.code & 0xff;
-      out[7] = msg.fatal ? ERROR_FLAG_FATAL : 0;
-      out.set(reason, 8);
-      return out;
+      const flags = (msg.fatal ? ERROR_FLAG_FATAL : 0) | (msg.id !== undefined ? ERROR_FLAG_ID : 0);
+      const w = ByteWriter.frame(msg.type, 3 + (msg.id !== undefined ? 4 : 0) + reason.length).u16(msg.code).u8(flags);
+      if (msg.id !== undefined) w.u32(msg.id);
+      return w.bytes(reason).done();
     }
     case MsgType.PING:
-    case MsgType.PONG: {
-      const out = allocFrame(msg.type, msg.data.length);
-      out.set(msg.data, 5);
-      return out;
-    }
+    case MsgType.PONG:
+      return ByteWriter.frame(msg.type, msg.data.length).bytes(msg.data).done();
     case MsgType.PRESENCE: {
       const names = msg.changes.map((c) => utf8Encode(c.name));
-      const out = allocFrame(msg.type, names.reduce((n, b) => n + 2 + b.length, 0));
-      let at = 5;
+      const w = ByteWriter.frame(msg.type, names.reduce((n, b) => n + 2 + b.length, 0));
       msg.changes.forEach((change, i) => {
         const name = names[i]!;
         if (name.length === 0 || name.length > NAME_BYTES) {
           throw new HcpError(ErrorCode.NAME_INVALID, `a PRESENCE name is 1–${NAME_BYTES} bytes`);
         }
-        out[at] = change.op;
-        out[at + 1] = name.length;
-        out.set(name, at + 2);
-        at += 2 + name.length;
+        w.u8(change.op).u8(name.length).bytes(name);
       });
-      return out;
+      return w.done();
     }
+    case MsgType.CAPS:
+    case MsgType.REPLY:
+      return encodeFields(msg.type, [idField(msg.id), ...msg.caps.map((c) => textField(Tag.CAP, c))]);
   }
+}
+
+/** Writes each name as a 64-byte NUL-padded field. */
+function nameFields(w: ByteWriter, names: readonly string[]): ByteWriter {
+  for (const name of names) {
+    const bytes = utf8Encode(name);
+    if (bytes.length > NAME_BYTES) throw new HcpError(ErrorCode.NAME_INVALID, `a name field holds at most ${NAME_BYTES} bytes`);
+    w.bytes(bytes).zeros(NAME_BYTES - bytes.length);
+  }
+  return w;
 }
 
 /**
@@ -85,19 +87,13 @@ export function encodeFrame(msg: HcpMessage): Uint8Array {
  * load generator's way, with no string work per message.
  */
 export function encodeMessageFrame(senderField: Uint8Array, receiverField: Uint8Array, text: Uint8Array): Uint8Array {
-  const out = allocFrame(MsgType.MESSAGE, 2 * NAME_BYTES + text.length);
-  out.set(senderField, 5);
-  out.set(receiverField, 5 + NAME_BYTES);
-  out.set(text, 5 + 2 * NAME_BYTES);
-  return out;
+  return ByteWriter.frame(MsgType.MESSAGE, 2 * NAME_BYTES + text.length).bytes(senderField).bytes(receiverField).bytes(text).done();
 }
 
 /** A PROPOSAL, ACK or NAK frame around a 64-byte name field as it is, bytes the name rules refuse included. */
 export function encodeNameFieldFrame(type: typeof MsgType.PROPOSAL | typeof MsgType.ACK | typeof MsgType.NAK, field: Uint8Array): Uint8Array {
   if (field.length !== NAME_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a name field is ${NAME_BYTES} bytes`);
-  const out = allocFrame(type, NAME_BYTES);
-  out.set(field, 5);
-  return out;
+  return ByteWriter.frame(type, NAME_BYTES).bytes(field).done();
 }
 
 /** A frame's type + body: what a classic write or a WebSocket message carries. */
@@ -107,26 +103,10 @@ export function payloadOf(frame: Uint8Array): Uint8Array {
 
 /** Wraps a payload (type + body) received without a length prefix into a full frame. */
 export function frameOfPayload(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
-  writeU32(out, 0, payload.length);
-  out.set(payload, FRAME_HEADER_BYTES);
-  return out;
+  return new ByteWriter(FRAME_HEADER_BYTES + payload.length).u32(payload.length).bytes(payload).done();
 }
 
-function allocFrame(type: number, bodyBytes: number): Uint8Array {
-  const out = new Uint8Array(FRAME_HEADER_BYTES + 1 + bodyBytes);
-  writeU32(out, 0, 1 + bodyBytes);
-  out[4] = type;
-  return out;
-}
-
-export function writeU32(out: Uint8Array, at: number, value: number): void {
-  out[at] = value >>> 24;
-  out[at + 1] = (value >>> 16) & 0xff;
-  out[at + 2] = (value >>> 8) & 0xff;
-  out[at + 3] = value & 0xff;
-}
-
+/** The u32 big-endian at bytes[at]: a frame's length. */
 export function readU32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) >>> 0) + (bytes[at + 1]! << 16) + (bytes[at + 2]! << 8) + bytes[at + 3]!;
 }
@@ -170,16 +150,22 @@ export function parseMessage(type: number, body: Uint8Array): HcpMessage | undef
         text: readText(body.subarray(2 * NAME_BYTES)),
       };
     case MsgType.ERROR: {
-      if (body.length < 3) throw malformed('an ERROR body has a 2-byte code and a flags byte');
-      const reason = utf8DecodeStrict(body.subarray(3));
-      if (reason === undefined) throw new HcpError(ErrorCode.INVALID_UTF8, 'the error reason is not valid UTF-8');
-      return { type, code: (body[0]! << 8) | body[1]!, fatal: (body[2]! & ERROR_FLAG_FATAL) !== 0, reason };
+      const r = new ByteReader(body);
+      const code = r.u16();
+      const flags = r.u8();
+      const id = flags & ERROR_FLAG_ID ? r.u32() : undefined;
+      return { type, code, fatal: (flags & ERROR_FLAG_FATAL) !== 0, reason: r.utf8(), ...(id !== undefined && { id }) };
     }
     case MsgType.PING:
     case MsgType.PONG:
       return { type, data: body.slice() };
     case MsgType.PRESENCE:
       return { type, changes: parsePresence(body) };
+    case MsgType.CAPS:
+    case MsgType.REPLY: {
+      const fields = readFields(body);
+      return { type, id: requestId(fields), caps: texts(fields, Tag.CAP) };
+    }
     default:
       return undefined;
   }
@@ -187,19 +173,14 @@ export function parseMessage(type: number, body: Uint8Array): HcpMessage | undef
 
 function parsePresence(body: Uint8Array): PresenceChange[] {
   if (body.length === 0) throw malformed('a PRESENCE body has at least one entry');
+  const r = new ByteReader(body);
   const changes: PresenceChange[] = [];
-  let at = 0;
-  while (at < body.length) {
-    const op = body[at];
-    const len = body[at + 1];
+  while (r.remaining > 0) {
+    const op = r.u8();
     if (op !== PresenceOp.JOINED && op !== PresenceOp.LEFT) throw malformed(`unknown PRESENCE op ${op}`);
-    if (len === undefined || len === 0 || len > NAME_BYTES || at + 2 + len > body.length) {
-      throw malformed('a PRESENCE entry is cut short or has a bad length');
-    }
-    const name = utf8DecodeStrict(body.subarray(at + 2, at + 2 + len));
-    if (name === undefined) throw new HcpError(ErrorCode.INVALID_UTF8, 'a PRESENCE name is not valid UTF-8');
-    changes.push({ op, name });
-    at += 2 + len;
+    const length = r.u8();
+    if (length === 0 || length > NAME_BYTES) throw malformed('a PRESENCE entry has a bad length');
+    changes.push({ op, name: r.utf8(length) });
   }
   return changes;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  ByteReader, ByteWriter, malformedRequestId,
   forbiddenTextByteAt,
   ClassicDecoder, encodeFrame, ErrorCode, FramedDecoder, HcpError, MsgType, parseMessage, payloadOf,
   frameOfPayload, type HcpMessage,
@@ -228,5 +229,44 @@ describe('texts: the control bytes a text may not hold (docs/protocol.md §3)', 
       { numRuns: 2000 },
     );
     expect(forbiddenTextByteAt(new TextEncoder().encode('line\r\n\ttab ünï 🤠'), 0, 20)).toBe(-1);
+  });
+});
+
+describe('extension frames (docs/protocol.md §10): TLV fields through the reader and writer', () => {
+  it('CAPS, REPLY and an ERROR that answers a request, byte for byte as the document shows them', () => {
+    const caps = encodeFrame({ type: MsgType.CAPS, id: 1, caps: ['accounts'] });
+    expect(hex(caps)).toBe('0000001311010004000000010200086163636f756e7473');
+    expect(parseMessage(caps[4]!, caps.subarray(5))).toEqual({ type: MsgType.CAPS, id: 1, caps: ['accounts'] });
+    const reply = encodeFrame({ type: MsgType.REPLY, id: 1, caps: [] });
+    expect(hex(reply)).toBe('000000081201000400000001');
+    expect(parseMessage(reply[4]!, reply.subarray(5))).toEqual({ type: MsgType.REPLY, id: 1, caps: [] });
+    const error = encodeFrame({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, fatal: false, reason: 'twice', id: 2 });
+    expect(hex(error)).toBe('0000000d06010502000000027477696365');
+    expect(parseMessage(error[4]!, error.subarray(5))).toEqual({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, fatal: false, reason: 'twice', id: 2 });
+  });
+
+  it('skips fields of tags it does not know, in any order', () => {
+    const body = Uint8Array.from([0x09, 0x00, 0x02, 0xaa, 0xbb, 0x02, 0x00, 0x01, 0x78, 0x01, 0x00, 0x04, 0, 0, 0, 7]);
+    expect(parseMessage(MsgType.CAPS, body)).toEqual({ type: MsgType.CAPS, id: 7, caps: ['x'] });
+  });
+
+  it('a field cut short is MALFORMED, naming the request when its id came first; a request without an id too', () => {
+    const cut = Uint8Array.from([0x01, 0x00, 0x04, 0, 0, 0, 9, 0x02, 0x00, 0x09, 0x61]);
+    let err: unknown;
+    try {
+      parseMessage(MsgType.CAPS, cut);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: ErrorCode.MALFORMED });
+    expect(malformedRequestId(err as HcpError)).toBe(9);
+    expect(() => parseMessage(MsgType.CAPS, Uint8Array.from([0x02, 0x00, 0x01, 0x61]))).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
+  });
+
+  it('the reader refuses to read past the end; the writer checks it filled what it sized', () => {
+    const r = new ByteReader(Uint8Array.of(1, 2, 3));
+    expect(r.u16()).toBe(0x0102);
+    expect(() => r.u16()).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
+    expect(() => ByteWriter.frame(MsgType.PING, 2).u8(1).done()).toThrow(/sized 7 bytes but written 6/);
   });
 });

@@ -48,7 +48,15 @@ const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
  * connections only as PeerLinks; transports create a Session per connection with `connect` and
  * feed it decoded messages.
  */
+/**
+ * The capabilities this server grants to CAPS (docs/protocol.md §10.2). None yet: accounts, rooms
+ * and history are offered here as they land; a client asking for them today is granted none and
+ * goes on with the base protocol.
+ */
+const CAPABILITIES: ReadonlySet<string> = new Set();
+
 export class ChatCore implements SessionHost {
+  readonly capabilities = CAPABILITIES;
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;

@@ -1,5 +1,5 @@
 import {
-  encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey,
+  encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, malformedRequestId, MsgType, NAME_BYTES, nameKey, parseMessage, type Caps,
   controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
@@ -25,6 +25,8 @@ export interface SessionOptions {
 /** What a session needs of the chat core (chat.ts fulfils it; the session imports no core). */
 export interface SessionHost {
   readonly options: SessionOptions;
+  /** The capabilities this server offers to CAPS (docs/protocol.md §10.2). */
+  readonly capabilities: ReadonlySet<string>;
   readonly log: Logger;
   /** Takes the valid name `name` for the session: it is told `accepted`, or `refused` with NAME_TAKEN. */
   claim(session: Session, name: string, proposal: Uint8Array): void;
@@ -53,6 +55,8 @@ export class Session implements Member {
   nameField: Uint8Array | undefined;
   /** Bytes of the name in `nameField`. */
   nameLength = 0;
+  /** The capabilities granted by CAPS (docs/protocol.md §10.2); undefined until asked. */
+  capabilities: ReadonlySet<string> | undefined;
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
   private claiming = false;
   private open = true;
@@ -111,15 +115,17 @@ export class Session implements Member {
           return this.onMessage(body, frame);
         case MsgType.PROPOSAL:
           return this.onProposal(body);
+        case MsgType.CAPS:
+          if (this.link.wire === 'framed') return this.onCaps(body);
+          break; // a classic peer knows nothing of ours (docs/protocol.md §4)
         case MsgType.PING:
           if (this.link.wire === 'framed') this.link.send(encodeFrame({ type: MsgType.PONG, data: body }));
           return;
         case MsgType.PONG:
           return; // being heard from is all a PONG is for
-        default:
-          // The seed: the server discards other types silently (docs/protocol.md §9).
-          this.host.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
       }
+      // The seed: the server discards other types silently (docs/protocol.md §9).
+      this.host.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
     } catch (err) {
       if (err instanceof HcpError) return this.refuse(err);
       this.fail(err);
@@ -151,6 +157,27 @@ export class Session implements Member {
     this.nameLength = lengthWithoutTrailingNuls(this.nameField);
     this.claiming = true;
     this.host.claim(this, name, body);
+  }
+
+  /**
+   * CAPS (docs/protocol.md §10.2): once, before the name is accepted; the REPLY grants the
+   * capabilities asked for that this server has. Until then the peer gets only the base frames.
+   */
+  private onCaps(body: Uint8Array): void {
+    let caps: Caps;
+    try {
+      caps = parseMessage(MsgType.CAPS, body) as Caps;
+    } catch (err) {
+      if (err instanceof HcpError) return this.refuse(err, 'request refused', {}, malformedRequestId(err));
+      throw err;
+    }
+    if (this.registered || this.capabilities !== undefined) {
+      const when = this.registered ? 'after the name was accepted' : 'twice';
+      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `CAPS comes once, before the name: not ${when}`), 'request refused', {}, caps.id);
+    }
+    const granted = caps.caps.filter((c) => this.host.capabilities.has(c));
+    this.capabilities = new Set(granted);
+    this.link.send(encodeFrame({ type: MsgType.REPLY, id: caps.id, caps: granted }));
   }
 
   /** The claim is answered; what the peer sent meanwhile is handled now, in order. */
@@ -242,11 +269,14 @@ export class Session implements Member {
     else this.link.resumeReading();
   };
 
-  /** Refuses one request: framed peers are told why, classic peers get the seed's silence; logged. */
-  refuse(err: HcpError, what = 'request refused', fields: object = {}): void {
+  /**
+   * Refuses one request: framed peers are told why (with the request's id when it had one,
+   * docs/protocol.md §10.1), classic peers get the seed's silence; logged.
+   */
+  refuse(err: HcpError, what = 'request refused', fields: object = {}, id?: number): void {
     this.host.log.warn({ peer: this.id, name: this.name, ...fields, code: err.codeName, reason: err.message }, what);
     if (this.link.wire === 'framed') {
-      this.link.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: err.fatal, reason: err.message }));
+      this.link.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: err.fatal, reason: err.message, ...(id !== undefined && { id }) }));
     }
     if (err.fatal) this.end(err.message);
   }
