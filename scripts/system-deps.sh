@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite drives, if missing: a real terminal (tmux), a real
 # browser (chromium, driven by playwright-core; never a downloaded browser), fonts for its
 # screenshots, python3 for the stand-in 2016 server, inspircd for `howdy bench --irc`, openssl
-# for test certificates.
+# for test certificates; and what `npm ci` needs to build better-sqlite3 (python3, make, g++), which
+# is why .ci/run runs this before it.
 set -euo pipefail
 missing=()
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
@@ -10,6 +11,8 @@ need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
 need_cmd tmux tmux
 need_cmd chromium chromium
 need_cmd python3 python3
+need_cmd make make
+need_cmd g++ g++
 need_cmd inspircd inspircd
 need_pkg fonts-dejavu-core
 need_cmd openssl openssl

@@ -48,3 +48,91 @@ export interface Router<M extends Member> {
   /** `frame` for every member in the lobby but `sender`; returns how many it went to. */
   toLobby(sender: M, frame: Uint8Array): number;
 }
+
+/**
+ * What the core keeps on disk, as interfaces with no engine in them: the server opens one Store at
+ * start (SQLite by default, nothing kept with --ephemeral) and a later multi-node server can give
+ * it another (PostgreSQL) without the core changing. Every call may fail with a StoreError.
+ */
+export interface Store {
+  readonly accounts: AccountStore;
+  /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** How a password is kept: never the password, only what checks it (passwords.ts makes and checks it). */
+export interface PasswordRecord {
+  readonly scheme: 'scrypt';
+  /** scrypt's cost parameters, kept with each hash so they can be raised for new hashes later. */
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly keylen: number;
+  /** Base64 of the user's random salt and of the derived key. */
+  readonly salt: string;
+  readonly hash: string;
+}
+
+export type PresenceStatus = 'available' | 'away' | 'busy';
+export const PRESENCE_STATUSES: readonly PresenceStatus[] = ['available', 'away', 'busy'];
+
+export interface Profile {
+  readonly displayName: string;
+  readonly about: string;
+  readonly status: PresenceStatus;
+  /** Free text with the status ("back at 3"); empty when none. */
+  readonly statusMessage: string;
+}
+
+export interface Account {
+  /** The name's case-insensitive key (the Directory's key): the account's identity. */
+  readonly key: string;
+  /** The name as registered (NFC), as others see it written. */
+  readonly name: string;
+  readonly password: PasswordRecord;
+  readonly createdAt: Date;
+}
+
+/** Registered accounts and their profiles. */
+export interface AccountStore {
+  /** Registers `name` under `key`, with a profile showing the name; NAME_TAKEN if the key is registered. */
+  create(account: { key: string; name: string; password: PasswordRecord }): Promise<Account>;
+  get(key: string): Promise<Account | undefined>;
+  /** NO_SUCH_ACCOUNT if the key is not registered. */
+  setPassword(key: string, password: PasswordRecord): Promise<void>;
+  /** Removes the account and its profile; false if there was none. */
+  delete(key: string): Promise<boolean>;
+  profile(key: string): Promise<Profile | undefined>;
+  /** Changes the fields given and returns the whole profile; NO_SUCH_ACCOUNT if the key is not registered. */
+  setProfile(key: string, changes: Partial<Profile>): Promise<Profile>;
+}
+
+/**
+ * Why the store refused, as a stable code the core maps to an HCP error code, with a one-line
+ * reason a person can act on.
+ */
+export type StoreErrorCode =
+  /** create: the name's key is registered already. */
+  | 'NAME_TAKEN'
+  /** the key names no account. */
+  | 'NO_SUCH_ACCOUNT'
+  /** the disk, or the database's size limit, is full. */
+  | 'DISK_FULL'
+  /** another process holds the database locked for longer than the store waits. */
+  | 'LOCKED'
+  /** no permission to write the data folder or its files. */
+  | 'NOT_WRITABLE'
+  /** the file is not a database, or it is damaged. */
+  | 'CORRUPT'
+  /** the database was written by a newer Howdy, whose schema this one does not know. */
+  | 'SCHEMA_TOO_NEW'
+  /** any other failure of the disk or the engine. */
+  | 'IO_ERROR';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(readonly code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

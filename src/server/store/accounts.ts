@@ -1,0 +1,113 @@
+import type { Kysely, Selectable } from 'kysely';
+import { StoreError, type Account, type AccountStore, type PasswordRecord, type PresenceStatus, type Profile } from '../core/ports.js';
+import type { AccountsTable, ProfilesTable, Schema } from './schema.js';
+
+/** What the queries need to know of the engine under them: how its failures read. */
+export interface EngineErrors {
+  /** The failure was a row whose key is taken already. */
+  isUniqueViolation(err: unknown): boolean;
+  /** The failure as a StoreError with a reason a person can act on. */
+  toStoreError(err: unknown): StoreError;
+}
+
+/** Accounts and profiles, written once in Kysely's query builder for any engine it speaks. */
+export class KyselyAccountStore implements AccountStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly errors: EngineErrors,
+  ) {}
+
+  create(account: { key: string; name: string; password: PasswordRecord }): Promise<Account> {
+    const created: Account = { ...account, createdAt: new Date() };
+    return this.run(
+      () =>
+        this.db.transaction().execute(async (trx) => {
+          await trx.insertInto('accounts').values({ name_key: account.key, name: account.name, created_at: created.createdAt.toISOString(), ...passwordColumns(account.password) }).execute();
+          await trx.insertInto('profiles').values({ name_key: account.key, display_name: account.name, about: '', status: 'available', status_message: '' }).execute();
+          return created;
+        }),
+      (err) => (this.errors.isUniqueViolation(err) ? new StoreError('NAME_TAKEN', `the name ${account.name} is registered already`) : undefined),
+    );
+  }
+
+  get(key: string): Promise<Account | undefined> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('accounts').selectAll().where('name_key', '=', key).executeTakeFirst();
+      return row && toAccount(row);
+    });
+  }
+
+  setPassword(key: string, password: PasswordRecord): Promise<void> {
+    return this.run(async () => {
+      const result = await this.db.updateTable('accounts').set(passwordColumns(password)).where('name_key', '=', key).executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw noSuchAccount(key);
+    });
+  }
+
+  delete(key: string): Promise<boolean> {
+    // the profile goes with it (foreign key, on delete cascade)
+    return this.run(async () => {
+      const result = await this.db.deleteFrom('accounts').where('name_key', '=', key).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  profile(key: string): Promise<Profile | undefined> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('profiles').selectAll().where('name_key', '=', key).executeTakeFirst();
+      return row && toProfile(row);
+    });
+  }
+
+  setProfile(key: string, changes: Partial<Profile>): Promise<Profile> {
+    return this.run(() =>
+      this.db.transaction().execute(async (trx) => {
+        const columns = profileColumns(changes);
+        if (Object.keys(columns).length > 0) await trx.updateTable('profiles').set(columns).where('name_key', '=', key).execute();
+        const row = await trx.selectFrom('profiles').selectAll().where('name_key', '=', key).executeTakeFirst();
+        if (!row) throw noSuchAccount(key);
+        return toProfile(row);
+      }),
+    );
+  }
+
+  /** Runs a query, turning the engine's failures into StoreErrors (`special` first, for the caller's own cases). */
+  private async run<T>(query: () => Promise<T>, special?: (err: unknown) => StoreError | undefined): Promise<T> {
+    try {
+      return await query();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw special?.(err) ?? this.errors.toStoreError(err);
+    }
+  }
+}
+
+function noSuchAccount(key: string): StoreError {
+  return new StoreError('NO_SUCH_ACCOUNT', `no account is registered under ${key}`);
+}
+
+function passwordColumns(p: PasswordRecord) {
+  return { password_scheme: p.scheme, scrypt_n: p.N, scrypt_r: p.r, scrypt_p: p.p, password_keylen: p.keylen, password_salt: p.salt, password_hash: p.hash };
+}
+
+function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    key: row.name_key,
+    name: row.name,
+    createdAt: new Date(row.created_at),
+    password: { scheme: row.password_scheme as 'scrypt', N: row.scrypt_n, r: row.scrypt_r, p: row.scrypt_p, keylen: row.password_keylen, salt: row.password_salt, hash: row.password_hash },
+  };
+}
+
+function profileColumns(changes: Partial<Profile>): Partial<ProfilesTable> {
+  const columns: Partial<ProfilesTable> = {};
+  if (changes.displayName !== undefined) columns.display_name = changes.displayName;
+  if (changes.about !== undefined) columns.about = changes.about;
+  if (changes.status !== undefined) columns.status = changes.status;
+  if (changes.statusMessage !== undefined) columns.status_message = changes.statusMessage;
+  return columns;
+}
+
+function toProfile(row: Selectable<ProfilesTable>): Profile {
+  return { displayName: row.display_name, about: row.about, status: row.status as PresenceStatus, statusMessage: row.status_message };
+}

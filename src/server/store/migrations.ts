@@ -1,0 +1,72 @@
+import { sql, type Kysely } from 'kysely';
+import { PRESENCE_STATUSES, StoreError } from '../core/ports.js';
+
+/**
+ * The schema, as the steps that build it: each migration takes the database from the version
+ * before it to its own, and runs once, at start, in the same transaction as the version it sets.
+ * A new version is a new entry at the end (v2: rooms and memberships); an entry, once released,
+ * never changes.
+ */
+interface Migration {
+  readonly version: number;
+  up(db: Kysely<any>): Promise<void>;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1, // accounts and their profiles
+    async up(db) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('name_key', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('password_scheme', 'text', (c) => c.notNull())
+        .addColumn('scrypt_n', 'integer', (c) => c.notNull())
+        .addColumn('scrypt_r', 'integer', (c) => c.notNull())
+        .addColumn('scrypt_p', 'integer', (c) => c.notNull())
+        .addColumn('password_keylen', 'integer', (c) => c.notNull())
+        .addColumn('password_salt', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      const statuses = sql.join(PRESENCE_STATUSES.map((s) => sql.lit(s)));
+      await db.schema
+        .createTable('profiles')
+        .addColumn('name_key', 'text', (c) => c.primaryKey().references('accounts.name_key').onDelete('cascade'))
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('about', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_message', 'text', (c) => c.notNull())
+        .addCheckConstraint('profiles_status_known', sql`status in (${statuses})`)
+        .execute();
+    },
+  },
+];
+
+/** The newest schema this Howdy knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the database at `where` to SCHEMA_VERSION and returns the version it was at (0: new).
+ * Refuses (SCHEMA_TOO_NEW) a database a newer Howdy wrote: its data would be misread.
+ */
+export async function migrate(db: Kysely<any>, where: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx.schema.createTable('schema_version').ifNotExists().addColumn('version', 'integer', (c) => c.notNull()).execute();
+    const row = (await trx.selectFrom('schema_version').select('version').executeTakeFirst()) as { version: number } | undefined;
+    const found = row?.version ?? 0;
+    if (!row) await trx.insertInto('schema_version').values({ version: 0 }).execute();
+    if (found > SCHEMA_VERSION) {
+      throw new StoreError(
+        'SCHEMA_TOO_NEW',
+        `${where} has schema version ${found}, newer than this Howdy knows (${SCHEMA_VERSION}): run the newer Howdy that wrote it, or start from a backup this one made`,
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= found) continue;
+      await migration.up(trx);
+      await trx.updateTable('schema_version').set({ version: migration.version }).execute();
+    }
+    return found;
+  });
+}

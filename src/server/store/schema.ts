@@ -1,0 +1,36 @@
+/**
+ * The tables as the queries see them (Kysely's types), at the schema version migrations.ts builds.
+ * Names are snake_case and types plain (text, integer) so one set of queries suits SQLite and
+ * PostgreSQL alike.
+ */
+export interface SchemaVersionTable {
+  version: number;
+}
+
+export interface AccountsTable {
+  name_key: string;
+  name: string;
+  password_scheme: string;
+  scrypt_n: number;
+  scrypt_r: number;
+  scrypt_p: number;
+  password_keylen: number;
+  password_salt: string;
+  password_hash: string;
+  /** ISO 8601, UTC. */
+  created_at: string;
+}
+
+export interface ProfilesTable {
+  name_key: string;
+  display_name: string;
+  about: string;
+  status: string;
+  status_message: string;
+}
+
+export interface Schema {
+  schema_version: SchemaVersionTable;
+  accounts: AccountsTable;
+  profiles: ProfilesTable;
+}

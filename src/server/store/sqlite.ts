@@ -1,0 +1,133 @@
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { StoreError, type Store } from '../core/ports.js';
+import { KyselyAccountStore, type EngineErrors } from './accounts.js';
+import { migrate } from './migrations.js';
+import type { Schema } from './schema.js';
+
+/** The data folder's database file. */
+export const DATABASE_FILE = 'howdy.db';
+/** `--data :memory:`: a database in memory, gone when the server stops. */
+export const MEMORY = ':memory:';
+/**
+ * How long a query waits for another process's lock (a second server, a backup's last step)
+ * before it is refused. better-sqlite3 waits synchronously, so this is also the longest the
+ * server can stall on a lock: short.
+ */
+export const LOCK_WAIT_MS = 2_000;
+
+/**
+ * Opens the store in the data folder `data` (created if missing; `:memory:` keeps nothing): its
+ * database in WAL mode (readers, a backup included, never wait for the writer), brought to this
+ * Howdy's schema. Every failure is a StoreError whose message is one line saying what is wrong.
+ */
+export async function openStore({ data }: { data: string }): Promise<Store> {
+  if (data === MEMORY) return openSqliteStore(new Database(MEMORY), 'memory');
+  const folder = resolve(data);
+  const file = join(folder, DATABASE_FILE);
+  prepareFolder(folder, file);
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file, { timeout: LOCK_WAIT_MS });
+    database.pragma('journal_mode = WAL');
+  } catch (err) {
+    database?.close();
+    throw sqliteError(err, file);
+  }
+  return openSqliteStore(database, file);
+}
+
+/** The store over an open database (its owner's settings kept), migrated; `location` names it in messages. */
+export async function openSqliteStore(database: Database.Database, location: string): Promise<Store> {
+  const errors = sqliteErrors(location);
+  try {
+    database.pragma('foreign_keys = ON');
+  } catch (err) {
+    database.close();
+    throw errors.toStoreError(err);
+  }
+  const db = new Kysely<Schema>({ dialect: new HowdySqliteDialect(database) });
+  try {
+    await migrate(db, location);
+  } catch (err) {
+    await db.destroy();
+    throw err instanceof StoreError ? err : errors.toStoreError(err);
+  }
+  return { accounts: new KyselyAccountStore(db, errors), location, close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite dialect, except that a transaction SQLite has already rolled back is not rolled
+ * back again: SQLite does so by itself on a full disk or an I/O error, and the second rollback's
+ * "no transaction is active" would hide the reason.
+ */
+class HowdySqliteDialect extends SqliteDialect {
+  constructor(private readonly database: Database.Database) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    const database = this.database;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (database.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database });
+  }
+}
+
+/** Creates the data folder if needed and checks the server may write there (root may anywhere). */
+function prepareFolder(folder: string, file: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    throw fileError(err, `cannot create the data folder ${folder}`);
+  }
+  for (const path of existsSync(file) ? [folder, file] : [folder]) {
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      throw fileError(err, `cannot write ${path === folder ? `the data folder ${folder}` : file}`);
+    }
+  }
+}
+
+function fileError(err: unknown, what: string): StoreError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const remedy = 'give the server write access there, or choose another folder with --data';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StoreError('NOT_WRITABLE', `${what}: permission denied (${code}); ${remedy}`, { cause: err });
+  if (code === 'ENOSPC') return new StoreError('DISK_FULL', `${what}: the disk is full`, { cause: err });
+  return new StoreError('IO_ERROR', `${what}: ${(err as Error).message}`, { cause: err });
+}
+
+/** SQLite's result codes (better-sqlite3 puts the extended one in `code`, e.g. SQLITE_IOERR_WRITE) as StoreErrors. */
+export function sqliteError(err: unknown, file: string): StoreError {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0];
+  const reason = (err as Error).message;
+  switch (primary) {
+    case 'SQLITE_FULL':
+      return new StoreError('DISK_FULL', `${file}: the disk is full (${reason})`, { cause: err });
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new StoreError('LOCKED', `${file} is locked by another process (another Howdy server on the same --data?): ${reason}`, { cause: err });
+    case 'SQLITE_READONLY':
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_PERM':
+      return new StoreError('NOT_WRITABLE', `cannot write ${file}: ${reason}`, { cause: err });
+    case 'SQLITE_NOTADB':
+    case 'SQLITE_CORRUPT':
+      return new StoreError('CORRUPT', `${file} is not a Howdy database, or it is damaged (${reason}): move it away, or restore a backup`, { cause: err });
+    default:
+      return new StoreError('IO_ERROR', `${file}: ${reason}`, { cause: err });
+  }
+}
+
+function sqliteErrors(file: string): EngineErrors {
+  return {
+    isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String((err as { code?: unknown }).code)),
+    toStoreError: (err) => sqliteError(err, file),
+  };
+}
