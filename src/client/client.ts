@@ -1,6 +1,6 @@
 import {
-  ALL, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
-  type HcpMessage, type Reply,
+  ALL, Capability, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
+  type ExtensionFields, type ExtensionType, type HcpMessage,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
@@ -45,8 +45,10 @@ export class ChatClient extends Emitter<ClientEvents> {
   private closeReason: string | undefined;
   private pendingNak: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
   /** Requests sent and not yet answered, by id (docs/protocol.md §10.1). */
-  private readonly requests = new Map<number, { resolve(reply: Reply): void; reject(err: HcpError): void }>();
+  private readonly requests = new Map<number, { resolve(fields: ExtensionFields): void; reject(err: HcpError): void }>();
   private nextRequestId = 1;
+  /** The capabilities the server granted (docs/protocol.md §10.2). */
+  granted: string[] = [];
   /** Longest text `send` takes, in UTF-8 bytes. */
   readonly maxTextBytes: number;
 
@@ -111,26 +113,64 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   /**
    * Asks for capabilities (docs/protocol.md §10.2), before proposing a name; resolves with those
-   * the server grants. A classic server has none; a server that does not know CAPS would never
-   * answer, so after `timeoutMs` none are granted.
+   * the server grants. A classic server has none; a server that does not know CAPS never answers,
+   * so after `timeoutMs` none are granted.
    */
   async requestCapabilities(wanted: string[], timeoutMs = 2000): Promise<string[]> {
     if (this.wire === 'classic') return [];
-    const id = this.nextRequestId++;
-    const reply = new Promise<Reply>((resolve, reject) => this.requests.set(id, { resolve, reject }));
-    this.connection.send(encodeFrame({ type: MsgType.CAPS, id, caps: wanted }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
     try {
-      return (await Promise.race([reply, late]))?.caps ?? [];
+      this.granted = (await Promise.race([this.request(MsgType.CAPS, { caps: wanted }), late]))?.caps ?? [];
+      return this.granted;
     } finally {
       clearTimeout(timer);
-      this.requests.delete(id);
     }
   }
 
+  /** Logs in to an account (docs/protocol.md §10.3): the name is then this client's, as after an accepted proposal. */
+  async login(name: string, password: string): Promise<void> {
+    await this.request(MsgType.LOGIN, { name: name.normalize('NFC'), password });
+  }
+
+  /** Registers the name this client holds (or, before it has one, `name`, and logs in) with a password. */
+  async createAccount(password: string, name?: string): Promise<void> {
+    await this.request(MsgType.ACCOUNT_CREATE, { password, ...(name !== undefined && { name: name.normalize('NFC') }) });
+  }
+
+  async changePassword(password: string, newPassword: string): Promise<void> {
+    await this.request(MsgType.PASSWORD_CHANGE, { password, newPassword });
+  }
+
+  /** Deletes this client's account; it stays online as a guest. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.request(MsgType.ACCOUNT_DELETE, { password });
+  }
+
+  /** Changes the profile's fields given; resolves with the whole profile. */
+  async setProfile(profile: Pick<ExtensionFields, 'displayName' | 'about' | 'status' | 'statusMessage'>): Promise<ExtensionFields> {
+    return this.request(MsgType.PROFILE_SET, profile);
+  }
+
+  /** Looks a user up: name, online, registered, and a registered user's profile. */
+  whois(name: string): Promise<ExtensionFields> {
+    return this.request(MsgType.WHOIS, { name });
+  }
+
+  /** Sends a request and waits for its REPLY (its fields), or rejects with the ERROR that answered it (§10.1). */
+  private request(type: ExtensionType, fields: ExtensionFields): Promise<ExtensionFields> {
+    if (this.wire === 'classic') return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'a classic server has no extensions'));
+    if (type !== MsgType.CAPS && !this.granted.includes(Capability.ACCOUNTS)) {
+      return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'the server did not grant the accounts capability'));
+    }
+    const id = this.nextRequestId++;
+    const answered = new Promise<ExtensionFields>((resolve, reject) => this.requests.set(id, { resolve, reject }));
+    this.connection.send(encodeFrame({ type, id, fields }));
+    return answered;
+  }
+
   /** The waiting request with this id, taken out of the waiting list. */
-  private answer(id: number): { resolve(reply: Reply): void; reject(err: HcpError): void } | undefined {
+  private answer(id: number): { resolve(fields: ExtensionFields): void; reject(err: HcpError): void } | undefined {
     const waiting = this.requests.get(id);
     this.requests.delete(id);
     return waiting;
@@ -190,7 +230,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       case MsgType.MESSAGE:
         return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
       case MsgType.REPLY:
-        return this.answer(msg.id)?.resolve(msg);
+        return this.answer(msg.id)?.resolve(msg.fields);
       case MsgType.ERROR:
         if (msg.fatal) this.closeReason = msg.reason;
         if (msg.id !== undefined && !msg.fatal) return this.answer(msg.id)?.reject(new HcpError(msg.code as ErrorCode, msg.reason));

@@ -15,6 +15,13 @@ export const MsgType = {
   CAPS: 0x11,
   /** Ours, an extension frame (§10.1): the answer to a request. */
   REPLY: 0x12,
+  /** Ours, accounts (§10.3): requests of a client granted the `accounts` capability. */
+  LOGIN: 0x13,
+  ACCOUNT_CREATE: 0x14,
+  PASSWORD_CHANGE: 0x15,
+  ACCOUNT_DELETE: 0x16,
+  PROFILE_SET: 0x17,
+  WHOIS: 0x18,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
@@ -46,6 +53,12 @@ export const RESERVED_NAMES: readonly string[] = [ALL, SERVER, 'Everyone', 'You'
 /** PRESENCE entry operations. */
 export const PresenceOp = { JOINED: 0x01, LEFT: 0x02 } as const;
 export type PresenceOp = (typeof PresenceOp)[keyof typeof PresenceOp];
+
+/** Capabilities a client may ask for with CAPS (docs/protocol.md §10.2). */
+export const Capability = {
+  /** Accounts and profiles (§10.3). */
+  ACCOUNTS: 'accounts',
+} as const;
 
 /** WebSocket subprotocol of HCP over WebSocket (docs/protocol.md §6). */
 export const WS_SUBPROTOCOL = 'hcp.v2';

@@ -15,6 +15,18 @@ export const ErrorCode = {
   NAME_RESERVED: 0x0202,
   NAME_TAKEN: 0x0203,
   ALREADY_REGISTERED: 0x0204,
+  /** The name belongs to an account: LOGIN to use it (docs/protocol.md §10.3). */
+  NAME_REGISTERED: 0x0205,
+  /** A wrong name or password (which of the two is not said). */
+  LOGIN_FAILED: 0x0206,
+  /** The server admits only users who log in. */
+  LOGIN_REQUIRED: 0x0207,
+  /** The request needs a logged-in account. */
+  NOT_LOGGED_IN: 0x0208,
+  /** Nobody online or registered under that name. */
+  NO_SUCH_USER: 0x0209,
+  PASSWORD_INVALID: 0x020a,
+  PROFILE_INVALID: 0x020b,
   // 0x03xx: messages
   NOT_REGISTERED: 0x0301,
   SPOOFED_SENDER: 0x0302,
@@ -30,9 +42,13 @@ export const ErrorCode = {
   REGISTRATION_TIMEOUT: 0x0403,
   TOO_MANY_CONNECTIONS: 0x0404,
   IDLE_TIMEOUT: 0x0405,
+  /** Too many failed logins on the account or from the address: wait. */
+  LOGIN_THROTTLED: 0x0406,
   // 0x05xx: server
   SERVER_SHUTDOWN: 0x0501,
   INTERNAL: 0x0502,
+  /** The server's store could not do what the request needed (disk full, locked, …); nothing changed. */
+  STORE_FAILED: 0x0503,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,7 +1,7 @@
 import { FRAME_HEADER_BYTES, MsgType, NAME_BYTES, PresenceOp } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { encodeFields, idField, readFields, requestId, Tag, textField, texts } from './extensions.js';
+import { encodeExtension, isExtensionType, parseExtension, type ExtensionMessage } from './extensions.js';
 import { readEchoedNameField, readNameField } from './names.js';
 import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
@@ -16,13 +16,9 @@ export interface Ping { type: typeof MsgType.PING; data: Uint8Array }
 export interface Pong { type: typeof MsgType.PONG; data: Uint8Array }
 export interface PresenceChange { op: PresenceOp; name: string }
 export interface Presence { type: typeof MsgType.PRESENCE; changes: PresenceChange[] }
-/** The capabilities a client asks for, right after the preface (docs/protocol.md §10.2). */
-export interface Caps { type: typeof MsgType.CAPS; id: number; caps: string[] }
-/** The answer to a request: its id, and what it returns (for CAPS: the capabilities granted). */
-export interface Reply { type: typeof MsgType.REPLY; id: number; caps: string[] }
 
 export type HcpMessage =
-  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence | Caps | Reply;
+  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence | ExtensionMessage;
 
 /** ERROR body flags: the sender closes the connection after this frame; a request id follows. */
 const ERROR_FLAG_FATAL = 0x01;
@@ -66,9 +62,8 @@ export function encodeFrame(msg: HcpMessage): Uint8Array {
       });
       return w.done();
     }
-    case MsgType.CAPS:
-    case MsgType.REPLY:
-      return encodeFields(msg.type, [idField(msg.id), ...msg.caps.map((c) => textField(Tag.CAP, c))]);
+    default:
+      return encodeExtension(msg);
   }
 }
 
@@ -161,13 +156,8 @@ export function parseMessage(type: number, body: Uint8Array): HcpMessage | undef
       return { type, data: body.slice() };
     case MsgType.PRESENCE:
       return { type, changes: parsePresence(body) };
-    case MsgType.CAPS:
-    case MsgType.REPLY: {
-      const fields = readFields(body);
-      return { type, id: requestId(fields), caps: texts(fields, Tag.CAP) };
-    }
     default:
-      return undefined;
+      return isExtensionType(type) ? parseExtension(type, body) : undefined;
   }
 }
 

@@ -44,6 +44,10 @@ export interface ServerOptions {
   webRoot: string;
   /** Origins allowed to open the WebSocket besides the page's own ('*' = any). */
   allowedOrigins: string[];
+  /** Accounts: optional (guests welcome), required (only logged-in users), off. */
+  accounts: 'optional' | 'required' | 'off';
+  /** The wait after a first failed login, doubling with each failure up to a 15-minute lock-out. */
+  loginDelayMs: number;
 }
 
 /** How one option is set from outside: its flag, environment variable, default and check. */
@@ -73,6 +77,10 @@ function integer(min: number, max: number) {
 const port = integer(0, 65535);
 const count = integer(1, 1e7);
 const text = (raw: string): string => raw;
+function accountsMode(raw: string): ServerOptions['accounts'] {
+  if (raw === 'optional' || raw === 'required' || raw === 'off') return raw;
+  throw new Error('expected optional, required or off');
+}
 
 /**
  * Every server option, declared once: `howdy server` builds its flags, environment variables and
@@ -121,6 +129,11 @@ export const SERVER_OPTIONS: OptionTable = {
     default: 20_000, flag: '--register-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
     help: 'time to get a name accepted (0 = none)',
   },
+  accounts: {
+    default: 'optional', flag: '--accounts <mode>', env: 'HOWDY_ACCOUNTS', parse: accountsMode,
+    help: 'optional (guests and accounts), required (only users who log in) or off',
+  },
+  loginDelayMs: { default: 1000 },
   closeGraceMs: { default: 2_000 },
   presenceWindowMs: { default: 10 },
   welcomeBytesPerTurn: { default: 4 * 1024 * 1024 },

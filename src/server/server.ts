@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { NAME_BYTES } from '../protocol/index.js';
 import { createHttpServer, listen } from '../http/web-host.js';
 import { createWebSocketTransport } from './transports/websocket.js';
-import { ChatCore } from './core/chat.js';
+import { ChatCore, type CoreSeams } from './core/chat.js';
 import type { Logger } from '../logging/logger.js';
 import { defaultServerOptions, type ServerOptions } from './options.js';
 import { FlushScheduler } from './transports/flush.js';
@@ -32,7 +32,7 @@ function fullListBytes(users: number): number {
  * Starts a Howdy server: HCP over TCP (classic and framed on one port), over TLS on a port of its
  * own when a certificate is given, and HTTP(S) for the web client and HCP over WebSocket.
  */
-export async function startServer(partial: Partial<ServerOptions>, log: Logger): Promise<RunningServer> {
+export async function startServer(partial: Partial<ServerOptions>, log: Logger, seams: CoreSeams = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...defaultServerOptions, ...partial };
   // A newcomer's first user list is one frame of 64 bytes a user: a bound below it would drop
   // every newcomer once the server is that full.
@@ -41,7 +41,7 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger):
     log.warn({ configured: options.maxQueuedBytes, bytes: listBytes, maxConnections: options.maxConnections }, 'max-queue raised to hold the full user list');
     options.maxQueuedBytes = listBytes;
   }
-  const core = new ChatCore(options, log);
+  const core = new ChatCore(options, log, seams);
   const flusher = new FlushScheduler();
   const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));
   await listen(tcp, options.port, options.host);

@@ -10,11 +10,11 @@ let server: TestServer;
 const { track } = trackPeers(() => server);
 
 describe('capabilities', () => {
-  it('a CAPS is answered by a REPLY with its id and the capabilities granted (none yet); the peer then joins as usual', async () => {
+  it('a CAPS is answered by a REPLY with its id and the capabilities granted (none of those it does not offer); the peer then joins as usual', async () => {
     server = await startTestServer();
     const peer = track(await FramedPeer.open(server.port));
-    peer.send({ type: MsgType.CAPS, id: 41, caps: ['accounts', 'rooms'] });
-    expect(await peer.take(MsgType.REPLY)).toEqual({ type: MsgType.REPLY, id: 41, caps: [] });
+    peer.send({ type: MsgType.CAPS, id: 41, fields: { caps: ['rooms', 'history'] } });
+    expect(await peer.take(MsgType.REPLY)).toEqual({ type: MsgType.REPLY, id: 41, fields: {} }); // no CAP field: none granted
     peer.send({ type: MsgType.PROPOSAL, name: 'asker' });
     await peer.take(MsgType.ACK);
     expect(server.core.names()).toEqual(['asker']);
@@ -23,15 +23,15 @@ describe('capabilities', () => {
   it('a second CAPS, or one after the name, gets REQUEST_INVALID naming the request; a broken one MALFORMED naming it; the connection stays', async () => {
     server = await startTestServer();
     const peer = track(await FramedPeer.open(server.port));
-    peer.send({ type: MsgType.CAPS, id: 1, caps: [] });
+    peer.send({ type: MsgType.CAPS, id: 1, fields: { caps: [] } });
     await peer.take(MsgType.REPLY);
-    peer.send({ type: MsgType.CAPS, id: 2, caps: [] });
+    peer.send({ type: MsgType.CAPS, id: 2, fields: { caps: [] } });
     expect(await peer.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.REQUEST_INVALID, fatal: false, id: 2 });
     const late = track(await join(FramedPeer.open(server.port), 'late'));
-    late.send({ type: MsgType.CAPS, id: 3, caps: ['rooms'] });
+    late.send({ type: MsgType.CAPS, id: 3, fields: { caps: ['rooms'] } });
     expect(await late.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.REQUEST_INVALID, id: 3 });
     const broken = track(await FramedPeer.open(server.port));
-    const frame = encodeFrame({ type: MsgType.CAPS, id: 4, caps: ['accounts'] });
+    const frame = encodeFrame({ type: MsgType.CAPS, id: 4, fields: { caps: ['accounts'] } });
     const cut = frame.subarray(0, frame.length - 3);
     new DataView(cut.buffer, cut.byteOffset).setUint32(0, cut.length - 4);
     broken.write(cut);
@@ -42,7 +42,7 @@ describe('capabilities', () => {
   it('a classic peer\'s CAPS bytes are ignored, as any type the seed does not know', async () => {
     server = await startTestServer();
     const old = track(await ClassicPeer.open(server.port));
-    old.write(encodeFrame({ type: MsgType.CAPS, id: 5, caps: ['rooms'] }).subarray(4));
+    old.write(encodeFrame({ type: MsgType.CAPS, id: 5, fields: { caps: ['rooms'] } }).subarray(4));
     await new Promise((r) => setTimeout(r, 30));
     old.send({ type: MsgType.PROPOSAL, name: 'old' });
     await old.take(MsgType.ACK);

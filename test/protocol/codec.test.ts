@@ -234,20 +234,20 @@ describe('texts: the control bytes a text may not hold (docs/protocol.md §3)', 
 
 describe('extension frames (docs/protocol.md §10): TLV fields through the reader and writer', () => {
   it('CAPS, REPLY and an ERROR that answers a request, byte for byte as the document shows them', () => {
-    const caps = encodeFrame({ type: MsgType.CAPS, id: 1, caps: ['accounts'] });
+    const caps = encodeFrame({ type: MsgType.CAPS, id: 1, fields: { caps: ['accounts'] } });
     expect(hex(caps)).toBe('0000001311010004000000010200086163636f756e7473');
-    expect(parseMessage(caps[4]!, caps.subarray(5))).toEqual({ type: MsgType.CAPS, id: 1, caps: ['accounts'] });
-    const reply = encodeFrame({ type: MsgType.REPLY, id: 1, caps: [] });
+    expect(parseMessage(caps[4]!, caps.subarray(5))).toEqual({ type: MsgType.CAPS, id: 1, fields: { caps: ['accounts'] } });
+    const reply = encodeFrame({ type: MsgType.REPLY, id: 1, fields: { caps: [] } });
     expect(hex(reply)).toBe('000000081201000400000001');
-    expect(parseMessage(reply[4]!, reply.subarray(5))).toEqual({ type: MsgType.REPLY, id: 1, caps: [] });
+    expect(parseMessage(reply[4]!, reply.subarray(5))).toEqual({ type: MsgType.REPLY, id: 1, fields: {} });
     const error = encodeFrame({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, fatal: false, reason: 'twice', id: 2 });
     expect(hex(error)).toBe('0000000d06010502000000027477696365');
     expect(parseMessage(error[4]!, error.subarray(5))).toEqual({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, fatal: false, reason: 'twice', id: 2 });
   });
 
   it('skips fields of tags it does not know, in any order', () => {
-    const body = Uint8Array.from([0x09, 0x00, 0x02, 0xaa, 0xbb, 0x02, 0x00, 0x01, 0x78, 0x01, 0x00, 0x04, 0, 0, 0, 7]);
-    expect(parseMessage(MsgType.CAPS, body)).toEqual({ type: MsgType.CAPS, id: 7, caps: ['x'] });
+    const body = Uint8Array.from([0x7f, 0x00, 0x02, 0xaa, 0xbb, 0x02, 0x00, 0x01, 0x78, 0x01, 0x00, 0x04, 0, 0, 0, 7]);
+    expect(parseMessage(MsgType.CAPS, body)).toEqual({ type: MsgType.CAPS, id: 7, fields: { caps: ['x'] } });
   });
 
   it('a field cut short is MALFORMED, naming the request when its id came first; a request without an id too', () => {

@@ -52,7 +52,7 @@ const settle = () => new Promise((r) => setTimeout(r, 30)); // presence and flus
 describe('claiming a name through a directory that answers later', () => {
   it('what the peer sends while claiming waits, and is handled in order once the name is its own', async () => {
     const directory = new SlowDirectory();
-    const core = new ChatCore({ ...defaultServerOptions, messageRate: 0 }, memoryLogger(), directory);
+    const core = new ChatCore({ ...defaultServerOptions, messageRate: 0 }, memoryLogger(), { directory });
     const bob = peer(core);
     bob.propose('bob');
     await directory.answerAll();
@@ -70,7 +70,7 @@ describe('claiming a name through a directory that answers later', () => {
   it('a connection that closes mid-claim gives the name back, and nobody hears of a join that never happened', async () => {
     const directory = new SlowDirectory();
     const log = memoryLogger();
-    const core = new ChatCore({ ...defaultServerOptions }, log, directory);
+    const core = new ChatCore({ ...defaultServerOptions }, log, { directory });
     const watcher = peer(core);
     watcher.propose('watcher');
     await directory.answerAll();
@@ -93,7 +93,7 @@ describe('claiming a name through a directory that answers later', () => {
 describe('the local directory', () => {
   it('finds a member by the exact bytes of its name field (the relay\'s lookup without decoding), and by key', () => {
     const directory = new LocalDirectory<Session>();
-    const core = new ChatCore({ ...defaultServerOptions }, memoryLogger(), directory);
+    const core = new ChatCore({ ...defaultServerOptions }, memoryLogger(), { directory });
     const jon = peer(core);
     jon.propose('Jon Stewart');
     const field = encodeNameField('Jon Stewart');

@@ -1,18 +1,28 @@
 import {
-  encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField,
+  Capability, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, validateName,
+  type ExtensionFields, type ExtensionMessage,
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
 import { fieldLength, isLobbyField, LOBBY, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
-import type { Directory, Router } from './ports.js';
+import type { AccountStore, Directory, Router } from './ports.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';
 import { LocalRouter } from './router.js';
+import { Accounts } from './accounts.js';
+import { LoginThrottle } from './login-throttle.js';
 import { Session, type SessionHost, type SessionOptions } from './session.js';
 
+/** Failed logins wait twice as long each time, up to this lock-out window (docs/security.md). */
+const LOGIN_LOCKOUT_MS = 15 * 60_000;
+
 export interface CoreOptions extends SessionOptions {
+  /** optional: guests and accounts; required: only logged-in users; off: no accounts (docs/protocol.md §10.3). */
+  accounts: 'optional' | 'required' | 'off';
+  /** The wait after a first failed login; it doubles with each failure (LoginThrottle). */
+  loginDelayMs: number;
   /** Log message texts too (off by default: privacy). */
   logText: boolean;
   /** Relayed messages logged one line each per second; the rest are summarised. */
@@ -48,15 +58,20 @@ const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
  * connections only as PeerLinks; transports create a Session per connection with `connect` and
  * feed it decoded messages.
  */
-/**
- * The capabilities this server grants to CAPS (docs/protocol.md §10.2). None yet: accounts, rooms
- * and history are offered here as they land; a client asking for them today is granted none and
- * goes on with the base protocol.
- */
-const CAPABILITIES: ReadonlySet<string> = new Set();
+/** What the core works with besides its options: its seams, in-process unless given. */
+export interface CoreSeams {
+  directory?: Directory<Session>;
+  router?: Router<Session>;
+  /** Accounts and profiles; without a store the server has none (and offers no `accounts`). */
+  accounts?: AccountStore;
+}
 
 export class ChatCore implements SessionHost {
-  readonly capabilities = CAPABILITIES;
+  /** What CAPS may grant (docs/protocol.md §10.2): `accounts` when there is a store for them. */
+  readonly capabilities: ReadonlySet<string>;
+  private readonly directory: Directory<Session>;
+  private readonly router: Router<Session>;
+  private readonly accounts: Accounts | undefined;
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;
@@ -67,10 +82,13 @@ export class ChatCore implements SessionHost {
   constructor(
     readonly options: CoreOptions,
     readonly log: Logger,
-    /** Who holds which name; the router delivers. Both in-process unless given. */
-    private readonly directory: Directory<Session> = new LocalDirectory<Session>(),
-    private readonly router: Router<Session> = new LocalRouter<Session>(),
+    seams: CoreSeams = {},
   ) {
+    this.directory = seams.directory ?? new LocalDirectory<Session>();
+    this.router = seams.router ?? new LocalRouter<Session>();
+    const store = options.accounts === 'off' ? undefined : seams.accounts;
+    this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS));
+    this.capabilities = new Set(this.accounts ? [Capability.ACCOUNTS] : []);
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     if (options.idleTimeoutMs > 0) {
       // Checked often enough that the PING and the drop come within a few seconds of their time
@@ -157,24 +175,129 @@ export class ChatCore implements SessionHost {
    * back and nobody hears of a join that never happened.
    */
   claim(session: Session, name: string, proposal: Uint8Array): void {
-    const answer = this.directory.claim(session);
-    if (typeof answer === 'boolean') return this.claimed(session, name, proposal, answer);
-    answer.then(
-      (ok) => this.claimed(session, name, proposal, ok),
-      (err: unknown) => session.fail(err),
+    const refuse = (err: HcpError) => session.refused(proposal, err, name);
+    if (!this.accounts) return this.take(session, name, refuse);
+    if (this.options.accounts === 'required') {
+      return refuse(new HcpError(ErrorCode.LOGIN_REQUIRED, 'this server admits only users who log in'));
+    }
+    // a registered name is its owner's: a guest may not wear it (docs/protocol.md §10.3)
+    this.accounts.find(session.key!).then(
+      (account) => {
+        if (!session.isOpen) return;
+        if (account) return refuse(new HcpError(ErrorCode.NAME_REGISTERED, `"${account.name}" is a registered name: log in to use it`));
+        this.take(session, name, refuse);
+      },
+      (err: unknown) => (err instanceof HcpError ? refuse(err) : session.fail(err)),
     );
   }
 
-  private claimed(session: Session, name: string, proposal: Uint8Array, ok: boolean): void {
-    if (!session.isOpen) {
-      if (ok) this.directory.release(session);
-      return;
+  /**
+   * Takes `name` (valid, being claimed by the session) in the directory. A directory may answer
+   * later: if the connection closed by then the name is given back and nobody hears of a join that
+   * never happened.
+   */
+  private take(session: Session, name: string, refuse: (err: HcpError) => void, then?: () => void): void {
+    const claimed = (ok: boolean): void => {
+      if (!session.isOpen) {
+        if (ok) this.directory.release(session);
+        return;
+      }
+      if (!ok) return refuse(new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`));
+      session.accepted(name);
+      this.router.enter(session);
+      this.presence.joined(session);
+      this.log.info({ peer: session.id, name, wire: session.link.wire, account: session.account !== undefined, online: this.directory.size }, 'name accepted');
+      then?.();
+    };
+    const answer = this.directory.claim(session);
+    if (typeof answer === 'boolean') return claimed(answer);
+    answer.then(claimed, (err: unknown) => session.fail(err));
+  }
+
+  /**
+   * Accounts and profiles (docs/protocol.md §10.3). Each request is answered once, REPLY or ERROR
+   * with its id; a failure of the store fails that request only.
+   */
+  request(session: Session, request: ExtensionMessage): void {
+    const refuse = (err: HcpError) => session.refuse(err, 'request refused', { request: request.type }, request.id);
+    this.serve(session, request).then(
+      (answer) => session.isOpen && answer && session.reply(request.id, answer),
+      (err: unknown) => {
+        if (!session.isOpen) return;
+        if (!(err instanceof HcpError)) return session.fail(err);
+        if (err.code === ErrorCode.STORE_FAILED) this.log.error({ peer: session.id, err: err.cause }, 'store failed');
+        refuse(err);
+      },
+    );
+  }
+
+  /** Carries out a request; resolves with the REPLY's fields, or undefined when it answered itself. */
+  private async serve(session: Session, { type, id, fields }: ExtensionMessage): Promise<ExtensionFields | undefined> {
+    const accounts = this.accounts!;
+    const needAccount = (): string => {
+      if (session.account === undefined) throw new HcpError(ErrorCode.NOT_LOGGED_IN, 'log in first');
+      return session.account;
+    };
+    const text = (field: 'name' | 'password' | 'newPassword'): string => {
+      const value = fields[field];
+      if (value === undefined) throw new HcpError(ErrorCode.MALFORMED, `this request carries a ${field} field`);
+      return value;
+    };
+    switch (type) {
+      case MsgType.LOGIN:
+      case MsgType.ACCOUNT_CREATE: {
+        if (type === MsgType.ACCOUNT_CREATE && session.registered) {
+          // the guest registers the name it holds
+          if (session.account !== undefined) throw new HcpError(ErrorCode.ALREADY_REGISTERED, 'you are logged in to your account already');
+          await accounts.create(session.key!, session.name!, text('password'));
+          session.account = session.key;
+          this.log.info({ peer: session.id, name: session.name }, 'account created');
+          return { name: session.name! };
+        }
+        if (session.registered) throw new HcpError(ErrorCode.ALREADY_REGISTERED, `you are already "${session.name}"`);
+        const name = validateName(text('name'));
+        session.beginClaim(name);
+        let registered = name;
+        try {
+          if (type === MsgType.LOGIN) registered = (await accounts.login(session.key!, text('password'), session.address)).name;
+          else await accounts.create(session.key!, name, text('password'));
+        } catch (err) {
+          if (err instanceof HcpError && err.code === ErrorCode.LOGIN_FAILED) this.log.warn({ peer: session.id, name, remote: session.address }, 'login failed');
+          if (session.isOpen) session.abandonClaim();
+          throw err;
+        }
+        if (!session.isOpen) return undefined;
+        session.beginClaim(registered); // the name as its account has it ("ALICE" logs in as "Alice")
+        session.account = session.key;
+        const refuse = (err: HcpError) => {
+          session.account = undefined;
+          session.refuse(err, 'request refused', { name }, id);
+          session.abandonClaim();
+        };
+        this.take(session, registered, refuse, () => session.reply(id, { name: registered }));
+        return undefined;
+      }
+      case MsgType.PASSWORD_CHANGE:
+        await accounts.changePassword(needAccount(), text('password'), text('newPassword'), session.address);
+        return {};
+      case MsgType.ACCOUNT_DELETE:
+        await accounts.remove(needAccount(), text('password'), session.address);
+        session.account = undefined; // online on as a guest
+        this.log.info({ peer: session.id, name: session.name }, 'account deleted');
+        return {};
+      case MsgType.PROFILE_SET:
+        return { ...(await accounts.setProfile(needAccount(), fields)) };
+      case MsgType.WHOIS: {
+        const key = nameKey(text('name'));
+        const online = this.directory.byKey(key);
+        const account = await accounts.find(key);
+        if (!online?.registered && !account) throw new HcpError(ErrorCode.NO_SUCH_USER, `nobody called "${fields.name}" is online or registered`);
+        const profile = account && (await accounts.profile(key));
+        return { name: account?.name ?? online!.name!, online: Boolean(online?.registered), registered: Boolean(account), ...profile };
+      }
+      default:
+        throw new HcpError(ErrorCode.REQUEST_INVALID, `frame type ${type} is not a request`);
     }
-    if (!ok) return session.refused(proposal, new HcpError(ErrorCode.NAME_TAKEN, `"${name}" is already taken`), name);
-    session.accepted(name);
-    this.router.enter(session);
-    this.presence.joined(session);
-    this.log.info({ peer: session.id, name, wire: session.link.wire, online: this.directory.size }, 'name accepted');
   }
 
   /**

@@ -1,5 +1,6 @@
 import {
-  encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, malformedRequestId, MsgType, NAME_BYTES, nameKey, parseMessage, type Caps,
+  Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isExtensionType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
+  parseExtension, type ExtensionFields, type ExtensionMessage, type ExtensionType,
   controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
@@ -34,6 +35,8 @@ export interface SessionHost {
   exactReceiver(body: Uint8Array, at: number): Session | Lobby | undefined;
   /** The receiver named in the field at body[at] in any spelling; throws UNKNOWN_RECEIVER. */
   receiverOf(body: Uint8Array, at: number): Session | Lobby;
+  /** Carries out an extension request of a capability granted to the session; it answers with reply or refuse. */
+  request(session: Session, request: ExtensionMessage): void;
   /** Routes a checked MESSAGE (its body up to textEnd); `received` is the frame when it may go as it came. */
   relay(sender: Session, receiver: Session | Lobby, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void;
   /** The connection has ended: forget it, and tell the others if it was online. */
@@ -55,6 +58,8 @@ export class Session implements Member {
   nameField: Uint8Array | undefined;
   /** Bytes of the name in `nameField`. */
   nameLength = 0;
+  /** The account this connection logged in to (its key), if any (docs/protocol.md §10.3). */
+  account: string | undefined;
   /** The capabilities granted by CAPS (docs/protocol.md §10.2); undefined until asked. */
   capabilities: ReadonlySet<string> | undefined;
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
@@ -115,15 +120,14 @@ export class Session implements Member {
           return this.onMessage(body, frame);
         case MsgType.PROPOSAL:
           return this.onProposal(body);
-        case MsgType.CAPS:
-          if (this.link.wire === 'framed') return this.onCaps(body);
-          break; // a classic peer knows nothing of ours (docs/protocol.md §4)
         case MsgType.PING:
           if (this.link.wire === 'framed') this.link.send(encodeFrame({ type: MsgType.PONG, data: body }));
           return;
         case MsgType.PONG:
           return; // being heard from is all a PONG is for
       }
+      // a classic peer knows nothing of ours (docs/protocol.md §4): its bytes of these are unknown types
+      if (isExtensionType(type) && this.link.wire === 'framed') return this.onRequest(type, body);
       // The seed: the server discards other types silently (docs/protocol.md §9).
       this.host.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
     } catch (err) {
@@ -151,37 +155,62 @@ export class Session implements Member {
       if (!(err instanceof HcpError)) throw err;
       return this.refused(body, err, proposed);
     }
-    // the directory indexes the name by its key and its exact field bytes as it claims it
-    this.key = nameKey(name);
-    this.nameField = encodeNameField(name);
-    this.nameLength = lengthWithoutTrailingNuls(this.nameField);
-    this.claiming = true;
+    this.beginClaim(name);
     this.host.claim(this, name, body);
+  }
+
+  /** An extension request (docs/protocol.md §10): answered by exactly one REPLY or ERROR with its id. */
+  private onRequest(type: ExtensionType, body: Uint8Array): void {
+    let request: ExtensionMessage;
+    try {
+      request = parseExtension(type, body);
+    } catch (err) {
+      if (err instanceof HcpError) return this.refuse(err, 'request refused', {}, malformedRequestId(err));
+      throw err;
+    }
+    if (type === MsgType.CAPS) return this.onCaps(request);
+    if (type === MsgType.REPLY || !this.capabilities?.has(Capability.ACCOUNTS)) {
+      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `ask for the "${Capability.ACCOUNTS}" capability first (CAPS)`), 'request refused', {}, request.id);
+    }
+    this.host.request(this, request);
   }
 
   /**
    * CAPS (docs/protocol.md §10.2): once, before the name is accepted; the REPLY grants the
    * capabilities asked for that this server has. Until then the peer gets only the base frames.
    */
-  private onCaps(body: Uint8Array): void {
-    let caps: Caps;
-    try {
-      caps = parseMessage(MsgType.CAPS, body) as Caps;
-    } catch (err) {
-      if (err instanceof HcpError) return this.refuse(err, 'request refused', {}, malformedRequestId(err));
-      throw err;
-    }
+  private onCaps({ id, fields }: ExtensionMessage): void {
     if (this.registered || this.capabilities !== undefined) {
       const when = this.registered ? 'after the name was accepted' : 'twice';
-      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `CAPS comes once, before the name: not ${when}`), 'request refused', {}, caps.id);
+      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `CAPS comes once, before the name: not ${when}`), 'request refused', {}, id);
     }
-    const granted = caps.caps.filter((c) => this.host.capabilities.has(c));
+    const granted = (fields.caps ?? []).filter((c) => this.host.capabilities.has(c));
     this.capabilities = new Set(granted);
-    this.link.send(encodeFrame({ type: MsgType.REPLY, id: caps.id, caps: granted }));
+    this.reply(id, { caps: granted });
+  }
+
+  /** Answers request `id` (docs/protocol.md §10.1). */
+  reply(id: number, fields: ExtensionFields): void {
+    this.link.send(encodeFrame({ type: MsgType.REPLY, id, fields }));
+  }
+
+  /** Takes `name` as the one to claim: the directory indexes it by key and exact field bytes. */
+  beginClaim(name: string): void {
+    this.key = nameKey(name);
+    this.nameField = encodeNameField(name);
+    this.nameLength = lengthWithoutTrailingNuls(this.nameField);
+    this.claiming = true;
+  }
+
+  /** The claim failed (refused, or the request behind it did): back to proposing. */
+  abandonClaim(): void {
+    this.key = this.nameField = undefined;
+    this.nameLength = 0;
+    this.claimDone();
   }
 
   /** The claim is answered; what the peer sent meanwhile is handled now, in order. */
-  private claimDone(): void {
+  claimDone(): void {
     this.claiming = false;
     if (this.held.length > 0) this.release();
   }
@@ -196,14 +225,11 @@ export class Session implements Member {
 
   /** A proposal refused: NAK echoing the field as received (docs/protocol.md §3), and the reason. */
   refused(proposal: Uint8Array, err: HcpError, proposed?: string): void {
-    if (this.claiming) {
-      this.key = this.nameField = undefined;
-      this.nameLength = 0;
-    }
+    const claiming = this.claiming;
     this.link.send(encodeNameFieldFrame(MsgType.NAK, echoField(proposal)));
     if (proposed === undefined) this.refuse(err);
     else this.refuse(err, 'name refused', { name: proposed });
-    if (this.claiming) this.claimDone();
+    if (claiming) this.abandonClaim();
   }
 
   /** The hot path: checks a MESSAGE without decoding it, then hands it to the core to route. */

@@ -1,0 +1,96 @@
+import { ErrorCode, HcpError, utf8Encode, type ExtensionFields } from '../../protocol/index.js';
+import { hashPassword, verifyPassword } from '../accounts/passwords.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { PRESENCE_STATUSES, StoreError, type Account, type AccountStore, type PresenceStatus, type Profile } from './ports.js';
+
+/** Passwords are 8 to 256 characters (docs/protocol.md §10.3). */
+const PASSWORD_CHARS = { min: 8, max: 256 };
+/** Profile texts, in UTF-8 bytes. */
+const PROFILE_BYTES = { displayName: 64, about: 1000, statusMessage: 200 };
+
+/**
+ * Accounts and profiles as the chat core uses them (docs/protocol.md §10.3): password checks with
+ * throttling, and the rules of what may be stored. The store behind it is an interface; a failure
+ * of it becomes STORE_FAILED for that request only.
+ */
+export class Accounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /** The account of `key`, if the name is registered. */
+  find(key: string): Promise<Account | undefined> {
+    return guard(this.store.get(key));
+  }
+
+  /** Checks a login; LOGIN_THROTTLED while the account or address must wait, LOGIN_FAILED for a wrong name or password. */
+  async login(key: string, password: string, address: string): Promise<Account> {
+    const wait = this.throttle.waitMs(key, address);
+    if (wait > 0) throw new HcpError(ErrorCode.LOGIN_THROTTLED, `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
+    const account = await this.find(key);
+    if (!account || !(await verifyPassword(password, account.password))) {
+      this.throttle.failed(key, address);
+      throw new HcpError(ErrorCode.LOGIN_FAILED, 'wrong name or password');
+    }
+    this.throttle.succeeded(key);
+    return account;
+  }
+
+  async create(key: string, name: string, password: string): Promise<void> {
+    checkPassword(password);
+    await guard(this.store.create({ key, name, password: await hashPassword(password) }));
+  }
+
+  async changePassword(key: string, password: string, newPassword: string, address: string): Promise<void> {
+    await this.login(key, password, address);
+    checkPassword(newPassword);
+    await guard(this.store.setPassword(key, await hashPassword(newPassword)));
+  }
+
+  async remove(key: string, password: string, address: string): Promise<void> {
+    await this.login(key, password, address);
+    await guard(this.store.delete(key));
+  }
+
+  async setProfile(key: string, fields: ExtensionFields): Promise<Profile> {
+    const changes: { -readonly [K in keyof Profile]?: Profile[K] } = {};
+    for (const field of ['displayName', 'about', 'statusMessage'] as const) {
+      const value = fields[field];
+      if (value === undefined) continue;
+      const bytes = utf8Encode(value).length;
+      if (bytes > PROFILE_BYTES[field]) throw new HcpError(ErrorCode.PROFILE_INVALID, `${field} is ${bytes} bytes; at most ${PROFILE_BYTES[field]}`);
+      changes[field] = value;
+    }
+    if (fields.status !== undefined) {
+      if (!PRESENCE_STATUSES.includes(fields.status as PresenceStatus)) {
+        throw new HcpError(ErrorCode.PROFILE_INVALID, `status is one of ${PRESENCE_STATUSES.join(', ')}`);
+      }
+      changes.status = fields.status as PresenceStatus;
+    }
+    return guard(this.store.setProfile(key, changes));
+  }
+
+  profile(key: string): Promise<Profile | undefined> {
+    return guard(this.store.profile(key));
+  }
+}
+
+function checkPassword(password: string): void {
+  const chars = [...password].length;
+  if (chars < PASSWORD_CHARS.min || chars > PASSWORD_CHARS.max) {
+    throw new HcpError(ErrorCode.PASSWORD_INVALID, `a password is ${PASSWORD_CHARS.min} to ${PASSWORD_CHARS.max} characters`);
+  }
+}
+
+/** A store's refusal as the HCP error the peer is told: the request fails, nothing else does. */
+async function guard<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    if (err.code === 'NAME_TAKEN') throw new HcpError(ErrorCode.NAME_REGISTERED, 'that name is registered already', false, { cause: err });
+    if (err.code === 'NO_SUCH_ACCOUNT') throw new HcpError(ErrorCode.NOT_LOGGED_IN, 'that account no longer exists', false, { cause: err });
+    throw new HcpError(ErrorCode.STORE_FAILED, `the server could not save this: ${err.message}`, false, { cause: err });
+  }
+}
