@@ -15,8 +15,8 @@ const bytes = fc.uint8Array({ maxLength: 600 });
 /** Inputs that look like the protocol often enough to get past the first checks. */
 const hcpish = fc.oneof(
   bytes,
-  fc.tuple(fc.integer({ min: 0, max: 0x12 }), fc.uint8Array({ maxLength: 300 })).map(([t, b]) => Uint8Array.of(t, ...b)),
-  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 0x12 }), fc.uint8Array({ maxLength: 400 })).map(([len, t, b]) => {
+  fc.tuple(fc.integer({ min: 0, max: 0x18 }), fc.uint8Array({ maxLength: 300 })).map(([t, b]) => Uint8Array.of(t, ...b)),
+  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 0x18 }), fc.uint8Array({ maxLength: 400 })).map(([len, t, b]) => {
     const out = new Uint8Array(5 + b.length);
     new DataView(out.buffer).setUint32(0, len);
     out[4] = t;
@@ -54,6 +54,21 @@ describe(`decoder fuzzing (${runs} cases each)`, () => {
         const d = new ClassicDecoder((_t, body) => (emitted += 1 + body.length));
         chunks.forEach((c) => d.push(c));
         expect(emitted + d.buffered).toBeLessThanOrEqual(chunks.reduce((n, c) => n + c.length, 0));
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('extension frames (TLV fields) parse or fail only with HcpError, whatever their fields', () => {
+    const field = fc.tuple(fc.integer({ min: 0, max: 0x0e }), fc.uint8Array({ maxLength: 20 }), fc.integer({ min: -2, max: 2 }))
+      .map(([tag, value, skew]) => Uint8Array.of(tag, 0, Math.max(0, value.length + skew), ...value));
+    fc.assert(
+      fc.property(fc.integer({ min: 0x11, max: 0x18 }), fc.array(field, { maxLength: 6 }), (type, fields) => {
+        const body = Uint8Array.from(fields.flatMap((f) => [...f]));
+        onlyHcpErrors(() => {
+          const msg = parseMessage(type, body);
+          expect(msg).toMatchObject({ type, id: expect.any(Number) });
+        });
       }),
       { numRuns: runs },
     );
