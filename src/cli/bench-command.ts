@@ -113,8 +113,9 @@ export function soakCommand(): Command {
 /** Starts `howdy server` on free ports (pinned to CPU 0 when taskset is there), read from its log. */
 async function spawnServer(): Promise<{ child: ChildProcess; port: number; httpPort: number }> {
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  // flood control stays on, raised out of the way of simulated users who send as fast as they can
-  const args = [...process.execArgv, main, 'server', '--port', '0', '--http-port', '0', '--log-format', 'json', '--msg-rate', '10000000', '--msg-burst', '10000000'];
+  // flood control stays on, raised out of the way of simulated users who send as fast as they can;
+  // a measuring server keeps nothing on disk
+  const args = [...process.execArgv, main, 'server', '--port', '0', '--http-port', '0', '--log-format', 'json', '--ephemeral', '--msg-rate', '10000000', '--msg-burst', '10000000'];
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const child = pinned
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })

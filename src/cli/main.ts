@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backupCommand } from './backup-command.js';
 import { benchCommand, soakCommand } from './bench-command.js';
 import { chatCommand } from './chat-command.js';
 import { guiCommand } from './gui-command.js';
@@ -8,6 +9,7 @@ const program = new Command('howdy')
   .description('Howdy: chat over the Howdy Chat Protocol (HCP)')
   .version('0.1.0')
   .addCommand(serverCommand())
+  .addCommand(backupCommand())
   .addCommand(guiCommand())
   .addCommand(chatCommand())
   .addCommand(benchCommand())

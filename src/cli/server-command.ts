@@ -4,7 +4,7 @@ import { SERVER_OPTIONS, type OptionSpec, type ServerOptions } from '../server/o
 import { promptAddress } from './prompt.js';
 
 /** The commander flags of one table entry (the option, and its "off" flag if any). */
-function flagsOf(spec: OptionSpec<unknown>): Option[] {
+export function flagsOf(spec: OptionSpec<unknown>): Option[] {
   const scale = spec.scale ?? 1;
   const option = new Option(spec.flag!, spec.help);
   if (spec.parse) {

@@ -48,6 +48,10 @@ export interface ServerOptions {
   accounts: 'optional' | 'required' | 'off';
   /** The wait after a first failed login, doubling with each failure up to a 15-minute lock-out. */
   loginDelayMs: number;
+  /** Data folder (accounts, profiles), created on first start; ':memory:' keeps nothing. */
+  data: string;
+  /** Keep nothing: the same as data ':memory:'. */
+  ephemeral: boolean;
 }
 
 /** How one option is set from outside: its flag, environment variable, default and check. */
@@ -98,6 +102,11 @@ export const SERVER_OPTIONS: OptionTable = {
     default: [], flag: '--allow-origin <origin...>',
     help: "origins allowed to open the WebSocket besides the page's own ('*' = any)",
   },
+  data: {
+    default: './howdy-data', flag: '--data <dir>', env: 'HOWDY_DATA', parse: text,
+    help: "data folder (accounts, profiles), created on first start; ':memory:' keeps nothing",
+  },
+  ephemeral: { default: false, flag: '--ephemeral', help: 'keep nothing on disk (the same as --data :memory:)' },
   tlsCert: { default: undefined, flag: '--tls-cert <file>', env: 'HOWDY_TLS_CERT', parse: text, help: 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS' },
   tlsKey: { default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
   tlsPort: { default: 20004, flag: '--tls-port <port>', env: 'HOWDY_TLS_PORT', parse: port, help: 'TCP port for HCP over TLS' },

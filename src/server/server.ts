@@ -10,9 +10,13 @@ import type { Logger } from '../logging/logger.js';
 import { defaultServerOptions, type ServerOptions } from './options.js';
 import { FlushScheduler } from './transports/flush.js';
 import { serveTcp } from './transports/tcp.js';
+import type { Store } from './core/ports.js';
+import { MEMORY, openStore } from './store/sqlite.js';
 
 export interface RunningServer {
   readonly core: ChatCore;
+  /** Accounts and profiles, opened at start and closed by close(). */
+  readonly store: Store;
   /** The TCP address actually bound (port resolved when 0 was asked for). */
   readonly address: AddressInfo;
   /** HCP over TLS, when a certificate was given. */
@@ -41,7 +45,21 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
     log.warn({ configured: options.maxQueuedBytes, bytes: listBytes, maxConnections: options.maxConnections }, 'max-queue raised to hold the full user list');
     options.maxQueuedBytes = listBytes;
   }
-  const core = new ChatCore(options, log, seams);
+  // the store first: a data folder the server cannot use stops it before it listens
+  const data = options.ephemeral ? MEMORY : options.data;
+  const store = await openStore({ data });
+  if (data === MEMORY) log.info({ data }, 'data kept in memory only: nothing is kept when the server stops');
+  else log.info({ data: store.location }, `data kept in ${store.location}`);
+  try {
+    return await serve(options, store, log, seams);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function serve(options: ServerOptions, store: Store, log: Logger, seams: CoreSeams): Promise<RunningServer> {
+  const core = new ChatCore(options, log, { accounts: store.accounts, ...seams });
   const flusher = new FlushScheduler();
   const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));
   await listen(tcp, options.port, options.host);
@@ -84,9 +102,10 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
       const stopped = [tcp, tlsServer, http].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve())));
       core.shutdown();
       await Promise.all(stopped);
+      await store.close();
       log.info({}, 'server stopped');
     })());
-  return { core, address, tlsAddress, httpAddress, close };
+  return { core, store, address, tlsAddress, httpAddress, close };
 }
 
 function urlHost(address: string): string {

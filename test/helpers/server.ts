@@ -20,9 +20,9 @@ export interface TestServer extends RunningServer {
   logs: LogEntry[];
 }
 
-/** Starts a server on a free loopback port; close it in afterEach. */
+/** Starts a server on a free loopback port, keeping nothing on disk unless told; close it in afterEach. */
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const log = memoryLogger();
-  const server = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ...options }, log);
+  const server = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ephemeral: true, ...options }, log);
   return Object.assign(server, { port: server.address.port, logs: log.entries });
 }

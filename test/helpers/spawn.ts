@@ -4,11 +4,16 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs the `howdy` CLI from source (no build needed), as a user would run the command. */
-export function howdy(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+/**
+ * Runs the `howdy` CLI from source (no build needed), as a user would run the command, under
+ * `wrapper` if given (e.g. setpriv); a server keeps nothing on disk unless `env` sets HOWDY_DATA
+ * (or the arguments --data).
+ */
+export function howdy(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): ChildProcessWithoutNullStreams & { output: () => string } {
+  const command = [...wrapper, process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, NO_COLOR: '1', HOWDY_DATA: ':memory:', ...env },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

@@ -10,30 +10,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client/client.js';
 import { connect } from '../../src/client/tcp.js';
 import { ErrorCode, MsgType } from '../../src/protocol/index.js';
-import type { Store } from '../../src/server/core/ports.js';
 import type { ServerOptions } from '../../src/server/options.js';
-import { startServer } from '../../src/server/server.js';
-import { MEMORY, openStore } from '../../src/server/store/sqlite.js';
-import { ClassicPeer, join } from '../helpers/clients.js';
-import { memoryLogger, type TestServer } from '../helpers/server.js';
+import { ClassicPeer } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
-let store: Store | undefined;
 const clients: ChatClient[] = [];
 const folders: string[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await server?.close();
-  await store?.close();
-  server = store = undefined;
+  server = undefined;
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
 });
 
-async function start(options: Partial<ServerOptions> = {}, data = MEMORY): Promise<TestServer> {
-  store = await openStore({ data });
-  const log = memoryLogger();
-  const running = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, loginDelayMs: 300, ...options }, log, { accounts: store.accounts });
-  server = Object.assign(running, { port: running.address.port, logs: log.entries });
+/** A server keeping its data in memory, or in `data` when given. */
+async function start(options: Partial<ServerOptions> = {}, data?: string): Promise<TestServer> {
+  server = await startTestServer({ loginDelayMs: 300, ...options, ...(data !== undefined && { data, ephemeral: false }) });
   return server;
 }
 
@@ -97,7 +90,6 @@ describe('accounts', () => {
     await carol.createAccount('s3cret pass', 'carol');
     expect(await carol.setProfile({ displayName: 'Carol C.', status: 'away', statusMessage: 'at lunch' })).toMatchObject({ status: 'away' });
     await server!.close();
-    await store!.close();
 
     await start({}, data);
     const again = await client();
@@ -136,8 +128,10 @@ describe('accounts', () => {
     const guest = await connect('127.0.0.1', server!.port);
     clients.push(guest);
     expect(await guest.register('frank')).toMatchObject({ accepted: false, code: ErrorCode.LOGIN_REQUIRED });
-    const old = await join(ClassicPeer.open(server!.port), 'x').catch(() => undefined);
-    expect(old).toBeUndefined(); // the classic peer got NAK, no ACK
+    const old = await ClassicPeer.open(server!.port);
+    old.send({ type: MsgType.PROPOSAL, name: 'x' });
+    expect(await old.take(MsgType.NAK)).toEqual({ type: MsgType.NAK, name: 'x' });
+    old.socket.destroy();
     const frank = await client();
     await frank.createAccount('frank frank', 'frank');
     expect(frank.name).toBe('frank');
@@ -154,12 +148,11 @@ describe('accounts', () => {
     const hank = await client();
     expect(await hank.register('hank')).toMatchObject({ accepted: true });
     await expect.poll(() => gina.users).toContain('hank');
-    await store!.close(); // the engine goes away under the server
+    await server!.store.close(); // the engine goes away under the server
     expect(await refusal(gina.setProfile({ about: 'hi' }))).toBe(ErrorCode.STORE_FAILED);
     const got = new Promise((resolve) => hank.on('message', (m) => resolve(m.text)));
     gina.send('hank', 'still talking');
     expect(await got).toBe('still talking');
     expect(server!.logs.some((l) => l.msg === 'store failed')).toBe(true);
-    store = undefined;
   });
 });

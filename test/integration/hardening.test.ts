@@ -177,7 +177,7 @@ describe('the error boundary', () => {
       if (msg === 'message relayed' && (obj as { from?: string }).from === 'boom') throw new Error('disk gone');
       info(obj, msg);
     };
-    const running = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined }, log);
+    const running = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ephemeral: true }, log);
     server = Object.assign(running, { port: running.address.port, logs: log.entries });
     const watcher = track(await join(FramedPeer.open(server.port), 'watcher'));
     const boom = track(await join(FramedPeer.open(server.port), 'boom'));

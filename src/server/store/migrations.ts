@@ -7,12 +7,12 @@ import { PRESENCE_STATUSES, StoreError } from '../core/ports.js';
  * A new version is a new entry at the end (v2: rooms and memberships); an entry, once released,
  * never changes.
  */
-interface Migration {
+export interface Migration {
   readonly version: number;
   up(db: Kysely<any>): Promise<void>;
 }
 
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1, // accounts and their profiles
     async up(db) {
@@ -47,22 +47,24 @@ const MIGRATIONS: readonly Migration[] = [
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Brings the database at `where` to SCHEMA_VERSION and returns the version it was at (0: new).
- * Refuses (SCHEMA_TOO_NEW) a database a newer Howdy wrote: its data would be misread.
+ * Brings the database at `where` to the last of `migrations` (this Howdy's schema) and returns the
+ * version it was at (0: new), all or nothing. Refuses (SCHEMA_TOO_NEW) a database a newer Howdy
+ * wrote: its data would be misread.
  */
-export async function migrate(db: Kysely<any>, where: string): Promise<number> {
+export async function migrate(db: Kysely<any>, where: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  const newest = migrations[migrations.length - 1]!.version;
   return db.transaction().execute(async (trx) => {
     await trx.schema.createTable('schema_version').ifNotExists().addColumn('version', 'integer', (c) => c.notNull()).execute();
     const row = (await trx.selectFrom('schema_version').select('version').executeTakeFirst()) as { version: number } | undefined;
     const found = row?.version ?? 0;
     if (!row) await trx.insertInto('schema_version').values({ version: 0 }).execute();
-    if (found > SCHEMA_VERSION) {
+    if (found > newest) {
       throw new StoreError(
         'SCHEMA_TOO_NEW',
-        `${where} has schema version ${found}, newer than this Howdy knows (${SCHEMA_VERSION}): run the newer Howdy that wrote it, or start from a backup this one made`,
+        `${where} has schema version ${found}, newer than this Howdy knows (${newest}): run the newer Howdy that wrote it, or start from a backup this one made`,
       );
     }
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (migration.version <= found) continue;
       await migration.up(trx);
       await trx.updateTable('schema_version').set({ version: migration.version }).execute();
