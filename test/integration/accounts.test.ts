@@ -92,6 +92,9 @@ describe('accounts', () => {
     await server!.close();
 
     await start({}, data);
+    const guest = await connect('127.0.0.1', server!.port);
+    clients.push(guest);
+    expect(await guest.register('Carol')).toMatchObject({ accepted: false, code: ErrorCode.NAME_REGISTERED }); // still protected
     const again = await client();
     await again.login('carol', 's3cret pass');
     const other = await client();

@@ -14,10 +14,24 @@ const PROFILE_BYTES = { displayName: 64, about: 1000, statusMessage: 200 };
  * of it becomes STORE_FAILED for that request only.
  */
 export class Accounts {
+  /**
+   * The keys of the registered names, loaded at start and kept with each change: a proposal is
+   * checked against it without a query (this server is the only writer of its store).
+   */
+  private readonly registered = new Set<string>();
+
   constructor(
     private readonly store: AccountStore,
     private readonly throttle: LoginThrottle,
   ) {}
+
+  async load(): Promise<void> {
+    for (const key of await guard(this.store.keys())) this.registered.add(key);
+  }
+
+  isRegistered(key: string): boolean {
+    return this.registered.has(key);
+  }
 
   /** The account of `key`, if the name is registered. */
   find(key: string): Promise<Account | undefined> {
@@ -40,6 +54,7 @@ export class Accounts {
   async create(key: string, name: string, password: string): Promise<void> {
     checkPassword(password);
     await guard(this.store.create({ key, name, password: await hashPassword(password) }));
+    this.registered.add(key);
   }
 
   async changePassword(key: string, password: string, newPassword: string, address: string): Promise<void> {
@@ -51,6 +66,7 @@ export class Accounts {
   async remove(key: string, password: string, address: string): Promise<void> {
     await this.login(key, password, address);
     await guard(this.store.delete(key));
+    this.registered.delete(key);
   }
 
   async setProfile(key: string, fields: ExtensionFields): Promise<Profile> {

@@ -181,14 +181,15 @@ export class ChatCore implements SessionHost {
       return refuse(new HcpError(ErrorCode.LOGIN_REQUIRED, 'this server admits only users who log in'));
     }
     // a registered name is its owner's: a guest may not wear it (docs/protocol.md §10.3)
-    this.accounts.find(session.key!).then(
-      (account) => {
-        if (!session.isOpen) return;
-        if (account) return refuse(new HcpError(ErrorCode.NAME_REGISTERED, `"${account.name}" is a registered name: log in to use it`));
-        this.take(session, name, refuse);
-      },
-      (err: unknown) => (err instanceof HcpError ? refuse(err) : session.fail(err)),
-    );
+    if (this.accounts.isRegistered(session.key!)) {
+      return refuse(new HcpError(ErrorCode.NAME_REGISTERED, `"${name}" is a registered name: log in to use it`));
+    }
+    this.take(session, name, refuse);
+  }
+
+  /** Loads what the core keeps in memory of its store (the registered names); before serving. */
+  async load(): Promise<void> {
+    await this.accounts?.load();
   }
 
   /**

@@ -99,6 +99,8 @@ export interface AccountStore {
   /** Registers `name` under `key`, with a profile showing the name; NAME_TAKEN if the key is registered. */
   create(account: { key: string; name: string; password: PasswordRecord }): Promise<Account>;
   get(key: string): Promise<Account | undefined>;
+  /** Every registered name's key: the core loads them once, to check each proposal without a query. */
+  keys(): Promise<string[]>;
   /** NO_SUCH_ACCOUNT if the key is not registered. */
   setPassword(key: string, password: PasswordRecord): Promise<void>;
   /** Removes the account and its profile; false if there was none. */

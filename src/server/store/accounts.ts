@@ -37,6 +37,10 @@ export class KyselyAccountStore implements AccountStore {
     });
   }
 
+  keys(): Promise<string[]> {
+    return this.run(async () => (await this.db.selectFrom('accounts').select('name_key').execute()).map((row) => row.name_key));
+  }
+
   setPassword(key: string, password: PasswordRecord): Promise<void> {
     return this.run(async () => {
       const result = await this.db.updateTable('accounts').set(passwordColumns(password)).where('name_key', '=', key).executeTakeFirst();
