@@ -17,9 +17,41 @@ export function errorText(code: number | undefined, reason: string | undefined):
       return `${sentence(reason ?? 'that name is already taken')} Pick another name.`;
     case ErrorCode.NAME_RESERVED:
       return `${sentence(reason ?? 'that name is reserved')} Pick another name.`;
+    case ErrorCode.NAME_REGISTERED:
+      return 'That name is registered: if it is yours, log in with its password; otherwise pick another name.';
+    case ErrorCode.LOGIN_REQUIRED:
+      return 'This server admits only users with an account: log in, or create one.';
+    case ErrorCode.LOGIN_FAILED:
+      return 'The name or the password is wrong.';
+    case ErrorCode.LOGIN_THROTTLED:
+      return `Too many wrong passwords: ${waitOf(reason)}, then try again.`;
+    case ErrorCode.PASSWORD_INVALID:
+      return 'A password must be 8 to 256 characters long.';
+    case ErrorCode.PROFILE_INVALID:
+      return `Your profile was not saved: ${profileReason(reason)}.`;
+    case ErrorCode.NOT_LOGGED_IN:
+      return 'Only a registered name has a profile and a password: keep your name first.';
+    case ErrorCode.STORE_FAILED:
+      return 'The server could not save that just now, so nothing changed. Try again in a moment.';
+    case ErrorCode.REQUEST_INVALID:
+      return 'This server does not keep accounts: join as a guest.';
     default:
       return sentence(reason ?? 'something went wrong');
   }
+}
+
+/** "too many failed logins: try again in 8 s" → "wait 8 seconds". */
+function waitOf(reason: string | undefined): string {
+  const seconds = Number(/in (\d+) s\b/.exec(reason ?? '')?.[1]);
+  if (!seconds) return 'wait a while';
+  return seconds === 1 ? 'wait a second' : seconds < 120 ? `wait ${seconds} seconds` : `wait ${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The server names the profile's fields as the protocol does ("statusMessage is 240 bytes; at most 200"). */
+function profileReason(reason: string | undefined): string {
+  const words: Record<string, string> = { displayName: 'the display name', statusMessage: 'the status message', about: 'the about text' };
+  const plain = (reason ?? 'a field is too long').replace(/\b(displayName|statusMessage|about)\b/, (f) => words[f]!);
+  return plain.replace(/; at most (\d+)$/, ' long; it can be at most $1 bytes');
 }
 
 /** "nobody called x is online" → "Nobody called x is online." */

@@ -7,9 +7,11 @@ interface Props {
   chat: PageChat;
   /** Shown in the chat only: the button that opens the people drawer on narrow screens. */
   people?: { open: boolean; toggle: () => void } | undefined;
+  /** Shown in the chat only: opens the user's settings (profile, password, keeping the name). */
+  openSettings?: (() => void) | undefined;
 }
 
-export function Header({ chat, people }: Props) {
+export function Header({ chat, people, openSettings }: Props) {
   const [theme, setTheme] = useState(currentTheme);
   const bad = chat.state.kind === 'disconnected';
   const count = chat.users.length;
@@ -27,6 +29,11 @@ export function Header({ chat, people }: Props) {
       >
         {theme === 'dark' ? '☀' : '☾'}
       </button>
+      {openSettings && (
+        <button id="settings-toggle" type="button" class="plain" aria-haspopup="dialog" aria-label="Settings: your profile and password" onClick={openSettings}>
+          ⚙
+        </button>
+      )}
       {people && (
         <button
           id="people-toggle" type="button" class="plain"

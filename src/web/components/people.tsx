@@ -8,10 +8,12 @@ interface Props {
   open: boolean;
   /** Closes the drawer, focusing the button that opened it or the text box. */
   close: (focus: 'people-toggle' | 'text') => void;
+  /** Opens someone's profile card. */
+  showProfile: (name: string) => void;
 }
 
 /** Who is online: pick one to whisper to (or Everyone), and clear unread badges. */
-export function People({ chat, open, close }: Props) {
+export function People({ chat, open, close, showProfile }: Props) {
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -31,14 +33,14 @@ export function People({ chat, open, close }: Props) {
       {!online && <p class="muted">Offline: the list comes back when you are connected again.</p>}
       <ul id="users" ref={list}>
         {online && [ALL, ...chat.users].map((name) => (
-          <Person key={name} chat={chat} name={name} pick={pick} />
+          <Person key={name} chat={chat} name={name} pick={pick} showProfile={showProfile} />
         ))}
       </ul>
     </aside>
   );
 }
 
-function Person({ chat, name, pick }: { chat: PageChat; name: string; pick: (name: string) => void }) {
+function Person({ chat, name, pick, showProfile }: { chat: PageChat; name: string; pick: (name: string) => void; showProfile: (name: string) => void }) {
   const me = chat.me !== undefined && nameKey(name) === nameKey(chat.me);
   const selected = nameKey(name) === nameKey(chat.target);
   const unread = chat.unread.get(name) ?? 0;
@@ -58,6 +60,9 @@ function Person({ chat, name, pick }: { chat: PageChat; name: string; pick: (nam
           aria-label={`${unread} unread whisper${unread > 1 ? 's' : ''} from ${name}: mark as read`}>
           {unread}
         </button>
+      )}
+      {name !== ALL && chat.accountsOffered && (
+        <button type="button" class="info" aria-label={me ? 'Your profile' : `Profile of ${name}`} title="Profile" onClick={() => showProfile(name)} />
       )}
     </li>
   );
