@@ -82,7 +82,7 @@ export class PageChat extends Emitter<PageChatEvents> {
       this.loginError = '';
       const created = this.credentials?.create;
       if (this.credentials) this.credentials = { name, password: this.credentials.password, create: false };
-      this.addNotice(joinedText(name, again, this.credentials === undefined ? 'guest' : created ? 'create' : 'login'));
+      this.addNotice(joinedText(name, again, this.credentials === undefined ? 'guest' : created ? 'create' : 'login', this.accountsOffered));
     });
     this.session.on('refused', (r) => this.onRefused(r));
     this.session.on('users', (e) => {
@@ -340,8 +340,9 @@ export class PageChat extends Emitter<PageChatEvents> {
 }
 
 /** The notice of joining: how, and whether after a reconnect (then logged in again, if logged in). */
-function joinedText(name: string, again: boolean, how: NameMode): string {
+function joinedText(name: string, again: boolean, how: NameMode, accounts: boolean): string {
   if (again) return how === 'guest' ? `Reconnected as ${name}.` : `Reconnected, and logged in again as ${name}.`;
   const joined = { guest: `You joined as ${name} (a guest)`, login: `You logged in as ${name}`, create: `You created the account ${name} and joined` }[how];
-  return `${joined}. Type /help for commands.`;
+  const keep = how === 'guest' && accounts ? ' To keep this name, choose a password in Settings (⚙).' : '';
+  return `${joined}. Type /help for commands.${keep}`;
 }

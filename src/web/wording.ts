@@ -1,11 +1,25 @@
 import { ErrorCode } from '../protocol/index.js';
 
+/** Refusals whose sentence says all there is, whatever the server's reason. */
+const FIXED_WORDS: Partial<Record<number, string>> = {
+  [ErrorCode.NAME_REGISTERED]: 'That name is registered: if it is yours, log in with its password; otherwise pick another name.',
+  [ErrorCode.LOGIN_REQUIRED]: 'This server admits only users with an account: log in, or create one.',
+  [ErrorCode.LOGIN_FAILED]: 'The name or the password is wrong.',
+  [ErrorCode.PASSWORD_INVALID]: 'A password must be 8 to 256 characters long.',
+  [ErrorCode.NOT_LOGGED_IN]: 'Only a registered name has a profile and a password: keep your name first.',
+  [ErrorCode.STORE_FAILED]: 'The server could not save that just now, so nothing changed. Try again in a moment.',
+  // the client library's refusal of an account request to a server that granted no accounts
+  [ErrorCode.REQUEST_INVALID]: 'This server does not keep accounts: join as a guest.',
+};
+
 /**
  * What to tell a person of a refusal or an error, in plain words: the page never shows the
  * protocol's code names. Most reasons (the server's or the client library's) are readable already
  * and only become a sentence; a few get words of their own that say what to do.
  */
 export function errorText(code: number | undefined, reason: string | undefined): string {
+  const fixed = code === undefined ? undefined : FIXED_WORDS[code];
+  if (fixed !== undefined) return fixed;
   switch (code) {
     case ErrorCode.EMPTY_TEXT:
       return 'Type a message first: an empty one is not sent.';
@@ -17,24 +31,10 @@ export function errorText(code: number | undefined, reason: string | undefined):
       return `${sentence(reason ?? 'that name is already taken')} Pick another name.`;
     case ErrorCode.NAME_RESERVED:
       return `${sentence(reason ?? 'that name is reserved')} Pick another name.`;
-    case ErrorCode.NAME_REGISTERED:
-      return 'That name is registered: if it is yours, log in with its password; otherwise pick another name.';
-    case ErrorCode.LOGIN_REQUIRED:
-      return 'This server admits only users with an account: log in, or create one.';
-    case ErrorCode.LOGIN_FAILED:
-      return 'The name or the password is wrong.';
     case ErrorCode.LOGIN_THROTTLED:
       return `Too many wrong passwords: ${waitOf(reason)}, then try again.`;
-    case ErrorCode.PASSWORD_INVALID:
-      return 'A password must be 8 to 256 characters long.';
     case ErrorCode.PROFILE_INVALID:
       return `Your profile was not saved: ${profileReason(reason)}.`;
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'Only a registered name has a profile and a password: keep your name first.';
-    case ErrorCode.STORE_FAILED:
-      return 'The server could not save that just now, so nothing changed. Try again in a moment.';
-    case ErrorCode.REQUEST_INVALID:
-      return 'This server does not keep accounts: join as a guest.';
     default:
       return sentence(reason ?? 'something went wrong');
   }

@@ -53,6 +53,16 @@ async function createAccount(page: Page, name: string, password: string): Promis
   await inChat(page);
 }
 
+/** Fills the profile in the settings (open) and saves it. */
+async function saveProfile(page: Page, p: { displayName: string; status: string; statusMessage: string; about: string }): Promise<void> {
+  await page.fill('#display-name', p.displayName);
+  await page.getByRole('radio', { name: p.status }).check();
+  await page.fill('#status-message', p.statusMessage);
+  await page.fill('#about', p.about);
+  await page.click('#profile button[type=submit]');
+  await expect.poll(() => text(page, '#profile-done')).toBe('Your profile is saved.');
+}
+
 /** Where a password shows outside the password inputs: the page's markup or text, other inputs, the storage. */
 function passwordLeaks(page: Page, password: string): Promise<string[]> {
   return page.evaluate((secret) => {
@@ -122,12 +132,7 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
     await createAccount(eve, 'Eve', PASSWORD);
     await expect.poll(() => logTexts(eve)).toContainEqual(expect.stringContaining('You created the account Eve and joined.'));
     await openSettings(eve);
-    await eve.fill('#display-name', 'Eve Online');
-    await eve.getByRole('radio', { name: 'Busy' }).check();
-    await eve.fill('#status-message', 'in a meeting until 3');
-    await eve.fill('#about', 'Likes trains.\nAnd tea.');
-    await eve.click('#profile button[type=submit]');
-    await expect.poll(() => text(eve, '#profile-done')).toBe('Your profile is saved.');
+    await saveProfile(eve, { displayName: 'Eve Online', status: 'Busy', statusMessage: 'in a meeting until 3', about: 'Likes trains.\nAnd tea.' });
     await eve.keyboard.press('Escape');
     await expect.poll(() => eve.locator('#settings').count()).toBe(0);
     expect(await eve.evaluate(() => document.activeElement?.id)).toBe('settings-toggle');
@@ -240,12 +245,7 @@ describe('web client: accounts at phone and desktop sizes', { timeout: 45_000 },
     const owner = await rig.open();
     await createAccount(owner, 'Jon Stewart', PASSWORD);
     await openSettings(owner);
-    await owner.fill('#display-name', 'Jon');
-    await owner.getByRole('radio', { name: 'Away' }).check();
-    await owner.fill('#status-message', 'back after lunch');
-    await owner.fill('#about', 'Host, comedian, occasional chat user. Ask me about the Daily Show.');
-    await owner.click('#profile button[type=submit]');
-    await expect.poll(() => text(owner, '#profile-done')).toBe('Your profile is saved.');
+    await saveProfile(owner, { displayName: 'Jon', status: 'Away', statusMessage: 'back after lunch', about: 'Host, comedian, occasional chat user. Ask me about the Daily Show.' });
 
     const phone = await rig.open({ ...PHONE, colorScheme: 'dark' });
     await pickName(phone, 'jon stewart');
@@ -266,6 +266,7 @@ describe('web client: accounts at phone and desktop sizes', { timeout: 45_000 },
     const small = await rig.open({ ...PHONE, colorScheme: 'light' });
     await createAccount(small, 'Kit', PASSWORD);
     await openSettings(small);
+    await small.screenshot({ path: `${repoRoot}/test-artifacts/web-settings-phone-light.png` });
     const box = (await small.locator('#settings').boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);

@@ -28,7 +28,7 @@ export function App({ chat }: { chat: PageChat }) {
         openSettings={inChat ? () => setOpen({ kind: 'settings' }) : undefined}
       />
       {inChat
-        ? <ChatView chat={chat} drawerOpen={drawerOpen} closeDrawer={closeDrawer} showProfile={(name) => setOpen({ kind: 'profile', name })} />
+        ? <ChatView chat={chat} open={drawerOpen} close={closeDrawer} showProfile={(name) => setOpen({ kind: 'profile', name })} />
         : <Login chat={chat} />}
       {inChat && open?.kind === 'settings' && <Settings chat={chat} close={close} />}
       {inChat && open?.kind === 'profile' && <ProfileCard chat={chat} name={open.name} close={close} />}

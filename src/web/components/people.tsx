@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ALL, nameKey } from '../../protocol/index.js';
 import type { PageChat } from '../chat.js';
 
-interface Props {
+export interface PeopleProps {
   chat: PageChat;
   /** On narrow screens the list is a drawer: open or not. */
   open: boolean;
@@ -13,7 +13,7 @@ interface Props {
 }
 
 /** Who is online: pick one to whisper to (or Everyone), and clear unread badges. */
-export function People({ chat, open, close, showProfile }: Props) {
+export function People({ chat, open, close, showProfile }: PeopleProps) {
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
     if (!open) return;
