@@ -255,7 +255,9 @@ export class PageChat extends Emitter<PageChatEvents> {
   private onRefused(r: { name: string; code?: number; reason?: string }): void {
     const withPassword = this.credentials !== undefined;
     this.credentials = undefined; // a refused password is not kept
-    this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.' : errorText(r.code, r.reason);
+    this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.'
+      : r.code === ErrorCode.NAME_TAKEN && withPassword ? 'You are online with that name elsewhere (another tab or device): leave there, then log in here.'
+        : errorText(r.code, r.reason);
     // a registered name (or a server for members only): offer the log-in form, the name filled in
     if (r.code === ErrorCode.NAME_REGISTERED && !withPassword) this.nameForm = { mode: 'login', name: r.name };
     else if (r.code === ErrorCode.LOGIN_REQUIRED) this.nameForm = { mode: 'login', name: r.name };

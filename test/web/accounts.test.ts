@@ -125,6 +125,10 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
     await expect.poll(() => logTexts(other)).toContainEqual(expect.stringContaining('You logged in as Dora.'));
     expect((await other.locator('#log').innerText())).not.toMatch(/LOGIN_|NAME_REGISTERED/);
     expect(await passwordLeaks(other, PASSWORD)).toEqual([]);
+
+    await logIn(dora, 'Dora', PASSWORD); // the reloaded page, while the name is in use in the other
+    await expect.poll(() => text(dora, '#login-error'))
+      .toBe('You are online with that name elsewhere (another tab or device): leave there, then log in here.');
   });
 
   it('edits the profile in settings; another user opens it from the people list with the keyboard', async () => {

@@ -77,3 +77,32 @@ describe('errorText', () => {
     for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}/);
   });
 });
+
+describe('errorText for accounts', () => {
+  it('tells every refusal of a name, a password or a profile in plain words that say what to do', () => {
+    const cases: Array<[number, string]> = [
+      [ErrorCode.NAME_REGISTERED, '"dora" is a registered name: log in to use it'],
+      [ErrorCode.LOGIN_REQUIRED, 'this server admits only users who log in'],
+      [ErrorCode.LOGIN_FAILED, 'wrong name or password'],
+      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 1 s'],
+      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 900 s'],
+      [ErrorCode.PASSWORD_INVALID, 'a password is 8 to 256 characters'],
+      [ErrorCode.PROFILE_INVALID, 'statusMessage is 240 bytes; at most 200'],
+      [ErrorCode.NOT_LOGGED_IN, 'log in first'],
+      [ErrorCode.STORE_FAILED, 'the server could not save this: SQLITE_FULL: database or disk is full'],
+    ];
+    const texts = cases.map(([code, reason]) => errorText(code, reason));
+    expect(texts).toEqual([
+      'That name is registered: if it is yours, log in with its password; otherwise pick another name.',
+      'This server admits only users with an account: log in, or create one.',
+      'The name or the password is wrong.',
+      'Too many wrong passwords: wait a second, then try again.',
+      'Too many wrong passwords: wait 15 minutes, then try again.',
+      'A password must be 8 to 256 characters long.',
+      'Your profile was not saved: the status message is 240 bytes long; it can be at most 200 bytes.',
+      'Only a registered name has a profile and a password: keep your name first.',
+      'The server could not save that just now, so nothing changed. Try again in a moment.',
+    ]);
+    for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}|statusMessage/);
+  });
+});
