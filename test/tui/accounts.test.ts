@@ -66,6 +66,7 @@ describe('howdy chat with accounts', () => {
     expect(guest.screen()).not.toContain(SECRET);
     guest.type('/quit');
     await expect.poll(() => guest.alive()).toBe(false);
+    expect(JSON.stringify(first.logs)).not.toContain(SECRET);
 
     const owner = new Terminal('owner', chat(port, '--name alice'));
     await owner.waitFor('"alice" is a registered name. If it is yours, type /login alice');
@@ -153,5 +154,39 @@ describe('howdy chat with accounts', () => {
     await erin.waitFor('You joined as erin');
     erin.type('/register');
     await erin.waitFor('This server speaks classic HCP/1: it has no accounts.');
+  });
+
+  it('/profile sets the display name, /password changes the password, /unregister (confirmed) makes a guest', async () => {
+    const server = await serve();
+    await registered(server.port, 'frank', SECRET);
+    const frank = new Terminal('frank', chat(server.port, '--name frank --login'));
+    await frank.waitFor('Password for frank');
+    frank.type(SECRET);
+    await frank.waitFor('You logged in as frank');
+    frank.type('/profile name Frank Zappa');
+    await frank.waitFor('Your display name is now "Frank Zappa".');
+    frank.type('/profile');
+    await frank.waitFor('display name: Frank Zappa');
+
+    frank.type('/password');
+    await frank.waitFor('Current password (hidden');
+    frank.type(SECRET);
+    await frank.waitFor('New password (hidden');
+    frank.type('new-Secret-9');
+    await frank.waitFor('The same again');
+    frank.type('new-Secret-9');
+    await frank.waitFor('Your password is changed.');
+
+    frank.type('/unregister');
+    await frank.waitFor('Delete the account "frank" for good? Type yes');
+    frank.type('yes');
+    await frank.waitFor('Password (hidden');
+    frank.type('new-Secret-9');
+    await frank.waitFor('The account "frank" is deleted: you stay online as a guest.');
+    frank.type('/whois frank');
+    await frank.waitFor('frank: online, a guest (not registered)');
+    const screen = frank.screen();
+    expect(screen).not.toContain(SECRET);
+    expect(screen).not.toContain('new-Secret-9');
   });
 });
