@@ -38,6 +38,14 @@ const chat = (port: number, args: string) => `${process.execPath} --import tsx s
 const inputLine = (screen: string) => screen.trimEnd().split('\n').at(-1)!;
 const SECRET = 'hunter2-Sesame';
 
+/** Types each line in turn, waiting each time for what the screen should then show. */
+async function converse(term: Terminal, steps: Array<[typed: string, shown: string]>): Promise<void> {
+  for (const [typed, shown] of steps) {
+    term.type(typed);
+    await term.waitFor(shown);
+  }
+}
+
 /** Registers `name` with `password` through the client library, and leaves. */
 async function registered(port: number, name: string, password: string): Promise<void> {
   const c = await connect('127.0.0.1', port);
@@ -163,28 +171,18 @@ describe('howdy chat with accounts', () => {
     await frank.waitFor('Password for frank');
     frank.type(SECRET);
     await frank.waitFor('You logged in as frank');
-    frank.type('/profile name Frank Zappa');
-    await frank.waitFor('Your display name is now "Frank Zappa".');
-    frank.type('/profile');
-    await frank.waitFor('display name: Frank Zappa');
-
-    frank.type('/password');
-    await frank.waitFor('Current password (hidden');
-    frank.type(SECRET);
-    await frank.waitFor('New password (hidden');
-    frank.type('new-Secret-9');
-    await frank.waitFor('The same again');
-    frank.type('new-Secret-9');
-    await frank.waitFor('Your password is changed.');
-
-    frank.type('/unregister');
-    await frank.waitFor('Delete the account "frank" for good? Type yes');
-    frank.type('yes');
-    await frank.waitFor('Password (hidden');
-    frank.type('new-Secret-9');
-    await frank.waitFor('The account "frank" is deleted: you stay online as a guest.');
-    frank.type('/whois frank');
-    await frank.waitFor('frank: online, a guest (not registered)');
+    await converse(frank, [
+      ['/profile name Frank Zappa', 'Your display name is now "Frank Zappa".'],
+      ['/profile', 'display name: Frank Zappa'],
+      ['/password', 'Current password (hidden'],
+      [SECRET, 'New password (hidden'],
+      ['new-Secret-9', 'The same again'],
+      ['new-Secret-9', 'Your password is changed.'],
+      ['/unregister', 'Delete the account "frank" for good? Type yes'],
+      ['yes', 'Password (hidden'],
+      ['new-Secret-9', 'The account "frank" is deleted: you stay online as a guest.'],
+      ['/whois frank', 'frank: online, a guest (not registered)'],
+    ]);
     const screen = frank.screen();
     expect(screen).not.toContain(SECRET);
     expect(screen).not.toContain('new-Secret-9');
