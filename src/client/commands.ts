@@ -13,6 +13,29 @@ export type Command =
   | { kind: 'name'; name: string }
   | { kind: 'invalid'; reason: string };
 
+/** The statuses a profile shows (docs/protocol.md §10.3). */
+export const STATUSES = ['available', 'away', 'busy'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/**
+ * The account and profile commands (docs/protocol.md §10.3). Passwords are never part of a
+ * command: a client asks for them apart, hidden, so they stay out of the line and its history.
+ */
+export type AccountCommand =
+  /** Register the name held. */
+  | { kind: 'register' }
+  | { kind: 'login'; name: string }
+  | { kind: 'password' }
+  /** Delete the account; the user stays online as a guest. */
+  | { kind: 'unregister' }
+  | { kind: 'whois'; name: string }
+  | { kind: 'status'; status: Status; message: string }
+  /** `field` undefined: show the user's own profile. */
+  | { kind: 'profile'; field?: 'displayName' | 'about'; text: string };
+
+/** Parse options: `accounts` for a client that handles AccountCommand (a client that does not keeps Command alone). */
+export interface ParseOptions { accounts: true }
+
 /** What the parser needs to know of the client: whom the user talks to, who is online, who last whispered. */
 export interface CommandContext {
   target: string;
@@ -37,6 +60,19 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '//text', meaning: 'send text that starts with a slash' },
 ];
 
+/** /help for the account commands, listed by the clients that handle them (`accounts` in ParseOptions). */
+export const ACCOUNT_COMMANDS: readonly CommandHelp[] = [
+  { usage: '/register', meaning: 'register the name you hold (asks for a password, hidden)' },
+  { usage: '/login NAME', meaning: 'take your registered name (asks for the password, hidden)' },
+  { usage: '/password', meaning: 'change your password' },
+  { usage: '/unregister', meaning: 'delete your account; you stay online as a guest' },
+  { usage: '/whois NAME', meaning: "show someone's profile and whether they are online" },
+  { usage: '/status STATUS [text]', meaning: 'set your status (available, away or busy) and its message' },
+  { usage: '/profile name TEXT', meaning: 'set the display name your profile shows' },
+  { usage: '/profile about TEXT', meaning: 'set the about text of your profile' },
+  { usage: '/profile', meaning: 'show your profile' },
+];
+
 /**
  * An action ("/me waves") travels as ordinary text that starts with `/me ` (docs/protocol.md §3,
  * "Texts"): the 2016 client shows it as typed, ours as "* alice waves".
@@ -52,7 +88,9 @@ export function actionOf(text: string): string | undefined {
  * Parses one input line. Names with spaces work: "/w Jon Stewart hi" whispers to "Jon Stewart"
  * when that user is online (the longest online name that the line starts with wins).
  */
-export function parseCommand(line: string, ctx: CommandContext): Command {
+export function parseCommand(line: string, ctx: CommandContext): Command;
+export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand;
+export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { kind: 'say', to: ctx.target, text: line };
   if (trimmed.startsWith('//')) return { kind: 'say', to: ctx.target, text: line.replace('/', '') };
@@ -89,7 +127,49 @@ export function parseCommand(line: string, ctx: CommandContext): Command {
     case 'nick':
       return rest ? { kind: 'name', name: rest } : { kind: 'invalid', reason: 'usage: /name NAME' };
     default:
+      if (options?.accounts) {
+        const account = parseAccountCommand(word.toLowerCase(), rest);
+        if (account) return account;
+      }
       return { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
+  }
+}
+
+const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile']);
+
+export function isAccountCommand(cmd: Command | AccountCommand): cmd is AccountCommand {
+  return ACCOUNT_KINDS.has(cmd.kind);
+}
+
+/** An account command by its word, or undefined when the word is none. */
+function parseAccountCommand(word: string, rest: string): AccountCommand | { kind: 'invalid'; reason: string } | undefined {
+  switch (word) {
+    case 'register':
+      return { kind: 'register' };
+    case 'login':
+      return rest ? { kind: 'login', name: rest } : { kind: 'invalid', reason: 'usage: /login NAME (the password is asked for next)' };
+    case 'password':
+    case 'passwd':
+      return { kind: 'password' };
+    case 'unregister':
+      return { kind: 'unregister' };
+    case 'whois':
+      return rest ? { kind: 'whois', name: rest } : { kind: 'invalid', reason: 'usage: /whois NAME' };
+    case 'status': {
+      const [status = '', ...message] = rest.split(' ');
+      const known = STATUSES.find((s) => s === status.toLowerCase());
+      if (!known) return { kind: 'invalid', reason: `usage: /status ${STATUSES.join('|')} [message]` };
+      return { kind: 'status', status: known, message: message.join(' ').trim() };
+    }
+    case 'profile': {
+      if (!rest) return { kind: 'profile', text: '' };
+      const [field = '', ...text] = rest.split(' ');
+      const which = field.toLowerCase() === 'name' ? 'displayName' : field.toLowerCase() === 'about' ? 'about' : undefined;
+      if (!which) return { kind: 'invalid', reason: 'usage: /profile name TEXT, /profile about TEXT, or /profile alone to see yours' };
+      return { kind: 'profile', field: which, text: text.join(' ').trim() };
+    }
+    default:
+      return undefined;
   }
 }
 

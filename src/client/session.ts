@@ -1,4 +1,4 @@
-import { ALL, ErrorCode, HcpError, nameKey, utf8Encode } from '../protocol/index.js';
+import { ALL, Capability, ErrorCode, HcpError, nameKey, utf8Encode, type ExtensionFields } from '../protocol/index.js';
 import type { ChatClient, ClientEvents, UsersEvent } from './client.js';
 import { ACTION_PREFIX, actionOf } from './commands.js';
 import type { Wire } from './connection.js';
@@ -17,8 +17,8 @@ export interface SessionEvents extends Record<string, unknown> {
   state: SessionState;
   /** Connected to the server: at the start, and after each reconnect; `joining` is the name about to be proposed. */
   connected: { address: string; wire: Wire; joining: string | undefined };
-  /** The name was accepted; `again` after a reconnect ("Reconnected as alice"). */
-  joined: { name: string; again: boolean };
+  /** The name was accepted; `again` after a reconnect ("Reconnected as alice"); `loggedIn` when taken by logging in to its account. */
+  joined: { name: string; again: boolean; loggedIn?: true };
   /** The name was refused (or could not be taken back after a reconnect): pick another. */
   refused: ClientEvents['refused'];
   users: UsersEvent;
@@ -64,6 +64,11 @@ export class ChatSession extends Emitter<SessionEvents> {
   private joinedName: string | undefined;
   /** A name asked for while there was no connection, proposed once there is one. */
   private wantedName: string | undefined;
+  /**
+   * The password of the account the user logged in to (or registered), so that a reconnect logs
+   * in again. Kept in memory only, for this session's life: never written anywhere, never logged.
+   */
+  private password: string | undefined;
   private proposing = false;
   private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,6 +113,16 @@ export class ChatSession extends Emitter<SessionEvents> {
     return this.client?.wire;
   }
 
+  /** Whether the server has accounts (granted the `accounts` capability on this connection). */
+  get accounts(): boolean {
+    return this.client?.granted.includes(Capability.ACCOUNTS) ?? false;
+  }
+
+  /** Whether the user holds their name by an account (logged in or registered), so reconnects log in again. */
+  get loggedIn(): boolean {
+    return this.password !== undefined && this.joinedName !== undefined;
+  }
+
   /** Whether the target is everyone or someone online (a whisper target may have left). */
   get targetPresent(): boolean {
     return this.target === ALL || this.online(this.target) !== undefined;
@@ -118,6 +133,49 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (this.joinedName !== undefined || this.proposing) return;
     if (this.client) void this.register(name, false);
     else this.wantedName = name;
+  }
+
+  /**
+   * Takes a registered name by logging in (docs/protocol.md §10.3); answered like `join`, by a
+   * `joined` (with `loggedIn`) or a `refused` event. Without a connection, done once there is one.
+   */
+  login(name: string, password: string): void {
+    if (this.joinedName !== undefined || this.proposing) return;
+    this.password = password;
+    this.join(name);
+  }
+
+  /** Registers the name held with `password`; later reconnects log in with it. Rejects with the server's refusal. */
+  async createAccount(password: string): Promise<void> {
+    const client = this.joinedClient();
+    await untilClosed(client, client.createAccount(password));
+    this.password = password;
+  }
+
+  async changePassword(password: string, newPassword: string): Promise<void> {
+    const client = this.joinedClient();
+    await untilClosed(client, client.changePassword(password, newPassword));
+    this.password = newPassword;
+  }
+
+  /** Deletes the account; the user stays online as a guest, and reconnects as one. */
+  async deleteAccount(password: string): Promise<void> {
+    const client = this.joinedClient();
+    await untilClosed(client, client.deleteAccount(password));
+    this.password = undefined;
+  }
+
+  /** Changes the given fields of the user's profile; resolves with the whole profile. */
+  setProfile(fields: Parameters<ChatClient['setProfile']>[0]): Promise<ExtensionFields> {
+    const client = this.joinedClient();
+    return untilClosed(client, client.setProfile(fields));
+  }
+
+  /** Looks a user up (online or registered), named or not yet. */
+  whois(name: string): Promise<ExtensionFields> {
+    const client = this.client;
+    if (!client) throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
+    return untilClosed(client, client.whois(name));
   }
 
   /** Talks to `to` (a user online, or ALL) from now on; throws HcpError when nobody of that name is online. */
@@ -177,25 +235,32 @@ export class ChatSession extends Emitter<SessionEvents> {
     });
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
+    // before the name: a login needs the capability (a classic server has none: no wait)
+    await client.requestCapabilities([Capability.ACCOUNTS]);
+    if (client !== this.client) return;
     const name = this.joinedName ?? this.wantedName;
     this.emit('connected', { address: client.address, wire: client.wire, joining: name });
     this.setState({ kind: 'naming' });
     if (name !== undefined) void this.register(name, this.joinedName !== undefined);
   }
 
-  /** Proposes `name`; after a reconnect (`again`), waits a while for the server to release it. */
+  /**
+   * Proposes `name`, or logs in to its account when the user has one; after a reconnect (`again`),
+   * waits a while for the server to release it.
+   */
   private async register(name: string, again: boolean): Promise<void> {
     const client = this.client!;
     this.proposing = true;
     try {
       for (let tries = this.options.rejoinTries; ; tries--) {
-        const answer = await client.register(name);
+        const password = this.password;
+        const answer = password === undefined ? await client.register(name) : await loginAnswer(client, name, password);
         if (client !== this.client) return; // the connection dropped: the reconnect proposes again
         if (answer.accepted) {
           this.joinedName = answer.name;
           this.wantedName = undefined;
           this.setState({ kind: 'joined', name: answer.name });
-          this.emit('joined', { name: answer.name, again });
+          this.emit('joined', { name: answer.name, again, ...(password !== undefined && { loggedIn: true as const }) });
           return;
         }
         // a classic server says no more than "refused"; the name was fine before, so likely taken
@@ -207,7 +272,7 @@ export class ChatSession extends Emitter<SessionEvents> {
           if (client !== this.client) return;
           continue;
         }
-        this.joinedName = this.wantedName = undefined;
+        this.joinedName = this.wantedName = this.password = undefined;
         this.setState({ kind: 'naming' });
         this.emit('refused', { name, code: answer.code, reason: answer.reason ?? (again ? `"${name}" is still taken` : undefined) });
         return;
@@ -261,6 +326,12 @@ export class ChatSession extends Emitter<SessionEvents> {
     return 'pick a name first';
   }
 
+  /** The connection, when the user has a name on it; else throws why not. */
+  private joinedClient(): ChatClient {
+    if (!this.client || this.state.kind !== 'joined') throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
+    return this.client;
+  }
+
   private online(name: string): string | undefined {
     return this.users.find((u) => nameKey(u) === nameKey(name));
   }
@@ -298,6 +369,25 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (this.outbox.length > 0) this.emit('error', { code: ErrorCode.NOT_REGISTERED, reason: `${why}: ${partsNotSent(this.outbox.length)}`, fatal: false });
     this.outbox = [];
   }
+}
+
+/** A login answered as a proposal is (ChatClient.register): the name taken, or why not. */
+async function loginAnswer(client: ChatClient, name: string, password: string): ReturnType<ChatClient['register']> {
+  try {
+    await untilClosed(client, client.login(name, password));
+    return { accepted: true, name: client.name! };
+  } catch (err) {
+    return { accepted: false, code: err instanceof HcpError ? err.code : undefined, reason: (err as Error).message };
+  }
+}
+
+/** A request's answer, or a rejection when the connection closes first (its answer would never come). */
+function untilClosed<T>(client: ChatClient, request: Promise<T>): Promise<T> {
+  if (client.closed) return Promise.reject(new HcpError(ErrorCode.NOT_REGISTERED, 'the connection was lost'));
+  const closed = client.once('close').then(({ reason }): never => {
+    throw new HcpError(ErrorCode.NOT_REGISTERED, `the connection was lost: ${reason}`);
+  });
+  return Promise.race([request, closed]);
 }
 
 function partsNotSent(n: number): string {

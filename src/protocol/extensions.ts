@@ -25,6 +25,8 @@ export const FIELDS = {
   /** u8 1 or 0. */
   online: { tag: 0x0a, kind: 'flag' },
   registered: { tag: 0x0b, kind: 'flag' },
+  /** ISO 8601 UTC time: when a registered user who is not online was last online. */
+  lastSeen: { tag: 0x0c, kind: 'text' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;

@@ -103,6 +103,7 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
       const stopped = [tcp, tlsServer, http].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve())));
       core.shutdown();
       await Promise.all(stopped);
+      await core.settle(); // the last-seen times of those just disconnected
       await store.close();
       log.info({}, 'server stopped');
     })());

@@ -2,15 +2,17 @@ import chalk from 'chalk';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import stringWidth from 'string-width';
-import { actionOf, nameCompletions, parseCommand } from '../client/commands.js';
+import { actionOf, isAccountCommand, nameCompletions, parseCommand, type AccountCommand } from '../client/commands.js';
 import type { ClientEvents } from '../client/client.js';
 import { presenceNotices } from '../client/notices.js';
 import type { ChatSession, SessionState } from '../client/session.js';
 import { ALL, HcpError } from '../protocol/index.js';
+import { joinedText, refusalText, runAccountCommand } from './account-commands.js';
 import { inputWindow } from './input-view.js';
 import { LineEditor } from './line-editor.js';
 import { logView, rowsOf, type EntryKind, type LogEntry } from './log-rows.js';
 import { PasteCollector } from './paste.js';
+import { Prompt, type Question } from './prompt.js';
 import { visibleUsers } from './user-list.js';
 
 const MAX_ENTRIES = 5000;
@@ -22,10 +24,12 @@ const BORDER = process.env.TERM === 'dumb' ? 'classic' : 'single';
 
 export interface AppProps {
   session: ChatSession;
+  /** Log in to this account once connected, asking for its password first (`--name NAME --login`). */
+  loginAs?: string | undefined;
 }
 
 /** The terminal client: message log with scroll-back, online users, input line. */
-export function App({ session }: AppProps) {
+export function App({ session, loginAs }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -43,6 +47,8 @@ export function App({ session }: AppProps) {
   const history = useRef<{ entries: string[]; at: number }>({ entries: [], at: 0 });
   const completion = useRef<{ base: string; candidates: string[]; index: number; result: string } | undefined>(undefined);
   const nextId = useRef(1);
+  /** Questions asked in the input line (passwords): keys go there, not to the chat line. */
+  const prompt = useRef<Prompt | undefined>(undefined);
 
   const usersWidth = Math.min(USERS_WIDTH, Math.floor(size.columns / 3));
   // the log box: its borders and one column of padding on each side
@@ -71,7 +77,10 @@ export function App({ session }: AppProps) {
     const offs = [
       session.on('connected', (e) => {
         add('notice', `Connected to ${e.address} (${e.wire === 'framed' ? 'HCP/2' : 'classic HCP/1: the server did not answer the HCP/2 preface'}).`);
-        if (e.joining === undefined) add('notice', 'Type the name you want and press Enter.');
+        if (loginAs !== undefined && !session.name) {
+          runAccount({ kind: 'login', name: loginAs });
+          loginAs = undefined; // once: after a reconnect, the session logs in again by itself
+        } else if (e.joining === undefined) add('notice', 'Type the name you want and press Enter (or /login NAME).');
       }),
       session.on('state', (s) => {
         const quiet = previous.kind === 'disconnected' || previous.kind === 'connecting';
@@ -80,8 +89,8 @@ export function App({ session }: AppProps) {
         previous = s;
         setState(s);
       }),
-      session.on('joined', (e) => add('notice', e.again ? `Reconnected as ${e.name}.` : `You joined as ${e.name}. Type /help for commands.`)),
-      session.on('refused', (e) => add('error', `The name "${e.name}" was refused${e.reason ? `: ${e.reason}` : ''}. Type another name.`)),
+      session.on('joined', (e) => add('notice', joinedText(e))),
+      session.on('refused', (e) => add('error', refusalText(e))),
       session.on('users', (e) => {
         setUsers(e.users);
         if (!e.initial) for (const line of presenceNotices(e)) add('notice', line);
@@ -114,8 +123,11 @@ export function App({ session }: AppProps) {
 
   useInput((chars, key) => {
     const pasted = paste.feed(chars, key);
+    const asking = prompt.current;
     if (pasted.consumed) {
-      if (pasted.pasted !== undefined) onPaste(pasted.pasted);
+      if (pasted.pasted !== undefined) asking ? asking.type(pasted.pasted) : onPaste(pasted.pasted);
+    } else if (asking) {
+      asking.key(chars, key);
     } else if (live.current.pendingPaste !== undefined) {
       if (key.return) sendText(live.current.pendingPaste);
       if (key.return || key.escape) setPendingPaste(undefined);
@@ -205,13 +217,30 @@ export function App({ session }: AppProps) {
     }
   };
 
+  /** Asks questions in the input line; one prompt at a time (a new one cancels the one open). */
+  const ask = (questions: Question[]) =>
+    new Promise<string[] | undefined>((resolve) => {
+      prompt.current?.cancel();
+      const asking = new Prompt(questions, (answers) => {
+        if (prompt.current === asking) prompt.current = undefined;
+        redraw();
+        resolve(answers);
+      });
+      prompt.current = asking;
+      redraw();
+    });
+
+  const runAccount = (cmd: AccountCommand) =>
+    void runAccountCommand(cmd, { session, ask, notice: (text) => add('notice', text), error: (text) => add('error', text) });
+
   const submit = (line: string) => {
     setRowsBelow(0);
     if (line.trim() === '') return;
     const h = history.current;
     h.entries = [...h.entries, line].slice(-200);
     h.at = h.entries.length;
-    const cmd = parseCommand(line, { target: session.target, users: session.users, lastWhisperer: session.lastWhisperer });
+    const cmd = parseCommand(line, { target: session.target, users: session.users, lastWhisperer: session.lastWhisperer }, { accounts: true });
+    if (isAccountCommand(cmd)) return runAccount(cmd);
     if (cmd.kind === 'quit') {
       session.close();
       exit();
@@ -243,11 +272,13 @@ export function App({ session }: AppProps) {
 
   const view = logView(entries, logWidth, logHeight, rowsBelow);
   const status = statusText(state, session.address);
-  const prompt = pendingPaste !== undefined
+  const asking = prompt.current;
+  const promptText = asking ? asking.question.label : pendingPaste !== undefined
     ? `Send ${pendingPaste.split('\n').length} lines to ${target.name === ALL ? 'everyone' : target.name}? Enter sends, Esc cancels `
     : !name ? 'name> ' : target.name === ALL ? '[All]> ' : `[→ ${target.name}${target.present ? '' : ' (left)'}]> `;
-  const input = pendingPaste === undefined
-    ? inputWindow(editor.text, editor.cursor, Math.max(1, size.columns - stringWidth(prompt) - 1))
+  const inputWidth = Math.max(1, size.columns - stringWidth(promptText) - 1);
+  const input = asking ? inputWindow(asking.shown, asking.shown.length, inputWidth)
+    : pendingPaste === undefined ? inputWindow(editor.text, editor.cursor, inputWidth)
     : { before: '', at: ' ', after: '' };
   return (
     <Box flexDirection="column" height={size.rows} width={size.columns}>
@@ -278,7 +309,7 @@ export function App({ session }: AppProps) {
         </Box>
       </Box>
       <Box>
-        <Text color={pendingPaste === undefined ? 'cyan' : 'yellow'} wrap="truncate-end">{prompt}</Text>
+        <Text color={pendingPaste === undefined && !asking ? 'cyan' : 'yellow'} wrap="truncate-end">{promptText}</Text>
         <Text>
           {input.before}
           {/* without colours (NO_COLOR) there is no inverse either: the cursor at the end shows as _ */}

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import { COMMANDS } from '../client/commands.js';
+import { ACCOUNT_COMMANDS, COMMANDS } from '../client/commands.js';
 import { displayText } from './display-text.js';
 
 export type EntryKind = 'message' | 'own' | 'whisper' | 'action' | 'notice' | 'error' | 'help';
@@ -57,9 +57,10 @@ export function entryRows(entry: LogEntry, width: number): string[] {
 
 /** /help: the commands as two aligned columns, the meanings wrapped under their own column. */
 function helpRows(width: number): string[] {
-  const column = Math.max(...COMMANDS.map((c) => stringWidth(c.usage))) + 2;
+  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS];
+  const column = Math.max(...commands.map((c) => stringWidth(c.usage))) + 2;
   const rows = [chalk.bold('Commands:')];
-  for (const { usage, meaning } of COMMANDS) {
+  for (const { usage, meaning } of commands) {
     if (width - column >= 16) {
       const [first = '', ...rest] = wrapRows(meaning, width - column);
       rows.push(chalk.cyan(usage.padEnd(column)) + first, ...rest.map((r) => ' '.repeat(column) + r));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionOf, nameCompletions, parseCommand } from '../../src/client/commands.js';
+import { ACCOUNT_COMMANDS, actionOf, isAccountCommand, nameCompletions, parseCommand } from '../../src/client/commands.js';
 
 const users = ['alice', 'Jon Stewart', 'Jon', 'bob'];
 const ctx = (target = 'All', lastWhisperer?: string) => ({ target, users, lastWhisperer });
@@ -41,5 +41,35 @@ describe('slash commands (both clients)', () => {
     expect(nameCompletions('/w J', users)).toEqual({ base: '/w ', candidates: ['Jon Stewart', 'Jon'] });
     expect(nameCompletions('b', users)).toEqual({ base: '', candidates: ['bob'] });
     expect(nameCompletions('x', users).candidates).toEqual([]);
+  });
+});
+
+describe('account commands (docs/protocol.md §10.3)', () => {
+  const parse = (line: string) => parseCommand(line, ctx(), { accounts: true });
+  it('parses /register, /login, /password and /unregister, never with a password in the line', () => {
+    expect(parse('/register')).toEqual({ kind: 'register' });
+    expect(parse('/login Jon Stewart')).toEqual({ kind: 'login', name: 'Jon Stewart' });
+    expect(parse('/login')).toEqual({ kind: 'invalid', reason: 'usage: /login NAME (the password is asked for next)' });
+    expect(parse('/password')).toEqual({ kind: 'password' });
+    expect(parse('/unregister')).toEqual({ kind: 'unregister' });
+  });
+  it('parses /whois, /status and /profile', () => {
+    expect(parse('/whois bob')).toEqual({ kind: 'whois', name: 'bob' });
+    expect(parse('/whois').kind).toBe('invalid');
+    expect(parse('/status away  out for lunch')).toEqual({ kind: 'status', status: 'away', message: 'out for lunch' });
+    expect(parse('/status BUSY')).toEqual({ kind: 'status', status: 'busy', message: '' });
+    expect(parse('/status sleeping')).toEqual({ kind: 'invalid', reason: 'usage: /status available|away|busy [message]' });
+    expect(parse('/profile name Alice Liddell')).toEqual({ kind: 'profile', field: 'displayName', text: 'Alice Liddell' });
+    expect(parse('/profile about I chat')).toEqual({ kind: 'profile', field: 'about', text: 'I chat' });
+    expect(parse('/profile')).toEqual({ kind: 'profile', text: '' });
+    expect(parse('/profile constructor x').kind).toBe('invalid');
+    expect(isAccountCommand(parse('/whois bob'))).toBe(true);
+    expect(isAccountCommand(parse('/who'))).toBe(false);
+  });
+  it('leaves them unknown to a client that does not handle accounts, and lists them for /help', () => {
+    expect(parseCommand('/register', ctx()).kind).toBe('invalid');
+    expect(ACCOUNT_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(
+      ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/profile', '/profile', '/profile'],
+    );
   });
 });

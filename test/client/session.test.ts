@@ -1,4 +1,7 @@
 /** The client session both clients run, against a real server over real sockets. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client/client.js';
 import { ChatSession, type SessionEvents, type SessionOptions } from '../../src/client/session.js';
@@ -85,6 +88,55 @@ describe('client session', () => {
     const got = bob.once('message');
     alice.send('howdy again');
     expect(await got).toMatchObject({ from: 'alice', to: 'All', text: 'howdy again' });
+  });
+
+  it('asks for accounts, and after a restart logs in again with the password last set (held in memory)', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'howdy-session-'));
+    try {
+      const first = await serve({ data, ephemeral: false });
+      const port = first.port;
+      const alice = await joined(session(port), 'alice');
+      expect(alice.accounts).toBe(true);
+      expect(alice.loggedIn).toBe(false);
+      await alice.createAccount('first secret');
+      await alice.changePassword('first secret', 'second secret');
+      expect(alice.loggedIn).toBe(true);
+      await first.close();
+      servers.splice(0);
+
+      const back = next(alice, 'joined');
+      const second = await serve({ port, data, ephemeral: false });
+      expect(await back).toEqual({ name: 'alice', again: true, loggedIn: true });
+      expect((await alice.whois('alice')).registered).toBe(true);
+      // a guest cannot have the name: it is the account's
+      const guest = await connect('127.0.0.1', second.port);
+      closers.push(guest);
+      expect(await guest.register('ALICE')).toMatchObject({ accepted: false, code: ErrorCode.NAME_REGISTERED });
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('logs in to a registered name; a wrong password is refused and forgotten', async () => {
+    const server = await serve();
+    const owner = await joined(session(server.port), 'carol');
+    await owner.createAccount('carol secret');
+    owner.close();
+
+    const s = session(server.port);
+    await next(s, 'state', (st) => st.kind === 'naming');
+    const refused = next(s, 'refused');
+    s.login('carol', 'a guess');
+    expect(await refused).toMatchObject({ name: 'carol', code: ErrorCode.LOGIN_FAILED });
+    expect(s.loggedIn).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100)); // the server slows guessing: 1 s after a failure
+    const taken = next(s, 'joined');
+    s.login('CAROL', 'carol secret');
+    expect(await taken).toEqual({ name: 'carol', again: false, loggedIn: true });
+    expect(s.loggedIn).toBe(true);
+    await s.deleteAccount('carol secret');
+    expect(s.loggedIn).toBe(false);
+    expect(await s.whois('carol')).toMatchObject({ name: 'carol', online: true, registered: false });
   });
 
   it('waits for its name to be free again after a reconnect, then takes it back', async () => {

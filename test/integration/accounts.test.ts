@@ -95,6 +95,11 @@ describe('accounts', () => {
     const guest = await connect('127.0.0.1', server!.port);
     clients.push(guest);
     expect(await guest.register('Carol')).toMatchObject({ accepted: false, code: ErrorCode.NAME_REGISTERED }); // still protected
+    const looker = await client();
+    expect(await looker.register('looker')).toMatchObject({ accepted: true });
+    const seen = await looker.whois('carol'); // she was online until the server stopped
+    expect(seen).toMatchObject({ name: 'carol', online: false, registered: true, status: 'away' });
+    expect(Date.now() - Date.parse(seen.lastSeen!)).toBeLessThan(60_000);
     const again = await client();
     await again.login('carol', 's3cret pass');
     const other = await client();

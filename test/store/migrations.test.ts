@@ -55,7 +55,30 @@ describe('schema migrations', () => {
     // and this Howdy, which knows only the versions before it, now refuses the database
     const err = await migrate(db, 'the.db').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect(err).toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/^the\.db has schema version 2, newer than this Howdy knows \(1\)/) });
+    expect(err).toMatchObject({
+      code: 'SCHEMA_TOO_NEW',
+      message: expect.stringMatching(new RegExp(`^the\\.db has schema version ${v2.version}, newer than this Howdy knows \\(${SCHEMA_VERSION}\\)`)),
+    });
+  });
+
+  it('a database written by the Howdy before last-seen times (v1) opens, is brought to v2, and keeps its accounts', async () => {
+    const data = tempFolder();
+    cleanups.push(data.remove);
+    const file = join(data.path, DATABASE_FILE);
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    await migrate(old, 'x', MIGRATIONS.slice(0, 1));
+    const record = passwordRecord();
+    await old.insertInto('accounts').values({
+      name_key: 'alice', name: 'Alice', created_at: new Date(0).toISOString(), password_scheme: record.scheme, scrypt_n: record.N,
+      scrypt_r: record.r, scrypt_p: record.p, password_keylen: record.keylen, password_salt: record.salt, password_hash: record.hash,
+    }).execute();
+    await old.destroy();
+    const store = await openStore({ data: data.path });
+    cleanups.push(() => store.close());
+    expect(await store.accounts.get('alice')).toMatchObject({ name: 'Alice', lastSeen: undefined });
+    const at = new Date('2026-11-28T02:00:00Z');
+    await store.accounts.seen('alice', at);
+    expect((await store.accounts.get('alice'))!.lastSeen).toEqual(at);
   });
 
   it('a step that fails leaves the database as it was: no half-made schema, the version unchanged', async () => {

@@ -25,6 +25,20 @@ export class Accounts {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  /** Writes in flight that nobody waits for (last-seen times): awaited before the store closes. */
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Notes that `key`'s user was online until now; a failure is only logged: nobody asked for it. */
+  seen(key: string, onError: (err: unknown) => void): void {
+    const write = this.store.seen(key, new Date()).catch(onError).finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+
+  /** Resolves when the writes in flight are done. */
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
   async load(): Promise<void> {
     for (const key of await guard(this.store.keys())) this.registered.add(key);
   }

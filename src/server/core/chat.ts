@@ -187,6 +187,11 @@ export class ChatCore implements SessionHost {
     this.take(session, name, refuse);
   }
 
+  /** Resolves when what the core writes to its store on its own (last-seen times) is written. */
+  async settle(): Promise<void> {
+    await this.accounts?.settle();
+  }
+
   /** Loads what the core keeps in memory of its store (the registered names); before serving. */
   async load(): Promise<void> {
     await this.accounts?.load();
@@ -294,7 +299,8 @@ export class ChatCore implements SessionHost {
         const account = await accounts.find(key);
         if (!online?.registered && !account) throw new HcpError(ErrorCode.NO_SUCH_USER, `nobody called "${fields.name}" is online or registered`);
         const profile = account && (await accounts.profile(key));
-        return { name: account?.name ?? online!.name!, online: Boolean(online?.registered), registered: Boolean(account), ...profile };
+        const lastSeen = !online?.registered && account?.lastSeen ? { lastSeen: account.lastSeen.toISOString() } : {};
+        return { name: account?.name ?? online!.name!, online: Boolean(online?.registered), registered: Boolean(account), ...profile, ...lastSeen };
       }
       default:
         throw new HcpError(ErrorCode.REQUEST_INVALID, `frame type ${type} is not a request`);
@@ -327,6 +333,7 @@ export class ChatCore implements SessionHost {
       this.directory.release(session);
       this.router.leave(session);
       this.presence.left(session);
+      if (session.account !== undefined) this.accounts?.seen(session.account, (err) => this.log.error({ peer: session.id, err }, 'store failed'));
     }
     this.log.info({ peer: session.id, name: session.name, reason, online: this.directory.size }, 'connection closed');
   }

@@ -92,6 +92,8 @@ export interface Account {
   readonly name: string;
   readonly password: PasswordRecord;
   readonly createdAt: Date;
+  /** When the user was last online, if it has been and gone. */
+  readonly lastSeen?: Date | undefined;
 }
 
 /** Registered accounts and their profiles. */
@@ -99,6 +101,8 @@ export interface AccountStore {
   /** Registers `name` under `key`, with a profile showing the name; NAME_TAKEN if the key is registered. */
   create(account: { key: string; name: string; password: PasswordRecord }): Promise<Account>;
   get(key: string): Promise<Account | undefined>;
+  /** Notes that the account's user was online until `at` (nothing if there is no such account). */
+  seen(key: string, at: Date): Promise<void>;
   /** Every registered name's key: the core loads them once, to check each proposal without a query. */
   keys(): Promise<string[]>;
   /** NO_SUCH_ACCOUNT if the key is not registered. */

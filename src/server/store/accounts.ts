@@ -37,6 +37,12 @@ export class KyselyAccountStore implements AccountStore {
     });
   }
 
+  seen(key: string, at: Date): Promise<void> {
+    return this.run(async () => {
+      await this.db.updateTable('accounts').set({ last_seen: at.toISOString() }).where('name_key', '=', key).execute();
+    });
+  }
+
   keys(): Promise<string[]> {
     return this.run(async () => (await this.db.selectFrom('accounts').select('name_key').execute()).map((row) => row.name_key));
   }
@@ -99,6 +105,7 @@ function toAccount(row: Selectable<AccountsTable>): Account {
     key: row.name_key,
     name: row.name,
     createdAt: new Date(row.created_at),
+    lastSeen: row.last_seen === null ? undefined : new Date(row.last_seen),
     password: { scheme: row.password_scheme as 'scrypt', N: row.scrypt_n, r: row.scrypt_r, p: row.scrypt_p, keylen: row.password_keylen, salt: row.password_salt, hash: row.password_hash },
   };
 }

@@ -4,7 +4,7 @@ import { PRESENCE_STATUSES, StoreError } from '../core/ports.js';
 /**
  * The schema, as the steps that build it: each migration takes the database from the version
  * before it to its own, and runs once, at start, in the same transaction as the version it sets.
- * A new version is a new entry at the end (v2: rooms and memberships); an entry, once released,
+ * A new version is a new entry at the end (v3: rooms and memberships); an entry, once released,
  * never changes.
  */
 export interface Migration {
@@ -39,6 +39,12 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('status_message', 'text', (c) => c.notNull())
         .addCheckConstraint('profiles_status_known', sql`status in (${statuses})`)
         .execute();
+    },
+  },
+  {
+    version: 2, // when each registered user was last online
+    async up(db) {
+      await db.schema.alterTable('accounts').addColumn('last_seen', 'text').execute();
     },
   },
 ];

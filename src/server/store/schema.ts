@@ -19,6 +19,8 @@ export interface AccountsTable {
   password_hash: string;
   /** ISO 8601, UTC. */
   created_at: string;
+  /** ISO 8601, UTC: when the user was last online; null before its first log-out (schema v2). */
+  last_seen: string | null;
 }
 
 export interface ProfilesTable {

@@ -78,6 +78,9 @@ class HowdySqliteDialect extends SqliteDialect {
   }
 }
 
+const FOLDER_ACCESS = constants.R_OK | constants.W_OK | constants.X_OK; // X: to make files in it
+const FILE_ACCESS = constants.R_OK | constants.W_OK;
+
 /** Creates the data folder if needed and checks the server may write there (root may anywhere). */
 function prepareFolder(folder: string, file: string): void {
   try {
@@ -85,9 +88,9 @@ function prepareFolder(folder: string, file: string): void {
   } catch (err) {
     throw fileError(err, `cannot create the data folder ${folder}`);
   }
-  for (const path of existsSync(file) ? [folder, file] : [folder]) {
+  for (const [path, mode] of existsSync(file) ? [[folder, FOLDER_ACCESS], [file, FILE_ACCESS]] as const : [[folder, FOLDER_ACCESS]] as const) {
     try {
-      accessSync(path, constants.R_OK | constants.W_OK);
+      accessSync(path, mode);
     } catch (err) {
       throw fileError(err, `cannot write ${path === folder ? `the data folder ${folder}` : file}`);
     }
