@@ -1,10 +1,9 @@
 import {
-  ChatSession, connectWebSocket, presenceNotices, type ChatClient, type SessionState,
+  ChatSession, connectWebSocket, presenceNotices, type SessionState,
 } from '../client/index.js';
 import { actionOf, COMMANDS, parseCommand } from '../client/commands.js';
 import { Emitter } from '../client/emitter.js';
-import { ALL, Capability, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
-import { speakAccounts, type Credentials } from './accounts.js';
+import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
 import { mentions } from './mention.js';
 import { errorText, sentence } from './wording.js';
 
@@ -19,8 +18,8 @@ export interface PageChatEvents extends Record<string, unknown> {
   incoming: Extract<Entry, { kind: 'message' }>;
 }
 
-/** How the name form takes a name: as a guest, by logging in, or by creating an account. */
-export type NameMode = 'guest' | 'login' | 'create';
+/** How the name form takes a name: as a guest, or by logging in to its account. */
+export type NameMode = 'guest' | 'login';
 
 /** What an account request came to: its answer, or what to tell the user, in plain words. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -48,41 +47,28 @@ export class PageChat extends Emitter<PageChatEvents> {
   sendError = '';
   /** The user typed /quit: no reconnecting. */
   left = false;
-  /** The server keeps accounts (it granted the capability); false until it says so. */
-  accountsOffered = false;
   /** The name form: how the name is taken, and the name typed (a refusal may fill it in). */
   nameForm: { mode: NameMode; name: string } = { mode: 'guest', name: '' };
-  private readonly session: ChatSession;
-  /** The connection the session uses now, for account requests. */
-  private client: ChatClient | undefined;
   /**
-   * The password of the name being taken or held, to log in again after a drop: in memory only,
-   * never stored, never shown; gone with a reload, a guest join or the account's deletion.
+   * The session (src/client/session.ts) keeps the password of an account logged in to, in memory
+   * only, and logs in again after a reconnect; the page never stores it nor shows it.
    */
-  private credentials: Credentials | undefined;
+  private readonly session: ChatSession;
+  /** The name being taken (or held) is an account's, taken with its password. */
+  private byAccount = false;
   private nextId = 1;
 
   constructor(wsUrl: string, serverName: string) {
     super();
     this.serverName = serverName;
-    this.session = new ChatSession(async () => {
-      const client = await connectWebSocket(wsUrl);
-      this.client = client;
-      void speakAccounts(client, () => this.credentials).then((granted) => {
-        this.accountsOffered = granted.includes(Capability.ACCOUNTS);
-        this.changed();
-      });
-      return client;
-    });
+    this.session = new ChatSession(() => connectWebSocket(wsUrl));
     this.session.on('state', () => {
       this.sendError = '';
       this.changed();
     });
-    this.session.on('joined', ({ name, again }) => {
+    this.session.on('joined', ({ name, again, loggedIn }) => {
       this.loginError = '';
-      const created = this.credentials?.create;
-      if (this.credentials) this.credentials = { name, password: this.credentials.password, create: false };
-      this.addNotice(joinedText(name, again, this.credentials === undefined ? 'guest' : created ? 'create' : 'login', this.accountsOffered));
+      this.addNotice(joinedText(name, again, loggedIn ? 'login' : 'guest', this.accountsOffered));
     });
     this.session.on('refused', (r) => this.onRefused(r));
     this.session.on('users', (e) => {
@@ -127,25 +113,34 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.changed();
   }
 
+  /** The server keeps accounts (it granted the capability on this connection). */
+  get accountsOffered(): boolean {
+    return this.session.accounts;
+  }
+
   /** Whether the name held is registered to this user (logged in, or kept with a password). */
   get registered(): boolean {
-    return this.me !== undefined && this.credentials !== undefined;
+    return this.session.loggedIn;
   }
 
   /** Takes a name as a guest. */
   join(name: string): void {
-    this.credentials = undefined;
-    if (this.nameChecked(name)) this.session.join(name);
+    if (!this.nameChecked(name)) return;
+    this.byAccount = false;
+    this.loginError = '';
+    this.session.join(name);
   }
 
   /** Takes a registered name with its password. */
   logIn(name: string, password: string): void {
-    if (this.nameChecked(name) && this.passwordGiven(password)) this.takeWithPassword({ name, password, create: false });
-  }
-
-  /** Registers a name with a password and takes it (the only way in on a server that requires accounts). */
-  createAccount(name: string, password: string): void {
-    if (this.nameChecked(name) && this.passwordGiven(password)) this.takeWithPassword({ name, password, create: true });
+    if (!this.nameChecked(name)) return;
+    if (password === '') {
+      this.loginError = 'Type the password too.';
+      return this.changed();
+    }
+    this.byAccount = true;
+    this.loginError = '';
+    this.session.login(name, password);
   }
 
   setNameForm(form: Partial<PageChat['nameForm']>): void {
@@ -156,25 +151,23 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   /** Registers the name the user holds as a guest ("Keep this name"). */
   async keepName(password: string): Promise<Outcome<void>> {
-    const outcome = await this.ask((client) => client.createAccount(password));
+    const outcome = await this.ask(() => this.session.createAccount(password));
     if (outcome.ok) {
-      this.credentials = { name: this.me!, password, create: false };
+      this.byAccount = true;
       this.addNotice(`The name ${this.me} is yours now: log in with it and your password from now on.`);
     }
     return outcome;
   }
 
-  async changePassword(password: string, newPassword: string): Promise<Outcome<void>> {
-    const outcome = await this.ask((client) => client.changePassword(password, newPassword), WRONG_CURRENT_PASSWORD);
-    if (outcome.ok && this.credentials) this.credentials = { ...this.credentials, password: newPassword };
-    return outcome;
+  changePassword(password: string, newPassword: string): Promise<Outcome<void>> {
+    return this.ask(() => this.session.changePassword(password, newPassword), WRONG_CURRENT_PASSWORD);
   }
 
   /** Deletes the account; the user stays in the chat as a guest. */
   async deleteAccount(password: string): Promise<Outcome<void>> {
-    const outcome = await this.ask((client) => client.deleteAccount(password), WRONG_CURRENT_PASSWORD);
+    const outcome = await this.ask(() => this.session.deleteAccount(password), WRONG_CURRENT_PASSWORD);
     if (outcome.ok) {
-      this.credentials = undefined;
+      this.byAccount = false;
       this.addNotice(`Your account is deleted: you are a guest now, and ${this.me} is free for anyone once you leave.`);
     }
     return outcome;
@@ -182,12 +175,12 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   /** Changes the fields of the user's profile given; resolves with the whole profile. */
   saveProfile(profile: Profile): Promise<Outcome<Profile>> {
-    return this.ask((client) => client.setProfile(profile));
+    return this.ask(() => this.session.setProfile(profile));
   }
 
   /** Looks someone up (the user too): online, registered, and a registered user's profile. */
   whois(name: string): Promise<Outcome<ExtensionFields>> {
-    return this.ask((client) => client.whois(name));
+    return this.ask(() => this.session.whois(name));
   }
 
   /**
@@ -232,12 +225,6 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.changed();
   }
 
-  private takeWithPassword(credentials: Credentials): void {
-    this.credentials = credentials;
-    this.loginError = '';
-    this.session.join(credentials.name);
-  }
-
   private nameChecked(name: string): boolean {
     if (name !== '') return true;
     this.loginError = 'Type a name: it cannot be only spaces.';
@@ -245,38 +232,28 @@ export class PageChat extends Emitter<PageChatEvents> {
     return false;
   }
 
-  private passwordGiven(password: string): boolean {
-    if (password !== '') return true;
-    this.loginError = 'Type the password too.';
-    this.changed();
-    return false;
-  }
-
   private onRefused(r: { name: string; code?: number; reason?: string }): void {
-    const withPassword = this.credentials !== undefined;
-    this.credentials = undefined; // a refused password is not kept
+    const withPassword = this.byAccount;
+    this.byAccount = false; // the session forgot the refused password too
     this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.'
       : r.code === ErrorCode.NAME_TAKEN && withPassword ? 'You are online with that name elsewhere (another tab or device): leave there, then log in here.'
         : errorText(r.code, r.reason);
     // a registered name (or a server for members only): offer the log-in form, the name filled in
-    if (r.code === ErrorCode.NAME_REGISTERED && !withPassword) this.nameForm = { mode: 'login', name: r.name };
-    else if (r.code === ErrorCode.LOGIN_REQUIRED) this.nameForm = { mode: 'login', name: r.name };
+    if (withPassword || r.code === ErrorCode.NAME_REGISTERED || r.code === ErrorCode.LOGIN_REQUIRED) this.nameForm = { mode: 'login', name: r.name };
     this.changed();
   }
 
   /**
-   * Runs an account request on the connection of the moment. Its refusal is told in plain words;
-   * a connection that drops before the answer is told too (the request is then lost).
+   * Runs an account request of the session. Its refusal is told in plain words, and so is a
+   * connection that is not there or drops before the answer (the session says so).
    */
-  private async ask<T>(request: (client: ChatClient) => Promise<T>, wording: Partial<Record<number, string>> = {}): Promise<Outcome<T>> {
-    const client = this.client;
-    if (!client || client.closed || this.state.kind !== 'joined') return { ok: false, error: 'You are not connected just now: try again once the page has reconnected.' };
-    const dropped = client.once('close').then((): Outcome<T> => ({ ok: false, error: 'The connection dropped before the server answered: try again once the page has reconnected.' }));
-    const answered = request(client).then(
-      (value): Outcome<T> => ({ ok: true, value }),
-      (err: unknown): Outcome<T> => ({ ok: false, error: err instanceof HcpError ? (wording[err.code] ?? errorText(err.code, err.message)) : sentence(String(err)) }),
-    );
-    const outcome = await Promise.race([answered, dropped]);
+  private async ask<T>(request: () => Promise<T>, wording: Partial<Record<number, string>> = {}): Promise<Outcome<T>> {
+    let outcome: Outcome<T>;
+    try {
+      outcome = { ok: true, value: await request() };
+    } catch (err) {
+      outcome = { ok: false, error: err instanceof HcpError ? (wording[err.code] ?? errorText(err.code, err.message)) : sentence(String(err)) };
+    }
     this.changed();
     return outcome;
   }
@@ -344,7 +321,7 @@ export class PageChat extends Emitter<PageChatEvents> {
 /** The notice of joining: how, and whether after a reconnect (then logged in again, if logged in). */
 function joinedText(name: string, again: boolean, how: NameMode, accounts: boolean): string {
   if (again) return how === 'guest' ? `Reconnected as ${name}.` : `Reconnected, and logged in again as ${name}.`;
-  const joined = { guest: `You joined as ${name} (a guest)`, login: `You logged in as ${name}`, create: `You created the account ${name} and joined` }[how];
+  const joined = how === 'guest' ? `You joined as ${name} (a guest)` : `You logged in as ${name}`;
   const keep = how === 'guest' && accounts ? ' To keep this name, choose a password in Settings (⚙).' : '';
   return `${joined}. Type /help for commands.${keep}`;
 }

@@ -38,19 +38,26 @@ async function openSettings(page: Page): Promise<void> {
 
 /** Logs in from the name form, switching it to logging in first. */
 async function logIn(page: Page, name: string, password: string): Promise<void> {
+  await page.locator('#mode-login, #mode-guest').first().waitFor(); // offered once the server said it keeps accounts
   if (await page.locator('#mode-login').isVisible()) await page.click('#mode-login');
   await page.fill('#name', name);
   await page.fill('#password', password);
   await page.click('#login button[type=submit]');
 }
 
-async function createAccount(page: Page, name: string, password: string): Promise<void> {
-  await page.click('#mode-create');
-  await page.fill('#name', name);
-  await page.fill('#password', password);
-  await page.fill('#password-again', password);
-  await page.click('#login button[type=submit]');
-  await inChat(page);
+/** Joins as a guest and keeps the name with a password, in the settings (closed after). */
+async function registerAs(page: Page, name: string, password: string): Promise<void> {
+  await joinAs(page, name);
+  await openSettings(page);
+  await keepName(page, password, password);
+  await page.locator('#profile').waitFor(); // the settings now are a registered user's
+  await page.keyboard.press('Escape');
+}
+
+async function keepName(page: Page, password: string, again: string): Promise<void> {
+  await page.fill('#keep-password', password);
+  await page.fill('#keep-password-again', again);
+  await page.click('#keep-name button[type=submit]');
 }
 
 /** Fills the profile in the settings (open) and saves it. */
@@ -88,17 +95,12 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
     const dora = await rig.open();
     await joinAs(dora, 'Dora');
     await openSettings(dora);
-    await dora.fill('#keep-password', 'short');
-    await dora.fill('#keep-password-again', 'short');
-    await dora.click('#keep-name button[type=submit]');
+    await keepName(dora, 'short', 'short');
     await expect.poll(() => text(dora, '#keep-name-error')).toBe('A password must be at least 8 characters long.');
-    await dora.fill('#keep-password', PASSWORD);
-    await dora.fill('#keep-password-again', `${PASSWORD}!`);
-    await dora.click('#keep-name button[type=submit]');
+    await keepName(dora, PASSWORD, `${PASSWORD}!`);
     await expect.poll(() => text(dora, '#keep-name-error')).toBe('The two passwords are not the same: type the new password twice.');
     expect(await dora.getAttribute('#keep-password', 'autocomplete')).toBe('new-password');
-    await dora.fill('#keep-password-again', PASSWORD);
-    await dora.click('#keep-name button[type=submit]');
+    await keepName(dora, PASSWORD, PASSWORD);
     await dora.locator('#profile').waitFor(); // the settings now are a registered user's
     expect(await passwordLeaks(dora, PASSWORD)).toEqual([]);
     await dora.keyboard.press('Escape');
@@ -133,8 +135,7 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
 
   it('edits the profile in settings; another user opens it from the people list with the keyboard', async () => {
     const eve = await rig.open();
-    await createAccount(eve, 'Eve', PASSWORD);
-    await expect.poll(() => logTexts(eve)).toContainEqual(expect.stringContaining('You created the account Eve and joined.'));
+    await registerAs(eve, 'Eve', PASSWORD);
     await openSettings(eve);
     await saveProfile(eve, { displayName: 'Eve Online', status: 'Busy', statusMessage: 'in a meeting until 3', about: 'Likes trains.\nAnd tea.' });
     await eve.keyboard.press('Escape');
@@ -166,7 +167,7 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
   it('changes the password, and the new one logs in; a deleted account\'s name is free for guests', async () => {
     const NEW = 'a new and longer password';
     const gus = await rig.open();
-    await createAccount(gus, 'Gus', PASSWORD);
+    await registerAs(gus, 'Gus', PASSWORD);
     await openSettings(gus);
     await gus.fill('#current-password', 'not my password');
     await gus.fill('#new-password', NEW);
@@ -225,7 +226,7 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
     const httpPort = server.httpAddress!.port;
     try {
       const hal = await openChatPage(rig.browser, `http://127.0.0.1:${httpPort}/`);
-      await createAccount(hal, 'Hal', PASSWORD);
+      await registerAs(hal, 'Hal', PASSWORD);
       await server.close();
       await expect.poll(() => text(hal, '#status')).toMatch(/^disconnected/);
       server = await startTestServer({ port, httpPort, data, ephemeral: false });
@@ -247,7 +248,7 @@ describe('web client: accounts at phone and desktop sizes', { timeout: 45_000 },
   it('shows the log-in form on a phone (dark) and a profile card on a desktop (light), within the screen', async () => {
     mkdirSync(`${repoRoot}/test-artifacts`, { recursive: true });
     const owner = await rig.open();
-    await createAccount(owner, 'Jon Stewart', PASSWORD);
+    await registerAs(owner, 'Jon Stewart', PASSWORD);
     await openSettings(owner);
     await saveProfile(owner, { displayName: 'Jon', status: 'Away', statusMessage: 'back after lunch', about: 'Host, comedian, occasional chat user. Ask me about the Daily Show.' });
 
@@ -268,7 +269,7 @@ describe('web client: accounts at phone and desktop sizes', { timeout: 45_000 },
 
     // the settings fit a phone: nothing wider than the screen, and the dialog scrolls within it
     const small = await rig.open({ ...PHONE, colorScheme: 'light' });
-    await createAccount(small, 'Kit', PASSWORD);
+    await registerAs(small, 'Kit', PASSWORD);
     await openSettings(small);
     await small.screenshot({ path: `${repoRoot}/test-artifacts/web-settings-phone-light.png` });
     const box = (await small.locator('#settings').boundingBox())!;

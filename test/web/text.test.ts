@@ -53,56 +53,33 @@ describe('timeLabel', () => {
   });
 });
 
+/** Each row: a code, the reason that came with it, and what the page says; no code name ever shows. */
+function expectWording(rows: Array<[code: number | undefined, reason: string | undefined, said: string]>): void {
+  const texts = rows.map(([code, reason]) => errorText(code, reason));
+  expect(texts).toEqual(rows.map(([, , said]) => said));
+  for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}|statusMessage|displayName/);
+}
+
 describe('errorText', () => {
   it('tells people what happened in plain words, never a code name', () => {
-    const cases: Array<[number | undefined, string | undefined]> = [
-      [ErrorCode.EMPTY_TEXT, 'the message is empty'],
-      [ErrorCode.TEXT_TOO_LONG, 'the message is 5000 bytes; at most 3967 can be sent'],
-      [ErrorCode.RATE_LIMITED, 'slow down: at most 50 messages a second; messages over it are dropped'],
-      [ErrorCode.NAME_TAKEN, '"alice" is already taken'],
-      [ErrorCode.UNKNOWN_RECEIVER, 'nobody called "zed" is online'],
-      [ErrorCode.NOT_REGISTERED, 'not connected: reconnecting in 2 s'],
-      [undefined, undefined],
-    ];
-    const texts = cases.map(([code, reason]) => errorText(code, reason));
-    expect(texts).toEqual([
-      'Type a message first: an empty one is not sent.',
-      'That message is too long to send: the message is 5000 bytes; at most 3967 can be sent.',
-      'You are sending too fast: slow down, some of your messages were not delivered.',
-      '"alice" is already taken. Pick another name.',
-      'Nobody called "zed" is online.',
-      'Not connected: reconnecting in 2 s.',
-      'Something went wrong.',
+    expectWording([
+      [ErrorCode.EMPTY_TEXT, 'the message is empty', 'Type a message first: an empty one is not sent.'],
+      [ErrorCode.TEXT_TOO_LONG, 'the message is 5000 bytes; at most 3967 can be sent', 'That message is too long to send: the message is 5000 bytes; at most 3967 can be sent.'],
+      [ErrorCode.RATE_LIMITED, 'slow down: at most 50 messages a second; messages over it are dropped', 'You are sending too fast: slow down, some of your messages were not delivered.'],
+      [ErrorCode.NAME_TAKEN, '"alice" is already taken', '"alice" is already taken. Pick another name.'],
+      [ErrorCode.UNKNOWN_RECEIVER, 'nobody called "zed" is online', 'Nobody called "zed" is online.'],
+      [ErrorCode.NOT_REGISTERED, 'not connected: reconnecting in 2 s', 'Not connected: reconnecting in 2 s.'],
+      [undefined, undefined, 'Something went wrong.'],
+      // accounts: a name, a password or a profile refused, in words that say what to do
+      [ErrorCode.NAME_REGISTERED, '"dora" is a registered name: log in to use it', 'That name is registered: if it is yours, log in with its password; otherwise pick another name.'],
+      [ErrorCode.LOGIN_REQUIRED, 'this server admits only users who log in', 'This server admits only users with an account: log in, or create one.'],
+      [ErrorCode.LOGIN_FAILED, 'wrong name or password', 'The name or the password is wrong.'],
+      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 1 s', 'Too many wrong passwords: wait a second, then try again.'],
+      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 900 s', 'Too many wrong passwords: wait 15 minutes, then try again.'],
+      [ErrorCode.PASSWORD_INVALID, 'a password is 8 to 256 characters', 'A password must be 8 to 256 characters long.'],
+      [ErrorCode.PROFILE_INVALID, 'statusMessage is 240 bytes; at most 200', 'Your profile was not saved: the status message is 240 bytes long; it can be at most 200 bytes.'],
+      [ErrorCode.NOT_LOGGED_IN, 'log in first', 'Only a registered name has a profile and a password: keep your name first.'],
+      [ErrorCode.STORE_FAILED, 'the server could not save this: SQLITE_FULL: database or disk is full', 'The server could not save that just now, so nothing changed. Try again in a moment.'],
     ]);
-    for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}/);
-  });
-});
-
-describe('errorText for accounts', () => {
-  it('tells every refusal of a name, a password or a profile in plain words that say what to do', () => {
-    const cases: Array<[number, string]> = [
-      [ErrorCode.NAME_REGISTERED, '"dora" is a registered name: log in to use it'],
-      [ErrorCode.LOGIN_REQUIRED, 'this server admits only users who log in'],
-      [ErrorCode.LOGIN_FAILED, 'wrong name or password'],
-      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 1 s'],
-      [ErrorCode.LOGIN_THROTTLED, 'too many failed logins: try again in 900 s'],
-      [ErrorCode.PASSWORD_INVALID, 'a password is 8 to 256 characters'],
-      [ErrorCode.PROFILE_INVALID, 'statusMessage is 240 bytes; at most 200'],
-      [ErrorCode.NOT_LOGGED_IN, 'log in first'],
-      [ErrorCode.STORE_FAILED, 'the server could not save this: SQLITE_FULL: database or disk is full'],
-    ];
-    const texts = cases.map(([code, reason]) => errorText(code, reason));
-    expect(texts).toEqual([
-      'That name is registered: if it is yours, log in with its password; otherwise pick another name.',
-      'This server admits only users with an account: log in, or create one.',
-      'The name or the password is wrong.',
-      'Too many wrong passwords: wait a second, then try again.',
-      'Too many wrong passwords: wait 15 minutes, then try again.',
-      'A password must be 8 to 256 characters long.',
-      'Your profile was not saved: the status message is 240 bytes long; it can be at most 200 bytes.',
-      'Only a registered name has a profile and a password: keep your name first.',
-      'The server could not save that just now, so nothing changed. Try again in a moment.',
-    ]);
-    for (const text of texts) expect(text).not.toMatch(/[A-Z]{2,}_[A-Z]+|0x[0-9a-f]{4}|statusMessage/);
   });
 });
