@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ExtensionFields } from '../../protocol/index.js';
 import type { Outcome, PageChat } from '../chat.js';
-import { timeLabel } from '../dates.js';
 import { Dialog } from './dialog.js';
 import { STATUSES } from './settings.js';
 
@@ -26,7 +25,6 @@ function ProfileFacts({ who }: { who: ExtensionFields }) {
     <dl class="facts">
       {who.displayName && who.displayName !== who.name && <Fact term="Display name" id="fact-display-name">{who.displayName}</Fact>}
       <Fact term="Online" id="fact-online">{who.online ? 'Online now' : 'Not online'}</Fact>
-      {!who.online && who.lastSeen && <Fact term="Last online" id="fact-last-seen">{timeLabel(new Date(who.lastSeen), new Date())}</Fact>}
       <Fact term="Account" id="fact-registered">{who.registered ? 'Registered name' : 'Guest: the name is not registered'}</Fact>
       {status && <Fact term="Status" id="fact-status">{who.statusMessage ? `${status}: ${who.statusMessage}` : status}</Fact>}
       {who.about && <Fact term="About" id="fact-about">{who.about}</Fact>}
