@@ -3,7 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { openTcpConnection, type TcpConnectOptions } from '../client/tcp.js';
-import { frameOfPayload, WS_SUBPROTOCOL } from '../protocol/index.js';
+import {
+  encodeFrame, ErrorCode, frameOfPayload, isExtensionType, MsgType, parseExtension, payloadOf, WS_SUBPROTOCOL, type ExtensionType,
+} from '../protocol/index.js';
 import { createHttpServer, listen, WEB_ROOT } from '../http/web-host.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -78,10 +80,32 @@ async function relay(ws: WebSocket, options: BridgeOptions, log: Logger): Promis
   };
   tcp.onClose = (reason) => ws.close(1000, reason.slice(0, 120));
   ws.removeAllListeners('message');
-  const forward = (data: Buffer) => data.length > 0 && tcp.send(frameOfPayload(data));
+  const forward = (data: Buffer) => {
+    if (data.length === 0) return;
+    // a classic server knows no extension frames and would leave the page waiting for the answer
+    if (tcp.wire === 'classic' && isExtensionType(data[0]!)) return answerForClassicServer(ws, data);
+    tcp.send(frameOfPayload(data));
+  };
   ws.on('message', forward);
   ws.on('close', () => tcp.close());
   early.forEach(forward);
+}
+
+/**
+ * Answers an extension request (docs/protocol.md §10) on behalf of a classic server, as a server
+ * offering nothing would: CAPS gets a REPLY granting no capability, any other request an ERROR.
+ */
+function answerForClassicServer(ws: WebSocket, payload: Uint8Array): void {
+  let request;
+  try {
+    request = parseExtension(payload[0] as ExtensionType, payload.subarray(1));
+  } catch {
+    return; // not even an id to answer: the classic server would have ignored it too
+  }
+  const answer = request.type === MsgType.CAPS
+    ? encodeFrame({ type: MsgType.REPLY, id: request.id, fields: {} })
+    : encodeFrame({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, fatal: false, id: request.id, reason: 'the server is a classic HCP/1 server: it has no extensions' });
+  ws.send(payloadOf(answer), { binary: true });
 }
 
 function tokenMatches(given: string | null, token: string): boolean {

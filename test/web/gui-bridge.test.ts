@@ -6,6 +6,8 @@ import { launchBrowser } from '../helpers/browser.js';
 import { startLegacyServer } from '../helpers/legacy.js';
 import { exited, howdy, waitOutput } from '../helpers/spawn.js';
 import { upgradeStatus } from '../helpers/websocket.js';
+import WebSocket from 'ws';
+import { encodeFrame, ErrorCode, MsgType, parseMessage, payloadOf, type HcpMessage } from '../../src/protocol/index.js';
 
 let browser: Browser;
 let legacy: Awaited<ReturnType<typeof startLegacyServer>>;
@@ -44,6 +46,22 @@ describe('howdy gui (local bridge)', () => {
     expect(gui.output()).toContain('"wire":"classic"');
     jon.close();
     await page.close();
+  });
+
+  it('answers the page\'s CAPS itself for a classic server (none granted), so nobody waits for an answer that never comes', async () => {
+    const [, base, token] = gui.output().match(/Open http:\/\/(127\.0\.0\.1:\d+)\/\?token=(\S+) in/)!;
+    const ws = new WebSocket(`ws://${base}/hcp?token=${token}`, ['hcp.v2']);
+    const got: HcpMessage[] = [];
+    ws.on('message', (d: Buffer) => void got.push(parseMessage(d[0]!, d.subarray(1))!));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(payloadOf(encodeFrame({ type: MsgType.CAPS, id: 7, fields: { caps: ['accounts'] } })));
+    ws.send(payloadOf(encodeFrame({ type: MsgType.WHOIS, id: 8, fields: { name: 'x' } })));
+    await expect.poll(() => got, { timeout: 5000 }).toHaveLength(2); // after the bridge found the server classic (its 1 s preface wait)
+    expect(got).toEqual([
+      { type: MsgType.REPLY, id: 7, fields: {} },
+      expect.objectContaining({ type: MsgType.ERROR, code: ErrorCode.REQUEST_INVALID, id: 8 }),
+    ]);
+    ws.close();
   });
 
   it('refuses WebSocket connections without the token or from another origin', async () => {
