@@ -23,7 +23,8 @@ export type Status = (typeof STATUSES)[number];
  */
 export type AccountCommand =
   /** Register the name held. */
-  | { kind: 'register' }
+  /** With a name: create the account before joining, and join with it. */
+  | { kind: 'register'; name?: string }
   | { kind: 'login'; name: string }
   | { kind: 'password' }
   /** Delete the account; the user stays online as a guest. */
@@ -62,7 +63,7 @@ export const COMMANDS: readonly CommandHelp[] = [
 
 /** /help for the account commands, listed by the clients that handle them (`accounts` in ParseOptions). */
 export const ACCOUNT_COMMANDS: readonly CommandHelp[] = [
-  { usage: '/register', meaning: 'register the name you hold (asks for a password, hidden)' },
+  { usage: '/register [NAME]', meaning: 'register the name you hold; before joining, create an account for NAME and join with it' },
   { usage: '/login NAME', meaning: 'take your registered name (asks for the password, hidden)' },
   { usage: '/password', meaning: 'change your password' },
   { usage: '/unregister', meaning: 'delete your account; you stay online as a guest' },
@@ -145,7 +146,7 @@ export function isAccountCommand(cmd: Command | AccountCommand): cmd is AccountC
 function parseAccountCommand(word: string, rest: string): AccountCommand | { kind: 'invalid'; reason: string } | undefined {
   switch (word) {
     case 'register':
-      return { kind: 'register' };
+      return rest ? { kind: 'register', name: rest } : { kind: 'register' };
     case 'login':
       return rest ? { kind: 'login', name: rest } : { kind: 'invalid', reason: 'usage: /login NAME (the password is asked for next)' };
     case 'password':

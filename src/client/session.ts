@@ -69,6 +69,8 @@ export class ChatSession extends Emitter<SessionEvents> {
    * in again. Kept in memory only, for this session's life: never written anywhere, never logged.
    */
   private password: string | undefined;
+  /** The next join creates the account it logs in to (signUp). */
+  private creating = false;
   private proposing = false;
   private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -142,6 +144,17 @@ export class ChatSession extends Emitter<SessionEvents> {
   login(name: string, password: string): void {
     if (this.joinedName !== undefined || this.proposing) return;
     this.password = password;
+    this.join(name);
+  }
+
+  /**
+   * Creates an account for `name` before joining, and joins with it (docs/protocol.md §10.3: the
+   * way in on a server that admits only users who log in); answered like `login`.
+   */
+  signUp(name: string, password: string): void {
+    if (this.joinedName !== undefined || this.proposing) return;
+    this.password = password;
+    this.creating = true;
     this.join(name);
   }
 
@@ -254,7 +267,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     try {
       for (let tries = this.options.rejoinTries; ; tries--) {
         const password = this.password;
-        const answer = password === undefined ? await client.register(name) : await loginAnswer(client, name, password);
+        const answer = password === undefined ? await client.register(name) : await loginAnswer(client, name, password, this.creating);
+        this.creating = false; // made or not, the account is not made again: a reconnect logs in
         if (client !== this.client) return; // the connection dropped: the reconnect proposes again
         if (answer.accepted) {
           this.joinedName = answer.name;
@@ -372,9 +386,9 @@ export class ChatSession extends Emitter<SessionEvents> {
 }
 
 /** A login answered as a proposal is (ChatClient.register): the name taken, or why not. */
-async function loginAnswer(client: ChatClient, name: string, password: string): ReturnType<ChatClient['register']> {
+async function loginAnswer(client: ChatClient, name: string, password: string, create: boolean): ReturnType<ChatClient['register']> {
   try {
-    await untilClosed(client, client.login(name, password));
+    await untilClosed(client, create ? client.createAccount(password, name) : client.login(name, password));
     return { accepted: true, name: client.name! };
   } catch (err) {
     return { accepted: false, code: err instanceof HcpError ? err.code : undefined, reason: (err as Error).message };

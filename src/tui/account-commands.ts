@@ -42,7 +42,13 @@ async function run(cmd: AccountCommand, io: AccountIo): Promise<void> {
     return session.login(cmd.name, answers[0]!); // answered by the session's joined or refused event
   }
   if (cmd.kind === 'whois') return io.notice(profileText(await session.whois(cmd.name)));
-  if (name === undefined) return io.error('Pick a name first.');
+  if (cmd.kind === 'register' && cmd.name !== undefined) {
+    if (name !== undefined) return io.error(`You are ${name} already: /register alone registers it.`);
+    const chosen = await askNewPassword(io, `Password for the new account ${cmd.name}`);
+    if (chosen === undefined) return;
+    return session.signUp(cmd.name, chosen); // answered by the session's joined or refused event
+  }
+  if (name === undefined) return io.error('Pick a name first, or /register NAME to create an account with it.');
   if (cmd.kind === 'register') {
     if (session.loggedIn) return io.error(`"${name}" is registered to you already.`);
     const chosen = await askNewPassword(io, 'Password for your account');
@@ -112,6 +118,8 @@ export function refusalText(e: SessionEvents['refused']): string {
   switch (e.code) {
     case ErrorCode.NAME_REGISTERED:
       return `"${e.name}" is a registered name. If it is yours, type /login ${e.name}; else type another name.`;
+    case ErrorCode.LOGIN_REQUIRED:
+      return `This server admits only users who log in: /login NAME with your account, or /register ${e.name} to create one.`;
     case ErrorCode.LOGIN_FAILED:
     case ErrorCode.LOGIN_THROTTLED:
       return `Could not log in as "${e.name}": ${e.reason}. /login ${e.name} to try again, or type another name.`;

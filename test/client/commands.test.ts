@@ -48,6 +48,7 @@ describe('account commands (docs/protocol.md §10.3)', () => {
   const parse = (line: string) => parseCommand(line, ctx(), { accounts: true });
   it('parses /register, /login, /password and /unregister, never with a password in the line', () => {
     expect(parse('/register')).toEqual({ kind: 'register' });
+    expect(parse('/register Jon Stewart')).toEqual({ kind: 'register', name: 'Jon Stewart' });
     expect(parse('/login Jon Stewart')).toEqual({ kind: 'login', name: 'Jon Stewart' });
     expect(parse('/login')).toEqual({ kind: 'invalid', reason: 'usage: /login NAME (the password is asked for next)' });
     expect(parse('/password')).toEqual({ kind: 'password' });

@@ -139,6 +139,29 @@ describe('client session', () => {
     expect(await s.whois('carol')).toMatchObject({ name: 'carol', online: true, registered: false });
   });
 
+  it('on a server that admits only users who log in, signs up before joining, and logs in (not signs up) after a reconnect', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'howdy-session-'));
+    try {
+      const first = await serve({ accounts: 'required', data, ephemeral: false });
+      const port = first.port;
+      const s = session(port);
+      await next(s, 'state', (st) => st.kind === 'naming');
+      const refused = next(s, 'refused');
+      s.join('dora');
+      expect(await refused).toMatchObject({ name: 'dora', code: ErrorCode.LOGIN_REQUIRED });
+      const joinedAs = next(s, 'joined');
+      s.signUp('dora', 'dora secret');
+      expect(await joinedAs).toEqual({ name: 'dora', again: false, loggedIn: true });
+      await first.close();
+      servers.splice(0);
+      const back = next(s, 'joined');
+      await serve({ port, accounts: 'required', data, ephemeral: false });
+      expect(await back).toEqual({ name: 'dora', again: true, loggedIn: true }); // an account made twice would be refused
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
   it('waits for its name to be free again after a reconnect, then takes it back', async () => {
     const first = await serve();
     const port = first.port;

@@ -145,6 +145,22 @@ describe('howdy chat with accounts', () => {
     expect(carol.screen()).not.toContain(SECRET);
   });
 
+  it('on a server that admits only users who log in, /register NAME at the name prompt creates the account and joins', async () => {
+    const server = await serve({ accounts: 'required' });
+    const gina = new Terminal('gina', chat(server.port, ''));
+    await gina.waitFor('name>');
+    gina.type('gina');
+    await gina.waitFor('/register gina to create one');
+    gina.type('/register gina');
+    await gina.waitFor('Password for the new account gina');
+    gina.type(SECRET);
+    await gina.waitFor('The same again');
+    gina.type(SECRET);
+    await gina.waitFor('You logged in as gina');
+    expect(gina.screen()).not.toContain(SECRET);
+    expect(server.core.names()).toEqual(['gina']);
+  });
+
   it('Esc cancels /register; a classic connection says the server has no accounts', async () => {
     const server = await serve();
     const dave = new Terminal('dave', chat(server.port, '--name dave'));
