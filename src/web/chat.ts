@@ -19,7 +19,8 @@ export interface PageChatEvents extends Record<string, unknown> {
 }
 
 /** How the name form takes a name: as a guest, or by logging in to its account. */
-export type NameMode = 'guest' | 'login';
+/** How the name form takes a name: as a guest, by logging in, or by creating an account with it. */
+export type NameMode = 'guest' | 'login' | 'create';
 
 /** What an account request came to: its answer, or what to tell the user, in plain words. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -141,6 +142,19 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.byAccount = true;
     this.loginError = '';
     this.session.login(name, password);
+  }
+
+  /** Creates an account for `name` and joins with it (the way in on a server for members only). */
+  signUp(name: string, password: string, again: string): void {
+    if (!this.nameChecked(name)) return;
+    const problem = password.length < 8 ? 'A password has at least 8 characters.' : password !== again ? 'The two passwords differ.' : undefined;
+    if (problem) {
+      this.loginError = problem;
+      return this.changed();
+    }
+    this.byAccount = true;
+    this.loginError = '';
+    this.session.signUp(name, password);
   }
 
   setNameForm(form: Partial<PageChat['nameForm']>): void {

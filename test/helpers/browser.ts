@@ -19,8 +19,10 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** The web client in a page of its own context (its own storage and permissions); page errors are printed. */
-export async function openChatPage(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<Page> {
+export async function openChatPage(browser: Browser, url: string, options: BrowserContextOptions = {}, initScript?: () => void): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
+  // a script to run before the page's own (e.g. recording notifications): set before the first load
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err));
   await page.goto(url);
@@ -57,7 +59,7 @@ export function webRig() {
     server: undefined as unknown as TestServer,
     peers: [] as ChatClient[],
     url: () => `http://127.0.0.1:${rig.server.httpAddress!.port}/`,
-    open: (options: BrowserContextOptions = {}) => openChatPage(rig.browser, rig.url(), options),
+    open: (options: BrowserContextOptions = {}, initScript?: () => void) => openChatPage(rig.browser, rig.url(), options, initScript),
   };
   beforeAll(async () => {
     rig.browser = await launchBrowser();

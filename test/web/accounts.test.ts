@@ -219,6 +219,30 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
     }
   });
 
+  it('on a server for members only, a new user creates an account from the name form and is in', async () => {
+    const server = await startTestServer({ httpPort: 0, accounts: 'required' });
+    try {
+      const page = await openChatPage(rig.browser, `http://127.0.0.1:${server.httpAddress!.port}/`);
+      await pickName(page, 'Jo');
+      await expect.poll(() => text(page, '#login-error')).toBe('This server admits only users with an account: log in, or create one.');
+      await page.click('#mode-create');
+      await page.fill('#name', 'Jo');
+      await page.fill('#password', PASSWORD);
+      await page.fill('#password-again', 'not the same');
+      await page.click('#login button[type=submit]');
+      await expect.poll(() => text(page, '#login-error')).toBe('The two passwords differ.');
+      await page.fill('#password', PASSWORD);
+      await page.fill('#password-again', PASSWORD);
+      await page.click('#login button[type=submit]');
+      await inChat(page);
+      await expect.poll(() => logTexts(page)).toContainEqual(expect.stringContaining('You logged in as Jo'));
+      expect(server.core.names()).toEqual(['Jo']);
+      expect(await passwordLeaks(page, PASSWORD)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('logs in again by itself after the server restarts, and says so', async () => {
     const data = mkdtempSync(join(tmpdir(), 'howdy-web-accounts-'));
     let server = await startTestServer({ httpPort: 0, data, ephemeral: false });

@@ -181,9 +181,7 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 describe('web client: getting attention', () => {
   it('notifies of mentions and whispers while the tab is hidden, and counts unread messages in the title', async () => {
     const boris = await peer('boris');
-    const ava = await openPage({ permissions: ['notifications'] });
-    await ava.addInitScript(recordNotifications);
-    await ava.reload();
+    const ava = await openPage({ permissions: ['notifications'] }, recordNotifications);
     await joinAs(ava, 'ava');
     await expect.poll(() => ava.title()).toBe('Howdy: ava');
 
@@ -207,9 +205,7 @@ describe('web client: getting attention', () => {
   });
 
   it('asks for permission to notify when the user joins, not when the page loads', async () => {
-    const dora = await openPage();
-    await dora.addInitScript(recordNotifications);
-    await dora.reload();
+    const dora = await openPage({}, recordNotifications);
     await dora.locator('#login button:enabled').waitFor();
     expect(await dora.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual([]);
     await joinAs(dora, 'dora');

@@ -10,18 +10,22 @@ import { focusOnFirstShow, PasswordField } from './password-field.js';
 export function Login({ chat }: { chat: PageChat }) {
   const { mode, name } = chat.nameForm;
   const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
   const onSubmit = (ev: Event) => {
     ev.preventDefault();
     askToNotify(); // asked on the user's own click, never on load
     if (mode === 'guest') chat.join(name.trim());
-    else chat.logIn(name.trim(), password);
+    else if (mode === 'login') chat.logIn(name.trim(), password);
+    else chat.signUp(name.trim(), password, again);
     setPassword(''); // a password is typed again for each attempt
+    setAgain('');
   };
   const naming = chat.state.kind === 'naming' && chat.state.waitingFor === undefined;
   return (
     <main class="login">
       <form id="login" autocomplete={mode === 'guest' ? 'off' : 'on'} onSubmit={onSubmit} aria-describedby="login-error">
         {mode === 'login' && <h2 class="title">Log in</h2>}
+        {mode === 'create' && <h2 class="title">Create an account</h2>}
         <label for="name" class="title">{mode === 'guest' ? 'Pick a name' : 'Your name'}</label>
         <div class="row">
           <input
@@ -37,13 +41,20 @@ export function Login({ chat }: { chat: PageChat }) {
             <button type="submit" class="wide" disabled={!naming}>Log in</button>
           </>
         )}
+        {mode === 'create' && (
+          <>
+            <PasswordField id="password" label="Password (at least 8 characters)" value={password} set={setPassword} autocomplete="new-password" autoFocus={name !== ''} />
+            <PasswordField id="password-again" label="The same again" value={again} set={setAgain} autocomplete="new-password" />
+            <button type="submit" class="wide" disabled={!naming}>Create the account and join</button>
+          </>
+        )}
         <p id="login-error" class="error" role="alert">{chat.loginError}</p>
       </form>
       {chat.accountsOffered && (
         <p class="ways">
-          {mode === 'guest'
-            ? <button type="button" class="link" id="mode-login" onClick={() => chat.setNameForm({ mode: 'login' })}>I have an account: log in</button>
-            : <button type="button" class="link" id="mode-guest" onClick={() => chat.setNameForm({ mode: 'guest' })}>Join as a guest</button>}
+          {mode !== 'login' && <button type="button" class="link" id="mode-login" onClick={() => chat.setNameForm({ mode: 'login' })}>I have an account: log in</button>}
+          {mode !== 'create' && <button type="button" class="link" id="mode-create" onClick={() => chat.setNameForm({ mode: 'create' })}>Create an account</button>}
+          {mode !== 'guest' && <button type="button" class="link" id="mode-guest" onClick={() => chat.setNameForm({ mode: 'guest' })}>Join as a guest</button>}
         </p>
       )}
     </main>
