@@ -2,6 +2,7 @@ import {
   ChatSession, connectWebSocket, presenceNotices, type SessionState,
 } from '../client/index.js';
 import { actionOf, COMMANDS, parseCommand } from '../client/commands.js';
+import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
 import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
 import { mentions } from './mention.js';
@@ -147,7 +148,7 @@ export class PageChat extends Emitter<PageChatEvents> {
   /** Creates an account for `name` and joins with it (the way in on a server for members only). */
   signUp(name: string, password: string, again: string): void {
     if (!this.nameChecked(name)) return;
-    const problem = password.length < 8 ? 'A password has at least 8 characters.' : password !== again ? 'The two passwords differ.' : undefined;
+    const problem = newPasswordProblem(password, again);
     if (problem) {
       this.loginError = problem;
       return this.changed();

@@ -230,7 +230,7 @@ describe('web client: accounts', { timeout: 45_000 }, () => {
       await page.fill('#password', PASSWORD);
       await page.fill('#password-again', 'not the same');
       await page.click('#login button[type=submit]');
-      await expect.poll(() => text(page, '#login-error')).toBe('The two passwords differ.');
+      await expect.poll(() => text(page, '#login-error')).toBe('The two passwords are not the same: type the new password twice.');
       await page.fill('#password', PASSWORD);
       await page.fill('#password-again', PASSWORD);
       await page.click('#login button[type=submit]');
