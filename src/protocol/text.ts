@@ -8,6 +8,11 @@ import { ErrorCode, HcpError } from './errors.js';
  */
 const ALLOWED_CONTROLS = (1 << 0x09) | (1 << 0x0a) | (1 << 0x0d);
 
+/** Whether a byte (or UTF-16 code unit) is a control a text may not hold. */
+function isForbiddenControl(code: number): boolean {
+  return code < 0x20 && ((ALLOWED_CONTROLS >>> code) & 1) === 0;
+}
+
 /**
  * Index of the first forbidden control byte in bytes[start, end), or -1 when there is none.
  * It runs on every relayed text, so it reads sixteen bytes at a time as four 32-bit words: a word
@@ -37,8 +42,7 @@ export function forbiddenTextByteAt(bytes: Uint8Array, start: number, end: numbe
 
 function forbiddenByteAt(bytes: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b < 0x20 && ((ALLOWED_CONTROLS >>> b) & 1) === 0) return i;
+    if (isForbiddenControl(bytes[i]!)) return i;
   }
   return -1;
 }
@@ -58,9 +62,7 @@ function wordsOf(buffer: ArrayBufferLike): Int32Array<ArrayBufferLike> {
 export function checkTextCharacters(text: string): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 && ((ALLOWED_CONTROLS >>> c) & 1) === 0) {
-      throw new HcpError(ErrorCode.TEXT_INVALID, controlCharReason(c));
-    }
+    if (isForbiddenControl(c)) throw new HcpError(ErrorCode.TEXT_INVALID, controlCharReason(c));
   }
 }
 
