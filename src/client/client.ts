@@ -1,6 +1,6 @@
 import {
   ALL, Capability, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
-  type ExtensionFields, type ExtensionType, type HcpMessage,
+  type ExtensionFields, type RequestType, type HcpMessage,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
@@ -158,7 +158,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   /** Sends a request and waits for its REPLY (its fields), or rejects with the ERROR that answered it (§10.1). */
-  private request(type: ExtensionType, fields: ExtensionFields): Promise<ExtensionFields> {
+  private request(type: RequestType, fields: ExtensionFields): Promise<ExtensionFields> {
     if (this.wire === 'classic') return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'a classic server has no extensions'));
     if (type !== MsgType.CAPS && !this.granted.includes(Capability.ACCOUNTS)) {
       return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'the server did not grant the accounts capability'));

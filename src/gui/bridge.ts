@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { openTcpConnection, type TcpConnectOptions } from '../client/tcp.js';
 import {
-  encodeFrame, ErrorCode, frameOfPayload, isExtensionType, MsgType, parseExtension, payloadOf, WS_SUBPROTOCOL, type ExtensionType,
+  encodeFrame, ErrorCode, frameOfPayload, isRequestType, MsgType, parseExtension, payloadOf, WS_SUBPROTOCOL, type RequestType,
 } from '../protocol/index.js';
 import { createHttpServer, listen, WEB_ROOT } from '../http/web-host.js';
 import type { Logger } from '../logging/logger.js';
@@ -83,7 +83,7 @@ async function relay(ws: WebSocket, options: BridgeOptions, log: Logger): Promis
   const forward = (data: Buffer) => {
     if (data.length === 0) return;
     // a classic server knows no extension frames and would leave the page waiting for the answer
-    if (tcp.wire === 'classic' && isExtensionType(data[0]!)) return answerForClassicServer(ws, data);
+    if (tcp.wire === 'classic' && isRequestType(data[0]!)) return answerForClassicServer(ws, data);
     tcp.send(frameOfPayload(data));
   };
   ws.on('message', forward);
@@ -98,7 +98,7 @@ async function relay(ws: WebSocket, options: BridgeOptions, log: Logger): Promis
 function answerForClassicServer(ws: WebSocket, payload: Uint8Array): void {
   let request;
   try {
-    request = parseExtension(payload[0] as ExtensionType, payload.subarray(1));
+    request = parseExtension(payload[0] as RequestType, payload.subarray(1));
   } catch {
     return; // not even an id to answer: the classic server would have ignored it too
   }

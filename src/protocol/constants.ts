@@ -22,6 +22,19 @@ export const MsgType = {
   ACCOUNT_DELETE: 0x16,
   PROFILE_SET: 0x17,
   WHOIS: 0x18,
+  /** Ours, rooms (§10.4): requests of a client granted the `rooms` capability, and their events. */
+  ROOM_CREATE: 0x19,
+  ROOM_JOIN: 0x1a,
+  ROOM_PART: 0x1b,
+  ROOM_LIST: 0x1c,
+  ROOM_MEMBERS: 0x1d,
+  ROOM_SET: 0x1e,
+  ROOM_INVITE: 0x1f,
+  ROOM_REMOVE: 0x20,
+  ROOM_DELETE: 0x21,
+  ROOM_ROLE: 0x22,
+  /** Server to client, no id: something happened in a room the client is in (§10.4). */
+  ROOM_EVENT: 0x23,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
@@ -58,7 +71,12 @@ export type PresenceOp = (typeof PresenceOp)[keyof typeof PresenceOp];
 export const Capability = {
   /** Accounts and profiles (§10.3). */
   ACCOUNTS: 'accounts',
+  /** Rooms (§10.4). */
+  ROOMS: 'rooms',
 } as const;
+
+/** A room's name starts with this; no user's name may (docs/protocol.md §2, §10.4). */
+export const ROOM_PREFIX = '#';
 
 /** WebSocket subprotocol of HCP over WebSocket (docs/protocol.md §6). */
 export const WS_SUBPROTOCOL = 'hcp.v2';

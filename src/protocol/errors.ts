@@ -49,6 +49,17 @@ export const ErrorCode = {
   INTERNAL: 0x0502,
   /** The server's store could not do what the request needed (disk full, locked, …); nothing changed. */
   STORE_FAILED: 0x0503,
+  // 0x06xx: rooms (docs/protocol.md §10.4)
+  /** No such room, or a private one the user may not see. */
+  NO_SUCH_ROOM: 0x0601,
+  /** The request or MESSAGE needs membership of the room. */
+  NOT_IN_ROOM: 0x0602,
+  /** A room of that name (in any case) exists. */
+  ROOM_EXISTS: 0x0603,
+  /** The user's role in the room does not allow this. */
+  ROOM_FORBIDDEN: 0x0604,
+  /** A room's name, topic or role breaks its rules. */
+  ROOM_INVALID: 0x0605,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -27,48 +27,105 @@ export const FIELDS = {
   registered: { tag: 0x0b, kind: 'flag' },
   /** ISO 8601 UTC time: when a registered user who is not online was last online. */
   lastSeen: { tag: 0x0c, kind: 'text' },
+  /** A room's name, `#` first (§10.4). */
+  room: { tag: 0x0d, kind: 'text' },
+  topic: { tag: 0x0e, kind: 'text' },
+  /** u8 1 or 0: the room is invite-only. */
+  private: { tag: 0x0f, kind: 'flag' },
+  /** owner, operator or member. */
+  role: { tag: 0x10, kind: 'text' },
+  /** u32: how many members a room has. */
+  members: { tag: 0x11, kind: 'u32' },
+  /** u8 1 or 0: the user asking is in the room. */
+  joined: { tag: 0x12, kind: 'flag' },
+  /** One item of a list (a room, a member): its own run of fields, repeated for the list. */
+  entry: { tag: 0x13, kind: 'records' },
+  /** What happened in a room: join, part, topic, private, public, role, delete. */
+  event: { tag: 0x14, kind: 'text' },
+  /** Who did it (a ROOM_EVENT's actor). */
+  by: { tag: 0x15, kind: 'text' },
+  /** A room both users are in (WHOIS), repeated for a list. */
+  commonRoom: { tag: 0x16, kind: 'texts' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;
 type ValueOf<K extends FieldName> = (typeof FIELDS)[K]['kind'] extends 'texts' ? string[]
-  : (typeof FIELDS)[K]['kind'] extends 'flag' ? boolean : string;
+  : (typeof FIELDS)[K]['kind'] extends 'flag' ? boolean
+  : (typeof FIELDS)[K]['kind'] extends 'u32' ? number
+  : (typeof FIELDS)[K]['kind'] extends 'records' ? ExtensionFields[] : string;
 /** The fields an extension frame may carry besides its id, by name. */
 export type ExtensionFields = { [K in FieldName]?: ValueOf<K> };
 
-/** The extension frame types (docs/protocol.md §10). */
-export const EXTENSION_TYPES = [
+/** The extension frame types that are requests (and REPLY, their answer): they carry an id. */
+export const REQUEST_TYPES = [
   MsgType.CAPS, MsgType.REPLY, MsgType.LOGIN, MsgType.ACCOUNT_CREATE, MsgType.PASSWORD_CHANGE,
   MsgType.ACCOUNT_DELETE, MsgType.PROFILE_SET, MsgType.WHOIS,
+  MsgType.ROOM_CREATE, MsgType.ROOM_JOIN, MsgType.ROOM_PART, MsgType.ROOM_LIST, MsgType.ROOM_MEMBERS,
+  MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
 ] as const;
-export type ExtensionType = (typeof EXTENSION_TYPES)[number];
+export type RequestType = (typeof REQUEST_TYPES)[number];
+/** The extension frame types a server sends of its own accord: no id. */
+export const EVENT_TYPES = [MsgType.ROOM_EVENT] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export type ExtensionType = RequestType | EventType;
 
 /** A request (or, type REPLY, its answer): its id and its fields. */
-export interface ExtensionMessage { type: ExtensionType; id: number; fields: ExtensionFields }
+export interface ExtensionMessage { type: RequestType; id: number; fields: ExtensionFields }
+/** An event (docs/protocol.md §10.4): fields, no id. */
+export interface ExtensionEvent { type: EventType; fields: ExtensionFields }
 
 export function isExtensionType(type: number): type is ExtensionType {
-  return (EXTENSION_TYPES as readonly number[]).includes(type);
+  return isRequestType(type) || (EVENT_TYPES as readonly number[]).includes(type);
+}
+
+export function isRequestType(type: number): type is RequestType {
+  return (REQUEST_TYPES as readonly number[]).includes(type);
 }
 
 /** Longest value a field can hold (its length is a u16). */
 const MAX_FIELD_BYTES = 0xffff;
-const BY_TAG = new Map(Object.entries(FIELDS).map(([name, f]) => [f.tag as number, { name, kind: f.kind as string }]));
+const BY_TAG = new Map(Object.entries(FIELDS).filter(([name]) => name !== 'id').map(([name, f]) => [f.tag as number, { name, kind: f.kind as string }]));
 
-/** An extension frame: u32 length, type, the ID field, then each field given, in the table's order. */
-export function encodeExtension(msg: ExtensionMessage): Uint8Array {
-  const fields: Array<{ tag: number; value: Uint8Array }> = [{ tag: FIELDS.id.tag, value: new ByteWriter(4).u32(msg.id).done() }];
+interface EncodedField { tag: number; value: Uint8Array }
+
+/** An extension frame: u32 length, type, the ID field (requests and replies), then each field given, in the table's order. */
+export function encodeExtension(msg: ExtensionMessage | ExtensionEvent): Uint8Array {
+  const fields: EncodedField[] = 'id' in msg ? [{ tag: FIELDS.id.tag, value: new ByteWriter(4).u32(msg.id).done() }] : [];
+  fields.push(...encodeFields(msg.fields));
+  const w = ByteWriter.frame(msg.type, runBytes(fields));
+  writeRun(w, fields);
+  return w.done();
+}
+
+function encodeFields(given: ExtensionFields): EncodedField[] {
+  const fields: EncodedField[] = [];
   for (const [name, spec] of Object.entries(FIELDS)) {
-    const value = (msg.fields as Record<string, unknown>)[name];
+    const value = (given as Record<string, unknown>)[name];
     if (name === 'id' || value === undefined) continue;
     if (spec.kind === 'texts') for (const text of value as string[]) fields.push({ tag: spec.tag, value: utf8Encode(text) });
     else if (spec.kind === 'flag') fields.push({ tag: spec.tag, value: Uint8Array.of(value ? 1 : 0) });
-    else fields.push({ tag: spec.tag, value: utf8Encode(value as string) });
+    else if (spec.kind === 'u32') fields.push({ tag: spec.tag, value: new ByteWriter(4).u32(value as number).done() });
+    else if (spec.kind === 'records') {
+      for (const record of value as ExtensionFields[]) {
+        const inner = encodeFields(record);
+        const w = new ByteWriter(runBytes(inner));
+        writeRun(w, inner);
+        fields.push({ tag: spec.tag, value: w.done() });
+      }
+    } else fields.push({ tag: spec.tag, value: utf8Encode(value as string) });
   }
-  const w = ByteWriter.frame(msg.type, fields.reduce((n, f) => n + 3 + f.value.length, 0));
+  return fields;
+}
+
+function runBytes(fields: readonly EncodedField[]): number {
+  return fields.reduce((n, f) => n + 3 + f.value.length, 0);
+}
+
+function writeRun(w: ByteWriter, fields: readonly EncodedField[]): void {
   for (const f of fields) {
     if (f.value.length > MAX_FIELD_BYTES) throw new HcpError(ErrorCode.MALFORMED, `a field holds at most ${MAX_FIELD_BYTES} bytes`);
     w.u8(f.tag).u16(f.value.length).bytes(f.value);
   }
-  return w.done();
 }
 
 /**
@@ -76,30 +133,43 @@ export function encodeExtension(msg: ExtensionMessage): Uint8Array {
  * wrong size are MALFORMED; the error carries the request's id when it was read before the damage
  * (`malformedRequestId`), so the answer can name the request.
  */
-export function parseExtension(type: ExtensionType, body: Uint8Array): ExtensionMessage {
-  const r = new ByteReader(body);
-  const fields: Record<string, unknown> = {};
-  let id: number | undefined;
+export function parseExtension(type: RequestType, body: Uint8Array): ExtensionMessage;
+export function parseExtension(type: ExtensionType, body: Uint8Array): ExtensionMessage | ExtensionEvent;
+export function parseExtension(type: ExtensionType, body: Uint8Array): ExtensionMessage | ExtensionEvent {
+  const found: { id?: number } = {};
+  let fields: ExtensionFields;
   try {
-    while (r.remaining > 0) {
-      const tag = r.u8();
-      const value = new ByteReader(r.take(r.u16()));
-      if (tag === FIELDS.id.tag) {
-        id = value.u32();
-        continue;
-      }
-      const spec = BY_TAG.get(tag);
-      if (!spec) continue; // a field of a later version: skipped
-      if (spec.kind === 'texts') fields[spec.name] = [...((fields[spec.name] as string[] | undefined) ?? []), text(value)];
-      else if (spec.kind === 'flag') fields[spec.name] = value.u8() !== 0;
-      else fields[spec.name] = text(value);
-    }
+    fields = parseRun(new ByteReader(body), found, true);
   } catch (err) {
+    const id = found.id;
     if (err instanceof HcpError && err.code === ErrorCode.INVALID_UTF8) throw new HcpError(err.code, err.message, false, { cause: id });
     throw new HcpError(ErrorCode.MALFORMED, `a field is cut short${id === undefined ? '' : ` (request ${id})`}`, false, { cause: id });
   }
-  if (id === undefined) throw new HcpError(ErrorCode.MALFORMED, 'a request carries a 4-byte ID field');
-  return { type, id, fields: fields as ExtensionFields };
+  if (!isRequestType(type)) return { type, fields };
+  if (found.id === undefined) throw new HcpError(ErrorCode.MALFORMED, 'a request carries a 4-byte ID field');
+  return { type, id: found.id, fields };
+}
+
+/** A run of fields; an ENTRY's run is read the same way, one level deep (entries in an entry are skipped). */
+function parseRun(r: ByteReader, found: { id?: number }, outer: boolean): ExtensionFields {
+  const fields: Record<string, unknown> = {};
+  while (r.remaining > 0) {
+    const tag = r.u8();
+    const value = new ByteReader(r.take(r.u16()));
+    if (tag === FIELDS.id.tag && outer) {
+      found.id = value.u32();
+      continue;
+    }
+    const spec = BY_TAG.get(tag);
+    if (!spec) continue; // a field of a later version: skipped
+    if (spec.kind === 'texts') fields[spec.name] = [...((fields[spec.name] as string[] | undefined) ?? []), text(value)];
+    else if (spec.kind === 'flag') fields[spec.name] = value.u8() !== 0;
+    else if (spec.kind === 'u32') fields[spec.name] = value.u32();
+    else if (spec.kind === 'records') {
+      if (outer) fields[spec.name] = [...((fields[spec.name] as ExtensionFields[] | undefined) ?? []), parseRun(value, found, false)];
+    } else fields[spec.name] = text(value);
+  }
+  return fields as ExtensionFields;
 }
 
 function text(value: ByteReader): string {

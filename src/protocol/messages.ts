@@ -1,7 +1,7 @@
 import { FRAME_HEADER_BYTES, MsgType, NAME_BYTES, PresenceOp } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { encodeExtension, isExtensionType, parseExtension, type ExtensionMessage } from './extensions.js';
+import { encodeExtension, isExtensionType, parseExtension, type ExtensionEvent, type ExtensionMessage } from './extensions.js';
 import { readEchoedNameField, readNameField } from './names.js';
 import { lengthWithoutTrailingNuls, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
@@ -18,7 +18,7 @@ export interface PresenceChange { op: PresenceOp; name: string }
 export interface Presence { type: typeof MsgType.PRESENCE; changes: PresenceChange[] }
 
 export type HcpMessage =
-  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence | ExtensionMessage;
+  | Proposal | Ack | Nak | Update | ChatMessage | ErrorMessage | Ping | Pong | Presence | ExtensionMessage | ExtensionEvent;
 
 /** ERROR body flags: the sender closes the connection after this frame; a request id follows. */
 const ERROR_FLAG_FATAL = 0x01;

@@ -7,11 +7,11 @@ import { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/s
 import { DATABASE_FILE, openStore } from '../../src/server/store/sqlite.js';
 import { passwordRecord, tempFolder } from '../helpers/store.js';
 
-/** A next version as a later Howdy would add it: rooms, and a column on accounts. */
+/** A next version as a later Howdy would add it: a table, and a column on accounts. */
 const v2: Migration = {
   version: SCHEMA_VERSION + 1,
   async up(db) {
-    await db.schema.createTable('rooms').addColumn('name_key', 'text', (c) => c.primaryKey()).execute();
+    await db.schema.createTable('bans').addColumn('name_key', 'text', (c) => c.primaryKey()).execute();
     await db.schema.alterTable('accounts').addColumn('home_room', 'text').execute();
   },
 };
@@ -50,7 +50,7 @@ describe('schema migrations', () => {
     expect(await migrate(db, 'x', [...MIGRATIONS, v2])).toBe(SCHEMA_VERSION);
     expect(await version(db)).toBe(v2.version);
     expect(await db.selectFrom('accounts').select(['name', 'home_room']).execute()).toEqual([{ name: 'Alice', home_room: null }]);
-    await db.insertInto('rooms').values({ name_key: 'lobby' }).execute();
+    await db.insertInto('bans').values({ name_key: 'mallory' }).execute();
     expect(await migrate(db, 'x', [...MIGRATIONS, v2])).toBe(v2.version);
     // and this Howdy, which knows only the versions before it, now refuses the database
     const err = await migrate(db, 'the.db').catch((e: unknown) => e);
@@ -87,13 +87,13 @@ describe('schema migrations', () => {
       version: SCHEMA_VERSION + 1,
       async up(trx) {
         await v2.up(trx);
-        await trx.schema.createTable('rooms').addColumn('x', 'text').execute(); // exists: fails
+        await trx.schema.createTable('bans').addColumn('x', 'text').execute(); // exists: fails
       },
     };
-    await expect(migrate(db, 'x', [...MIGRATIONS, broken])).rejects.toThrow(/"rooms" already exists/);
+    await expect(migrate(db, 'x', [...MIGRATIONS, broken])).rejects.toThrow(/"bans" already exists/);
     expect(await version(db)).toBe(SCHEMA_VERSION);
     const tables = await db.introspection.getTables();
-    expect(tables.map((t) => t.name)).not.toContain('rooms');
+    expect(tables.map((t) => t.name)).not.toContain('bans');
     expect(tables.find((t) => t.name === 'accounts')!.columns.map((c) => c.name)).not.toContain('home_room');
   });
 });

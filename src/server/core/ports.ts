@@ -47,6 +47,11 @@ export interface Router<M extends Member> {
   toMember(member: M, frame: Uint8Array): void;
   /** `frame` for every member in the lobby but `sender`; returns how many it went to. */
   toLobby(sender: M, frame: Uint8Array): number;
+  /** `member` (online) is now in the room with key `room`: what is said there reaches it. */
+  enterRoom(member: M, room: string): void;
+  leaveRoom(member: M, room: string): void;
+  /** `frame` for every online member of the room but `sender` (if given); returns how many it went to. */
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array): number;
 }
 
 /**
@@ -56,6 +61,7 @@ export interface Router<M extends Member> {
  */
 export interface Store {
   readonly accounts: AccountStore;
+  readonly rooms: RoomStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
   close(): Promise<void>;
@@ -114,6 +120,41 @@ export interface AccountStore {
   setProfile(key: string, changes: Partial<Profile>): Promise<Profile>;
 }
 
+export type RoomRole = 'owner' | 'operator' | 'member';
+export const ROOM_ROLES: readonly RoomRole[] = ['owner', 'operator', 'member'];
+
+export interface RoomRecord {
+  /** The room's case-insensitive key (its name's key, `#` included). */
+  readonly key: string;
+  /** The name as created, `#` first. */
+  readonly name: string;
+  readonly topic: string;
+  /** Invite-only: only members see it. */
+  readonly private: boolean;
+  readonly createdAt: Date;
+}
+
+/** A registered user's place in a room (guests' places are never stored). */
+export interface MembershipRecord {
+  /** The room's key and the account's key. */
+  readonly room: string;
+  readonly account: string;
+  readonly role: RoomRole;
+}
+
+/** Rooms and the memberships of registered users. An account's deletion takes its memberships and the rooms it owns. */
+export interface RoomStore {
+  /** Every room and membership (with the member's name as registered): the core loads them once at start. */
+  load(): Promise<{ rooms: RoomRecord[]; memberships: Array<MembershipRecord & { name: string }> }>;
+  /** Creates the room with `owner` (an account key) as its owner; ROOM_TAKEN if the key exists. */
+  create(room: RoomRecord, owner: string): Promise<void>;
+  update(key: string, changes: { topic?: string; private?: boolean }): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Adds or changes memberships, all or none (an owner handing over is two changes). */
+  setMembers(records: readonly MembershipRecord[]): Promise<void>;
+  removeMember(room: string, account: string): Promise<void>;
+}
+
 /**
  * Why the store refused, as a stable code the core maps to an HCP error code, with a one-line
  * reason a person can act on.
@@ -121,6 +162,8 @@ export interface AccountStore {
 export type StoreErrorCode =
   /** create: the name's key is registered already. */
   | 'NAME_TAKEN'
+  /** create (rooms): a room's key exists already. */
+  | 'ROOM_TAKEN'
   /** the key names no account. */
   | 'NO_SUCH_ACCOUNT'
   /** the disk, or the database's size limit, is full. */

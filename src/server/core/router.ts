@@ -9,6 +9,8 @@ import type { Member, Router } from './ports.js';
 export class LocalRouter<M extends Member> implements Router<M> {
   private readonly direct = new Set<M>();
   private readonly channels = new Set<BroadcastChannel>();
+  /** Each room's online members, by room key. */
+  private readonly rooms = new Map<string, Set<M>>();
 
   enter(member: M): void {
     const channel = member.link.channel;
@@ -36,6 +38,30 @@ export class LocalRouter<M extends Member> implements Router<M> {
       receivers += channel.memberCount - (sender.link.channel === channel ? 1 : 0);
     }
     for (const member of this.direct) {
+      if (member !== sender) {
+        member.link.send(frame);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+
+  enterRoom(member: M, room: string): void {
+    let members = this.rooms.get(room);
+    if (!members) this.rooms.set(room, (members = new Set()));
+    members.add(member);
+  }
+
+  leaveRoom(member: M, room: string): void {
+    const members = this.rooms.get(room);
+    if (!members) return;
+    members.delete(member);
+    if (members.size === 0) this.rooms.delete(room);
+  }
+
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array): number {
+    let receivers = 0;
+    for (const member of this.rooms.get(room) ?? []) {
       if (member !== sender) {
         member.link.send(frame);
         receivers++;

@@ -1,6 +1,6 @@
 import {
-  Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isExtensionType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
-  parseExtension, type ExtensionFields, type ExtensionMessage, type ExtensionType,
+  Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isRequestType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
+  parseExtension, type ExtensionFields, type ExtensionMessage, type RequestType,
   controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
@@ -127,7 +127,7 @@ export class Session implements Member {
           return; // being heard from is all a PONG is for
       }
       // a classic peer knows nothing of ours (docs/protocol.md §4): its bytes of these are unknown types
-      if (isExtensionType(type) && this.link.wire === 'framed') return this.onRequest(type, body);
+      if (isRequestType(type) && this.link.wire === 'framed') return this.onRequest(type, body);
       // The seed: the server discards other types silently (docs/protocol.md §9).
       this.host.log.debug({ peer: this.id, type }, 'message of an unhandled type ignored');
     } catch (err) {
@@ -160,7 +160,7 @@ export class Session implements Member {
   }
 
   /** An extension request (docs/protocol.md §10): answered by exactly one REPLY or ERROR with its id. */
-  private onRequest(type: ExtensionType, body: Uint8Array): void {
+  private onRequest(type: RequestType, body: Uint8Array): void {
     let request: ExtensionMessage;
     try {
       request = parseExtension(type, body);

@@ -1,14 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { StoreError, type Account, type AccountStore, type PasswordRecord, type PresenceStatus, type Profile } from '../core/ports.js';
 import type { AccountsTable, ProfilesTable, Schema } from './schema.js';
-
-/** What the queries need to know of the engine under them: how its failures read. */
-export interface EngineErrors {
-  /** The failure was a row whose key is taken already. */
-  isUniqueViolation(err: unknown): boolean;
-  /** The failure as a StoreError with a reason a person can act on. */
-  toStoreError(err: unknown): StoreError;
-}
+import { runQuery, type EngineErrors } from './engine.js';
 
 /** Accounts and profiles, written once in Kysely's query builder for any engine it speaks. */
 export class KyselyAccountStore implements AccountStore {
@@ -55,11 +48,15 @@ export class KyselyAccountStore implements AccountStore {
   }
 
   delete(key: string): Promise<boolean> {
-    // the profile goes with it (foreign key, on delete cascade)
-    return this.run(async () => {
-      const result = await this.db.deleteFrom('accounts').where('name_key', '=', key).executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+    // the profile and the memberships go with it (foreign keys, on delete cascade); so do the rooms it owns
+    return this.run(() =>
+      this.db.transaction().execute(async (trx) => {
+        const owned = trx.selectFrom('memberships').select('room_key').where('account_key', '=', key).where('role', '=', 'owner');
+        await trx.deleteFrom('rooms').where('room_key', 'in', owned).execute();
+        const result = await trx.deleteFrom('accounts').where('name_key', '=', key).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      }),
+    );
   }
 
   profile(key: string): Promise<Profile | undefined> {
@@ -81,14 +78,8 @@ export class KyselyAccountStore implements AccountStore {
     );
   }
 
-  /** Runs a query, turning the engine's failures into StoreErrors (`special` first, for the caller's own cases). */
-  private async run<T>(query: () => Promise<T>, special?: (err: unknown) => StoreError | undefined): Promise<T> {
-    try {
-      return await query();
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      throw special?.(err) ?? this.errors.toStoreError(err);
-    }
+  private run<T>(query: () => Promise<T>, special?: (err: unknown) => StoreError | undefined): Promise<T> {
+    return runQuery(this.errors, query, special);
   }
 }
 

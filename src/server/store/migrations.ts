@@ -1,11 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { PRESENCE_STATUSES, StoreError } from '../core/ports.js';
+import { PRESENCE_STATUSES, ROOM_ROLES, StoreError } from '../core/ports.js';
 
 /**
  * The schema, as the steps that build it: each migration takes the database from the version
  * before it to its own, and runs once, at start, in the same transaction as the version it sets.
- * A new version is a new entry at the end (v3: rooms and memberships); an entry, once released,
- * never changes.
+ * A new version is a new entry at the end; an entry, once released, never changes.
  */
 export interface Migration {
   readonly version: number;
@@ -45,6 +44,30 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2, // when each registered user was last online
     async up(db) {
       await db.schema.alterTable('accounts').addColumn('last_seen', 'text').execute();
+    },
+  },
+  {
+    version: 3, // rooms, and the memberships of registered users
+    async up(db) {
+      await db.schema
+        .createTable('rooms')
+        .addColumn('room_key', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('private', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      const roles = sql.join(ROOM_ROLES.map((r) => sql.lit(r)));
+      await db.schema
+        .createTable('memberships')
+        .addColumn('room_key', 'text', (c) => c.notNull().references('rooms.room_key').onDelete('cascade'))
+        .addColumn('account_key', 'text', (c) => c.notNull().references('accounts.name_key').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('memberships_pk', ['room_key', 'account_key'])
+        .addCheckConstraint('memberships_role_known', sql`role in (${roles})`)
+        .execute();
+      await db.schema.createIndex('memberships_by_account').on('memberships').column('account_key').execute();
     },
   },
 ];

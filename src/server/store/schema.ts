@@ -31,8 +31,27 @@ export interface ProfilesTable {
   status_message: string;
 }
 
+/** Schema v3. */
+export interface RoomsTable {
+  room_key: string;
+  name: string;
+  topic: string;
+  /** 1: invite-only; 0: public. */
+  private: number;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  room_key: string;
+  account_key: string;
+  role: string;
+  joined_at: string;
+}
+
 export interface Schema {
   schema_version: SchemaVersionTable;
   accounts: AccountsTable;
   profiles: ProfilesTable;
+  rooms: RoomsTable;
+  memberships: MembershipsTable;
 }

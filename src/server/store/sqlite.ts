@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import { StoreError, type Store } from '../core/ports.js';
-import { KyselyAccountStore, type EngineErrors } from './accounts.js';
+import { KyselyAccountStore } from './accounts.js';
+import type { EngineErrors } from './engine.js';
+import { KyselyRoomStore } from './rooms.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
 
@@ -55,7 +57,7 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
-  return { accounts: new KyselyAccountStore(db, errors), location, close: () => db.destroy() };
+  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), location, close: () => db.destroy() };
 }
 
 /**
