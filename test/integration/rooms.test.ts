@@ -273,4 +273,20 @@ describe('rooms', () => {
       }
     }
   });
+
+  it('a store that fails refuses the change that needed it, changes nothing, and the rooms go on', async () => {
+    await start();
+    const alice = await user('alice', { password: 'correct horse' });
+    const bob = await user('bob', { password: 'battery staple' });
+    await ask(alice, MsgType.ROOM_CREATE, { room: '#tea' });
+    await ask(bob, MsgType.ROOM_JOIN, { room: '#tea' });
+    await server!.store.close(); // the engine goes away under the server
+    expect(await refusal(ask(alice, MsgType.ROOM_CREATE, { room: '#coffee' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(alice, MsgType.ROOM_SET, { room: '#tea', topic: 'lost?' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(bob, MsgType.ROOM_PART, { room: '#tea' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await ask(bob, MsgType.ROOM_LIST)).toEqual({ entry: [{ room: '#tea', topic: '', private: false, members: 2, joined: true, role: 'member' }] });
+    expect(events(bob)).toEqual([]); // nobody was told of a change that was not kept
+    alice.send({ type: MsgType.MESSAGE, from: 'alice', to: '#tea', text: 'still talking' });
+    await bob.until(() => roomMessages(bob).length === 1, 'the message');
+  });
 });
