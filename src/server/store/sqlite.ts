@@ -6,6 +6,7 @@ import { StoreError, type Store } from '../core/ports.js';
 import { KyselyAccountStore } from './accounts.js';
 import type { EngineErrors } from './engine.js';
 import { claimFolder } from './folder-lock.js';
+import { KyselyHistoryStore } from './history.js';
 import { KyselyRoomStore } from './rooms.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -63,7 +64,7 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
-  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), location, close: () => db.destroy() };
+  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new KyselyHistoryStore(db, errors), location, close: () => db.destroy() };
 }
 
 /**
