@@ -4,13 +4,13 @@
  * enters or leaves a room mid-turn gets exactly what was said there while it was in.
  */
 import { describe, expect, it } from 'vitest';
-import type { PeerLink } from '../../src/server/core/peer.js';
+import type { Form, PeerLink } from '../../src/server/core/peer.js';
 import { SharedBroadcast, type ChannelMember } from '../../src/server/transports/shared-broadcast.js';
 
 /** A member link that records what it is given, as the TCP link would write it. */
 function member(channel: SharedBroadcast, name: string): ChannelMember & { got: string[] } {
   const link = {
-    wire: 'framed', transport: 'test', remote: name, member: false, channelTurn: 0, channelPos: 0, rooms: new Set<string>(), got: [] as string[],
+    wire: 'framed', transport: 'test', remote: name, member: false, channelTurn: 0, channelPos: 0, rooms: new Set<string>(), form: 'plain' as Form, got: [] as string[],
     send(frame: Uint8Array) {
       link.absorb(channel.pendingFor(link) > 0 ? channel.take(link) : []);
       link.got.push(text(frame));
@@ -24,7 +24,7 @@ function member(channel: SharedBroadcast, name: string): ChannelMember & { got: 
     },
     close() {}, pauseReading() {}, resumeReading() {},
   } satisfies ChannelMember & { got: string[] } & PeerLink;
-  channel.subscribe(link);
+  channel.subscribe(link, false);
   return link;
 }
 const frame = (s: string) => new TextEncoder().encode(`${s}|`);

@@ -34,6 +34,33 @@ export class KyselyHistoryStore implements HistoryStore {
     );
   }
 
+  catchUp({ identity, conversations, after, before, limit }: { identity: string; conversations: readonly string[]; after: number; before: number; limit: number }): Promise<StoredMessage[]> {
+    return this.rows((db) =>
+      db
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '>', after)
+        .where('id', '<', before)
+        .where((eb) =>
+          eb.or([
+            ...(conversations.length > 0 ? [eb('conversation', 'in', conversations)] : []),
+            eb('recipient', '=', identity),
+            eb.and([eb('sender', '=', identity), eb('recipient', 'is not', null)]),
+          ]),
+        )
+        .orderBy('id', 'asc')
+        .limit(limit),
+    );
+  }
+
+  whispersOf(identity: string): Promise<string[]> {
+    return runQuery(this.errors, async () => {
+      const sent = this.db.selectFrom('messages').select('conversation').where('sender', '=', identity).where('recipient', 'is not', null);
+      const got = this.db.selectFrom('messages').select('conversation').where('recipient', '=', identity);
+      return (await sent.union(got).execute()).map((r) => r.conversation);
+    });
+  }
+
   after(conversation: string, after: number, limit: number): Promise<StoredMessage[]> {
     return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '>', after).orderBy('id', 'asc').limit(limit));
   }
@@ -108,7 +135,8 @@ export class KyselyHistoryStore implements HistoryStore {
     return runQuery(this.errors, () =>
       this.db.transaction().execute(async (trx) => {
         const doomed: ReturnType<typeof sql<boolean>>[] = [];
-        if (olderThan !== undefined) doomed.push(sql<boolean>`at < ${olderThan}`);
+        // times grow with ids: what is older is the run of ids before the first message that is not
+        if (olderThan !== undefined) doomed.push(sql<boolean>`id < coalesce((select id from messages where at >= ${olderThan} order by id limit 1), (select max(id) + 1 from messages))`);
         if (keep !== undefined) {
           // past the newest `keep` of its conversation
           doomed.push(sql<boolean>`id in (select id from (select id, row_number() over (partition by conversation order by id desc) as n from messages) where n > ${keep})`);
@@ -150,9 +178,12 @@ export function ftsQuery(text: string): string | undefined {
 }
 
 function toRow(m: StoredMessage) {
-  return { id: m.id, conversation: m.conversation, at: m.at, sender: m.sender, sender_name: m.from, receiver: m.to, text: m.text, deleted: m.deleted ? 1 : 0 };
+  return { id: m.id, conversation: m.conversation, at: m.at, sender: m.sender, recipient: m.recipient ?? null, sender_name: m.from, receiver: m.to, text: m.text, deleted: m.deleted ? 1 : 0 };
 }
 
 function toMessage(r: Selectable<MessagesTable>): StoredMessage {
-  return { id: Number(r.id), conversation: r.conversation, at: Number(r.at), sender: r.sender, from: r.sender_name, to: r.receiver, text: r.text, deleted: r.deleted === 1 };
+  return {
+    id: Number(r.id), conversation: r.conversation, at: Number(r.at), sender: r.sender, ...(r.recipient !== null && { recipient: r.recipient }),
+    from: r.sender_name, to: r.receiver, text: r.text, deleted: r.deleted === 1,
+  };
 }

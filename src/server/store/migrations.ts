@@ -79,13 +79,16 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('conversation', 'text', (c) => c.notNull())
         .addColumn('at', 'integer', (c) => c.notNull())
         .addColumn('sender', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text')
         .addColumn('sender_name', 'text', (c) => c.notNull())
         .addColumn('receiver', 'text', (c) => c.notNull())
         .addColumn('text', 'text', (c) => c.notNull())
         .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('messages_by_conversation').on('messages').columns(['conversation', 'id']).execute();
-      await db.schema.createIndex('messages_by_time').on('messages').column('at').execute();
+      // a user's whispers, sent and received, for catching up
+      await db.schema.createIndex('messages_by_sender').on('messages').columns(['sender', 'id']).where(sql.ref('recipient'), 'is not', null).execute();
+      await db.schema.createIndex('messages_by_recipient').on('messages').columns(['recipient', 'id']).where(sql.ref('recipient'), 'is not', null).execute();
       // counters that outlive the rows they count (the last id given, the last id indexed)
       await db.schema.createTable('counters').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'integer', (c) => c.notNull()).execute();
       await db.insertInto('counters').values([{ name: 'last_message_id', value: 0 }, { name: 'last_indexed_id', value: 0 }]).execute();

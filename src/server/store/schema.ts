@@ -56,6 +56,7 @@ export interface MessagesTable {
   conversation: string;
   at: number;
   sender: string;
+  recipient: string | null;
   sender_name: string;
   receiver: string;
   text: string;

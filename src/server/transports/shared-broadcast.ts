@@ -1,4 +1,4 @@
-import type { BroadcastChannel, PeerLink } from '../core/peer.js';
+import type { BroadcastChannel, Form, PeerLink } from '../core/peer.js';
 
 /** What a member link keeps of its place in the channel. */
 export interface ChannelMember extends PeerLink {
@@ -9,6 +9,8 @@ export interface ChannelMember extends PeerLink {
   channelPos: number;
   /** The rooms (keys) whose broadcasts reach it. */
   readonly rooms: Set<string>;
+  /** The form of messages it takes (docs/protocol.md §11). */
+  form: Form;
   flush(): void;
   /** Takes frames into its own queue, after what it holds (they are its share of the channel so far). */
   absorb(frames: Uint8Array[]): void;
@@ -29,6 +31,8 @@ export class SharedBroadcast implements BroadcastChannel {
   senders: Array<PeerLink | undefined> = [];
   /** Each frame's room, or undefined for the lobby's. */
   audiences: Array<string | undefined> = [];
+  /** Each frame's form, or undefined for a frame every member takes. */
+  forms: Array<Form | undefined> = [];
   private readonly members = new Set<ChannelMember>();
   /** The turn's frames joined, and where each starts in it; set at the end of the turn. */
   private joined: Uint8Array | undefined;
@@ -41,7 +45,8 @@ export class SharedBroadcast implements BroadcastChannel {
     return this.members.size;
   }
 
-  subscribe(link: ChannelMember): void {
+  subscribe(link: ChannelMember, stamped: boolean): void {
+    link.form = stamped ? 'stamped' : 'plain';
     this.members.add(link);
     link.member = true;
     link.channelTurn = this.turn;
@@ -63,11 +68,12 @@ export class SharedBroadcast implements BroadcastChannel {
     link.rooms.delete(room);
   }
 
-  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string): void {
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form): void {
     if (this.frames.length === 0) this.schedule();
     this.frames.push(frame);
     this.senders.push(sender);
     this.audiences.push(room);
+    this.forms.push(form);
     this.bytes += frame.length;
   }
 
@@ -76,9 +82,11 @@ export class SharedBroadcast implements BroadcastChannel {
     if (this.pendingFor(link) > 0) link.absorb(this.take(link));
   }
 
-  /** Whether the turn's frame `i` is for `link`: not its own, and of the lobby or of a room it is in. */
+  /** Whether the turn's frame `i` is for `link`: not its own, in its form, and of the lobby or of a room it is in. */
   private isFor(i: number, link: ChannelMember): boolean {
     if (this.senders[i] === link) return false;
+    const form = this.forms[i];
+    if (form !== undefined && form !== link.form) return false;
     const room = this.audiences[i];
     return room === undefined || link.rooms.has(room);
   }
@@ -136,6 +144,7 @@ export class SharedBroadcast implements BroadcastChannel {
     this.frames = [];
     this.senders = [];
     this.audiences = [];
+    this.forms = [];
     this.bytes = 0;
     this.joined = undefined;
   }

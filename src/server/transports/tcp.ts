@@ -8,6 +8,7 @@ import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
 import { OutboundQueue } from './outbound-queue.js';
 import type { ChannelMember, SharedBroadcast } from './shared-broadcast.js';
+import type { Form } from '../core/peer.js';
 
 export interface TcpTransportOptions {
   /** Longest framed HCP/2 frame accepted (type + body). */
@@ -130,6 +131,7 @@ class TcpLink implements ChannelMember, Flushable {
   channelTurn = 0;
   channelPos = 0;
   readonly rooms = new Set<string>();
+  form: Form = 'plain';
   onSlowReader: (() => void) | undefined;
   private readonly queue: OutboundQueue;
   private closing = false;
@@ -147,8 +149,8 @@ class TcpLink implements ChannelMember, Flushable {
   send(frame: Uint8Array): void {
     if (this.closing || this.socket.destroyed) return;
     if (this.wire === 'classic') {
-      // The originals take one read as one message: each classic message is its own write.
-      this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      // written at the end of the turn (after history is stored), each message its own write
+      if (this.queue.push(frame)) this.flusher.mark(this);
       this.queue.bound(this.socket.writableLength);
     } else {
       // broadcasts this peer has yet to take come first: each sender's order is kept
@@ -171,6 +173,12 @@ class TcpLink implements ChannelMember, Flushable {
 
   flush(): void {
     if (this.closing || this.socket.destroyed) return; // a closing link flushed its last in close()
+    if (this.wire === 'classic') {
+      // The originals take one read as one message: each classic message is its own write.
+      for (const frame of this.queue.take()) this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      this.queue.bound(this.socket.writableLength);
+      return;
+    }
     const channel = this.channel;
     if (channel && channel.pendingFor(this) > 0) {
       const slices = this.queue.frames.length === 0 ? channel.takeSlices(this) : undefined;
