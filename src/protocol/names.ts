@@ -1,4 +1,4 @@
-import { ALL, NAME_BYTES, RESERVED_NAMES } from './constants.js';
+import { ALL, NAME_BYTES, RESERVED_NAMES, ROOM_PREFIX } from './constants.js';
 import { ErrorCode, HcpError } from './errors.js';
 import { lengthWithoutTrailingNuls, utf8DecodeLenient, utf8DecodeStrict, utf8Encode } from './utf8.js';
 
@@ -23,17 +23,25 @@ export function isReservedName(name: string): boolean {
  * or throws an HcpError saying which rule the name breaks.
  */
 export function validateName(proposed: string): string {
+  const name = applyNameRules(proposed, 'the name');
+  if (isReservedName(name)) throw new HcpError(ErrorCode.NAME_RESERVED, `"${name}" is reserved`);
+  if (name.startsWith(ROOM_PREFIX)) throw new HcpError(ErrorCode.NAME_RESERVED, `names starting with ${ROOM_PREFIX} are rooms'`);
+  return name;
+}
+
+/**
+ * The rules users' and rooms' names share (docs/protocol.md §2, §10.4): the NFC form, 1 to 64
+ * bytes, no control character, no white space at either end; throws NAME_INVALID naming `what`.
+ */
+export function applyNameRules(proposed: string, what: string): string {
   const name = proposed.normalize('NFC');
   const bytes = utf8Encode(name).length;
-  if (bytes === 0) throw new HcpError(ErrorCode.NAME_INVALID, 'the name is empty');
+  if (bytes === 0) throw new HcpError(ErrorCode.NAME_INVALID, `${what} is empty`);
   if (bytes > NAME_BYTES) {
-    throw new HcpError(ErrorCode.NAME_INVALID, `the name is ${bytes} bytes long; at most ${NAME_BYTES} are allowed`);
+    throw new HcpError(ErrorCode.NAME_INVALID, `${what} is ${bytes} bytes long; at most ${NAME_BYTES} are allowed`);
   }
-  if (CONTROL.test(name)) throw new HcpError(ErrorCode.NAME_INVALID, 'the name contains a control character');
-  if (EDGE_SPACE.test(name)) {
-    throw new HcpError(ErrorCode.NAME_INVALID, 'the name starts or ends with white space');
-  }
-  if (isReservedName(name)) throw new HcpError(ErrorCode.NAME_RESERVED, `"${name}" is reserved`);
+  if (CONTROL.test(name)) throw new HcpError(ErrorCode.NAME_INVALID, `${what} contains a control character`);
+  if (EDGE_SPACE.test(name)) throw new HcpError(ErrorCode.NAME_INVALID, `${what} starts or ends with white space`);
   return name;
 }
 

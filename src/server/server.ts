@@ -59,7 +59,7 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
 }
 
 async function serve(options: ServerOptions, store: Store, log: Logger, seams: CoreSeams): Promise<RunningServer> {
-  const core = new ChatCore(options, log, { accounts: store.accounts, ...seams });
+  const core = new ChatCore(options, log, { accounts: store.accounts, rooms: store.rooms, ...seams });
   await core.load();
   const flusher = new FlushScheduler();
   const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));

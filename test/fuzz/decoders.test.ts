@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ClassicDecoder, FramedDecoder, HcpError, parseMessage } from '../../src/protocol/index.js';
+import { ClassicDecoder, FramedDecoder, HcpError, MsgType, parseMessage } from '../../src/protocol/index.js';
 import { ChatCore } from '../../src/server/core/chat.js';
 import { fakeLink } from '../helpers/links.js';
 import { defaultServerOptions } from '../../src/server/options.js';
@@ -15,8 +15,8 @@ const bytes = fc.uint8Array({ maxLength: 600 });
 /** Inputs that look like the protocol often enough to get past the first checks. */
 const hcpish = fc.oneof(
   bytes,
-  fc.tuple(fc.integer({ min: 0, max: 0x18 }), fc.uint8Array({ maxLength: 300 })).map(([t, b]) => Uint8Array.of(t, ...b)),
-  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 0x18 }), fc.uint8Array({ maxLength: 400 })).map(([len, t, b]) => {
+  fc.tuple(fc.integer({ min: 0, max: 0x24 }), fc.uint8Array({ maxLength: 300 })).map(([t, b]) => Uint8Array.of(t, ...b)),
+  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 0x24 }), fc.uint8Array({ maxLength: 400 })).map(([len, t, b]) => {
     const out = new Uint8Array(5 + b.length);
     new DataView(out.buffer).setUint32(0, len);
     out[4] = t;
@@ -60,14 +60,17 @@ describe(`decoder fuzzing (${runs} cases each)`, () => {
   });
 
   it('extension frames (TLV fields) parse or fail only with HcpError, whatever their fields', () => {
-    const field = fc.tuple(fc.integer({ min: 0, max: 0x0e }), fc.uint8Array({ maxLength: 20 }), fc.integer({ min: -2, max: 2 }))
-      .map(([tag, value, skew]) => Uint8Array.of(tag, 0, Math.max(0, value.length + skew), ...value));
+    const tlv = ([tag, value, skew]: [number, Uint8Array, number]) => Uint8Array.of(tag, 0, Math.max(0, value.length + skew), ...value);
+    const plain = fc.tuple(fc.integer({ min: 0, max: 0x18 }), fc.uint8Array({ maxLength: 20 }), fc.integer({ min: -2, max: 2 })).map(tlv);
+    // an ENTRY (tag 13) holding fields of its own, an ENTRY among them
+    const entry = fc.tuple(fc.constant(0x13), fc.array(plain, { maxLength: 4 }).map((fs) => Uint8Array.from(fs.flatMap((f) => [...f]))), fc.integer({ min: -2, max: 2 })).map(tlv);
+    const field = fc.oneof(plain, entry, fc.tuple(fc.constant(0x13), entry, fc.integer({ min: -1, max: 1 })).map(tlv));
     fc.assert(
-      fc.property(fc.integer({ min: 0x11, max: 0x18 }), fc.array(field, { maxLength: 6 }), (type, fields) => {
+      fc.property(fc.integer({ min: 0x11, max: 0x23 }), fc.array(field, { maxLength: 6 }), (type, fields) => {
         const body = Uint8Array.from(fields.flatMap((f) => [...f]));
         onlyHcpErrors(() => {
           const msg = parseMessage(type, body);
-          expect(msg).toMatchObject({ type, id: expect.any(Number) });
+          expect(msg).toMatchObject(type === MsgType.ROOM_EVENT ? { type, fields: expect.any(Object) } : { type, id: expect.any(Number) });
         });
       }),
       { numRuns: runs },

@@ -13,8 +13,11 @@ describe('capabilities', () => {
   it('a CAPS is answered by a REPLY with its id and the capabilities granted (none of those it does not offer); the peer then joins as usual', async () => {
     server = await startTestServer();
     const peer = track(await FramedPeer.open(server.port));
-    peer.send({ type: MsgType.CAPS, id: 41, fields: { caps: ['rooms', 'history'] } });
-    expect(await peer.take(MsgType.REPLY)).toEqual({ type: MsgType.REPLY, id: 41, fields: {} }); // no CAP field: none granted
+    peer.send({ type: MsgType.CAPS, id: 41, fields: { caps: ['history', 'rooms', 'teleport'] } });
+    expect(await peer.take(MsgType.REPLY)).toEqual({ type: MsgType.REPLY, id: 41, fields: { caps: ['rooms'] } });
+    const none = track(await FramedPeer.open(server.port));
+    none.send({ type: MsgType.CAPS, id: 42, fields: { caps: ['teleport'] } });
+    expect(await none.take(MsgType.REPLY)).toEqual({ type: MsgType.REPLY, id: 42, fields: {} }); // no CAP field: none granted
     peer.send({ type: MsgType.PROPOSAL, name: 'asker' });
     await peer.take(MsgType.ACK);
     expect(server.core.names()).toEqual(['asker']);
@@ -52,7 +55,7 @@ describe('capabilities', () => {
   it('the client library asks and is granted what the server has; over classic it asks nothing', async () => {
     server = await startTestServer();
     const client = await connect('127.0.0.1', server.port);
-    expect(await client.requestCapabilities(['rooms'])).toEqual([]);
+    expect(await client.requestCapabilities(['rooms', 'teleport'])).toEqual(['rooms']);
     expect(await client.register('lib')).toMatchObject({ accepted: true });
     client.close();
     const classic = await connect('127.0.0.1', server.port, { classic: true });

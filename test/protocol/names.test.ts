@@ -24,6 +24,8 @@ describe('name rules (docs/protocol.md §2)', () => {
     ['everyone', ErrorCode.NAME_RESERVED], // the clients show All as "Everyone"
     ['EVERYONE', ErrorCode.NAME_RESERVED],
     ['you', ErrorCode.NAME_RESERVED], // and the user's own lines as "You"
+    ['#tea', ErrorCode.NAME_RESERVED], // rooms' names (docs/protocol.md §10.4)
+    ['#', ErrorCode.NAME_RESERVED],
   ])('refuses %j with code %i', (name, code) => {
     expect(() => validateName(name)).toThrow(expect.objectContaining({ code }));
   });

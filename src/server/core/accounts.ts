@@ -1,7 +1,8 @@
 import { ErrorCode, HcpError, utf8Encode, type ExtensionFields } from '../../protocol/index.js';
 import { hashPassword, verifyPassword } from '../accounts/passwords.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { PRESENCE_STATUSES, StoreError, type Account, type AccountStore, type PresenceStatus, type Profile } from './ports.js';
+import { guard } from './store-errors.js';
+import { PRESENCE_STATUSES, type Account, type AccountStore, type PresenceStatus, type Profile } from './ports.js';
 
 /** Passwords are 8 to 256 characters (docs/protocol.md §10.3). */
 const PASSWORD_CHARS = { min: 8, max: 256 };
@@ -110,17 +111,5 @@ function checkPassword(password: string): void {
   const chars = [...password].length;
   if (chars < PASSWORD_CHARS.min || chars > PASSWORD_CHARS.max) {
     throw new HcpError(ErrorCode.PASSWORD_INVALID, `a password is ${PASSWORD_CHARS.min} to ${PASSWORD_CHARS.max} characters`);
-  }
-}
-
-/** A store's refusal as the HCP error the peer is told: the request fails, nothing else does. */
-async function guard<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending;
-  } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    if (err.code === 'NAME_TAKEN') throw new HcpError(ErrorCode.NAME_REGISTERED, 'that name is registered already', false, { cause: err });
-    if (err.code === 'NO_SUCH_ACCOUNT') throw new HcpError(ErrorCode.NOT_LOGGED_IN, 'that account no longer exists', false, { cause: err });
-    throw new HcpError(ErrorCode.STORE_FAILED, `the server could not save this: ${err.message}`, false, { cause: err });
   }
 }

@@ -7,7 +7,8 @@ import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
 import { fieldLength, isLobbyField, LOBBY, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
-import type { AccountStore, Directory, Router } from './ports.js';
+import type { AccountStore, Directory, RoomStore, Router } from './ports.js';
+import { Room, Rooms } from './rooms.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';
 import { LocalRouter } from './router.js';
@@ -64,6 +65,8 @@ export interface CoreSeams {
   router?: Router<Session>;
   /** Accounts and profiles; without a store the server has none (and offers no `accounts`). */
   accounts?: AccountStore;
+  /** Rooms and memberships: offered (`rooms`) together with accounts. */
+  rooms?: RoomStore;
 }
 
 export class ChatCore implements SessionHost {
@@ -72,6 +75,7 @@ export class ChatCore implements SessionHost {
   private readonly directory: Directory<Session>;
   private readonly router: Router<Session>;
   private readonly accounts: Accounts | undefined;
+  private readonly rooms: Rooms<Session> | undefined;
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;
@@ -87,8 +91,9 @@ export class ChatCore implements SessionHost {
     this.directory = seams.directory ?? new LocalDirectory<Session>();
     this.router = seams.router ?? new LocalRouter<Session>();
     const store = options.accounts === 'off' ? undefined : seams.accounts;
-    this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS));
-    this.capabilities = new Set(this.accounts ? [Capability.ACCOUNTS] : []);
+    const accounts = (this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS)));
+    this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name);
+    this.capabilities = new Set([...(this.accounts ? [Capability.ACCOUNTS] : []), ...(this.rooms ? [Capability.ROOMS] : [])]);
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     if (options.idleTimeoutMs > 0) {
       // Checked often enough that the PING and the drop come within a few seconds of their time
@@ -160,6 +165,11 @@ export class ChatCore implements SessionHost {
     return isLobbyField(body, at, length) ? LOBBY : this.directory.byField(body, at, length);
   }
 
+  roomOf(session: Session, body: Uint8Array, at: number): Room {
+    if (!this.rooms) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, 'this server has no rooms');
+    return this.rooms.receiver(session, readNameField(body.subarray(at, at + NAME_BYTES)));
+  }
+
   receiverOf(body: Uint8Array, at: number): Session | Lobby {
     const to = readNameField(body.subarray(at, at + NAME_BYTES));
     const key = nameKey(to);
@@ -195,6 +205,7 @@ export class ChatCore implements SessionHost {
   /** Loads what the core keeps in memory of its store (the registered names); before serving. */
   async load(): Promise<void> {
     await this.accounts?.load();
+    await this.rooms?.load();
   }
 
   /**
@@ -212,6 +223,7 @@ export class ChatCore implements SessionHost {
       session.accepted(name);
       this.router.enter(session);
       this.presence.joined(session);
+      this.rooms?.online(session);
       this.log.info({ peer: session.id, name, wire: session.link.wire, account: session.account !== undefined, online: this.directory.size }, 'name accepted');
       then?.();
     };
@@ -239,6 +251,10 @@ export class ChatCore implements SessionHost {
 
   /** Carries out a request; resolves with the REPLY's fields, or undefined when it answered itself. */
   private async serve(session: Session, { type, id, fields }: ExtensionMessage): Promise<ExtensionFields | undefined> {
+    if (type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE) {
+      if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
+      return this.rooms!.serve(session, type, fields);
+    }
     const accounts = this.accounts!;
     const needAccount = (): string => {
       if (session.account === undefined) throw new HcpError(ErrorCode.NOT_LOGGED_IN, 'log in first');
@@ -257,6 +273,7 @@ export class ChatCore implements SessionHost {
           if (session.account !== undefined) throw new HcpError(ErrorCode.ALREADY_REGISTERED, 'you are logged in to your account already');
           await accounts.create(session.key!, session.name!, text('password'));
           session.account = session.key;
+          await this.rooms?.registered(session);
           this.log.info({ peer: session.id, name: session.name }, 'account created');
           return { name: session.name! };
         }
@@ -288,6 +305,7 @@ export class ChatCore implements SessionHost {
         return {};
       case MsgType.ACCOUNT_DELETE:
         await accounts.remove(needAccount(), text('password'), session.address);
+        this.rooms?.accountDeleted(session.account!, session);
         session.account = undefined; // online on as a guest
         this.log.info({ peer: session.id, name: session.name }, 'account deleted');
         return {};
@@ -300,7 +318,8 @@ export class ChatCore implements SessionHost {
         if (!online?.registered && !account) throw new HcpError(ErrorCode.NO_SUCH_USER, `nobody called "${fields.name}" is online or registered`);
         const profile = account && (await accounts.profile(key));
         const lastSeen = !online?.registered && account?.lastSeen ? { lastSeen: account.lastSeen.toISOString() } : {};
-        return { name: account?.name ?? online!.name!, online: Boolean(online?.registered), registered: Boolean(account), ...profile, ...lastSeen };
+        const common = session.speaksRooms && this.rooms ? { commonRoom: this.rooms.common(session, key) } : {};
+        return { name: account?.name ?? online!.name!, online: Boolean(online?.registered), registered: Boolean(account), ...profile, ...lastSeen, ...common };
       }
       default:
         throw new HcpError(ErrorCode.REQUEST_INVALID, `frame type ${type} is not a request`);
@@ -312,11 +331,12 @@ export class ChatCore implements SessionHost {
    * but the sender. One frame serves every receiver: the frame as received when given, else one
    * built with both names as registered.
    */
-  relay(sender: Session, receiver: Session | Lobby, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
+  relay(sender: Session, receiver: Session | Lobby | Room, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
     let receivers = 1;
     if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame);
+    else if (receiver instanceof Room) receivers = this.rooms!.deliver(sender, receiver, frame);
     else this.router.toMember(receiver, frame);
     const textLength = textEnd - 2 * NAME_BYTES;
     const text = this.options.logText ? body.subarray(2 * NAME_BYTES, textEnd) : undefined;
@@ -330,6 +350,7 @@ export class ChatCore implements SessionHost {
     if (n > 0) this.perAddress.set(session.address, n);
     else this.perAddress.delete(session.address);
     if (session.registered && session.key !== undefined && this.directory.byKey(session.key) === session) {
+      this.rooms?.offline(session);
       this.directory.release(session);
       this.router.leave(session);
       this.presence.left(session);

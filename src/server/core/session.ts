@@ -1,7 +1,7 @@
 import {
   Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isRequestType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
   parseExtension, type ExtensionFields, type ExtensionMessage, type RequestType,
-  controlCharReason, encodeNameField, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
+  controlCharReason, encodeNameField, ROOM_PREFIX, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../../logging/logger.js';
@@ -10,6 +10,15 @@ import { coarseNow, TokenBucket } from './limits.js';
 import { LOBBY_FIELD, type Lobby, LOBBY } from './lobby.js';
 import type { PeerLink } from './peer.js';
 import type { Member } from './ports.js';
+import type { Room } from './rooms.js';
+
+/** A receiver field starting with this byte names a room (docs/protocol.md §10.4). */
+const ROOM_PREFIX_BYTE = ROOM_PREFIX.charCodeAt(0);
+
+/** The capability each request needs (docs/protocol.md §10.3, §10.4). */
+function capabilityOf(type: RequestType): string {
+  return type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE ? Capability.ROOMS : Capability.ACCOUNTS;
+}
 
 /** The options a session applies itself. */
 export interface SessionOptions {
@@ -37,8 +46,10 @@ export interface SessionHost {
   receiverOf(body: Uint8Array, at: number): Session | Lobby;
   /** Carries out an extension request of a capability granted to the session; it answers with reply or refuse. */
   request(session: Session, request: ExtensionMessage): void;
+  /** The room named in the field at body[at] (`#…`, any case), if the session may write to it; throws why not. */
+  roomOf(session: Session, body: Uint8Array, at: number): Room;
   /** Routes a checked MESSAGE (its body up to textEnd); `received` is the frame when it may go as it came. */
-  relay(sender: Session, receiver: Session | Lobby, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void;
+  relay(sender: Session, receiver: Session | Lobby | Room, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void;
   /** The connection has ended: forget it, and tell the others if it was online. */
   disconnect(session: Session, reason: string): void;
 }
@@ -62,6 +73,8 @@ export class Session implements Member {
   account: string | undefined;
   /** The capabilities granted by CAPS (docs/protocol.md §10.2); undefined until asked. */
   capabilities: ReadonlySet<string> | undefined;
+  /** The keys of the rooms this connection is in (docs/protocol.md §10.4). */
+  readonly rooms = new Set<string>();
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
   private claiming = false;
   private open = true;
@@ -169,8 +182,10 @@ export class Session implements Member {
       throw err;
     }
     if (type === MsgType.CAPS) return this.onCaps(request);
-    if (type === MsgType.REPLY || !this.capabilities?.has(Capability.ACCOUNTS)) {
-      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `ask for the "${Capability.ACCOUNTS}" capability first (CAPS)`), 'request refused', {}, request.id);
+    if (type === MsgType.REPLY) return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, 'a REPLY is the server\'s'), 'request refused', {}, request.id);
+    const needed = capabilityOf(type);
+    if (!this.capabilities?.has(needed)) {
+      return this.refuse(new HcpError(ErrorCode.REQUEST_INVALID, `ask for the "${needed}" capability first (CAPS)`), 'request refused', {}, request.id);
     }
     this.host.request(this, request);
   }
@@ -187,6 +202,11 @@ export class Session implements Member {
     const granted = (fields.caps ?? []).filter((c) => this.host.capabilities.has(c));
     this.capabilities = new Set(granted);
     this.reply(id, { caps: granted });
+  }
+
+  /** Granted `rooms` (docs/protocol.md §10.4): only such connections are ever in a room. */
+  get speaksRooms(): boolean {
+    return this.capabilities?.has(Capability.ROOMS) ?? false;
   }
 
   /** Answers request `id` (docs/protocol.md §10.1). */
@@ -252,12 +272,20 @@ export class Session implements Member {
     }
     const control = forbiddenTextByteAt(body, 2 * NAME_BYTES, end);
     if (control >= 0) throw new HcpError(ErrorCode.TEXT_INVALID, controlCharReason(body[control]!));
-    const exact = this.host.exactReceiver(body, NAME_BYTES);
-    const receiver = exact ?? this.host.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
+    let receiver: Session | Lobby | Room;
+    let exact: boolean;
+    if (body[NAME_BYTES] === ROOM_PREFIX_BYTE && this.speaksRooms) {
+      receiver = this.host.roomOf(this, body, NAME_BYTES); // throws NO_SUCH_ROOM, NOT_IN_ROOM
+      exact = sameBytes(body, NAME_BYTES, receiver.nameField, 0, NAME_BYTES);
+    } else {
+      const found = this.host.exactReceiver(body, NAME_BYTES);
+      exact = found !== undefined;
+      receiver = found ?? this.host.receiverOf(body, NAME_BYTES); // throws UNKNOWN_RECEIVER
+    }
     const receiverField = receiver === LOBBY ? LOBBY_FIELD : receiver.nameField!;
     // The frame as received is the frame to send when both names in it are written exactly as
-    // registered ("bob", not "BOB"; "All", not "all") and the text is not padded.
-    const asReceived = ownField && exact !== undefined && end === body.length;
+    // registered ("bob", not "BOB"; "All", not "all"; a room as created) and the text is not padded.
+    const asReceived = ownField && exact && end === body.length;
     this.host.relay(this, receiver, receiverField, body, end, asReceived ? frame : undefined);
   }
 
