@@ -3,39 +3,14 @@
  * §10.4): windows for the lobby, each room and each whisper, switched with Alt-N and Ctrl-N/P, with
  * unread marks; room commands; being removed and a room deleted; back in one's rooms after a restart.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ChatSession } from '../../src/client/session.js';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/tcp.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { chatRig } from '../helpers/chat-rig.js';
 import { Terminal } from '../helpers/tmux.js';
 
-let servers: TestServer[] = [];
-let sessions: ChatSession[] = [];
-let folders: string[] = [];
-afterEach(async () => {
-  await Terminal.killAll();
-  sessions.forEach((s) => s.close());
-  await Promise.all(servers.map((s) => s.close()));
-  folders.forEach((f) => rmSync(f, { recursive: true, force: true }));
-  servers = [];
-  sessions = [];
-  folders = [];
-});
-
-async function serve(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'howdy-rooms-'));
-  folders.push(dir);
-  return dir;
-}
+const { serve, stop, folder, session: user } = chatRig({ terminals: true });
 
 const SECRET = 'hunter2-Sesame';
 
@@ -54,19 +29,6 @@ async function loggedInChat(port: number, name: string, made = false): Promise<s
 }
 
 const guestChat = (port: number, name: string) => `${process.execPath} --import tsx src/cli/main.ts chat 127.0.0.1:${port} --name ${name}`;
-
-/** Another user through the client library's session: a guest, or logged in with `password`. */
-async function user(port: number, name: string, password?: string): Promise<ChatSession & { got: string[] }> {
-  const s = Object.assign(new ChatSession(() => connect('127.0.0.1', port), { firstRetryMs: 200 }), { got: [] as string[] });
-  sessions.push(s);
-  s.on('message', (m) => m.own || s.got.push(`${m.from} → ${m.to}: ${m.text}`));
-  s.start();
-  const joined = s.once('joined');
-  if (password === undefined) s.join(name);
-  else s.signUp(name, password);
-  await joined;
-  return s;
-}
 
 const header = (screen: string) => screen.split('\n')[0]!;
 const inputLine = (screen: string) => screen.trimEnd().split('\n').at(-1)!;
@@ -168,7 +130,7 @@ describe('howdy chat with rooms', () => {
   });
 
   it('a logged-in user is back in their room after the server restarts, and in a new client', async () => {
-    const data = folder();
+    const data = folder('howdy-rooms-');
     const first = await serve({ data, ephemeral: false });
     const port = first.port;
     const command = await loggedInChat(port, 'alice');
@@ -177,8 +139,7 @@ describe('howdy chat with rooms', () => {
     alice.type('/join #tea');
     await alice.waitFor('You created #tea');
 
-    await first.close();
-    servers = [];
+    await stop(first);
     await alice.waitFor('Connection lost');
     await serve({ port, data, ephemeral: false });
     await alice.waitFor('Reconnected, and logged in again as alice.');
