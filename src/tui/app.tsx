@@ -221,9 +221,9 @@ export function App({ session, loginAs }: AppProps) {
     } else if (key.meta && /^[0-9]$/.test(chars)) {
       show((Number(chars) + 9) % 10); // Alt-1 … Alt-9 show window 1 … 9, Alt-0 window 10
     } else if (key.pageUp) {
-      setRowsBelow((r) => Math.min(Math.max(0, view.total - logHeight), r + logHeight - 1));
+      setRowsBelow((r) => Math.min(Math.max(0, view.total - viewHeight), r + viewHeight - 1));
     } else if (key.pageDown) {
-      setRowsBelow((r) => Math.max(0, Math.min(r, view.rowsBelow) - (logHeight - 1)));
+      setRowsBelow((r) => Math.max(0, Math.min(r, view.rowsBelow) - (viewHeight - 1)));
     } else if (key.tab) {
       complete();
     } else if (chars && !key.ctrl && !key.meta && !key.escape) {
@@ -345,7 +345,9 @@ export function App({ session, loginAs }: AppProps) {
   const room = active.kind === 'room' ? session.rooms.find((r) => sameName(r.name, active.conversation)) : undefined;
   const header = active.kind !== 'room' ? undefined
     : !room ? `${active.conversation} (you are not in it)` : room.topic ? `${room.name}: ${room.topic}` : `${room.name} (no topic)`;
-  const view = logView(active.entries, logWidth, header === undefined ? logHeight : logHeight - 1, rowsBelow);
+  // the rows of the log shown: all but the header row
+  const viewHeight = header === undefined ? logHeight : logHeight - 1;
+  const view = logView(active.entries, logWidth, viewHeight, rowsBelow);
   const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight);
   const status = statusText(state, session.address);
   const hint = view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : windows.list.length === 1 ? '/help ' : '';
@@ -389,7 +391,7 @@ export function App({ session, loginAs }: AppProps) {
               {header}
             </Text>
           )}
-          {header !== undefined && view.rows.length < logHeight - 1 && <Box flexGrow={1} />}
+          {header !== undefined && view.rows.length < viewHeight && <Box flexGrow={1} />}
           {view.rows.map((row, i) => (
             <Text key={i} wrap="truncate-end">{row || ' '}</Text>
           ))}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/tcp.js';
 import { chatRig } from '../helpers/chat-rig.js';
+import { logRows } from '../helpers/screen-layout.js';
 import { Terminal } from '../helpers/tmux.js';
 
 const { serve, stop, folder, session: user } = chatRig({ terminals: true });
@@ -44,7 +45,8 @@ describe('howdy chat with rooms', () => {
     expect(header(alice.screen())).toMatch(/1:All \[2:#tea\]/);
     expect(inputLine(alice.screen())).toMatch(/^\[#tea\]>/);
     alice.type('/topic Oolong and friends');
-    await alice.waitFor('│ #tea: Oolong and friends'); // the room's header row
+    await alice.waitFor('#tea: Oolong and friends');
+    expect(logRows(await alice.settled(), 24)[0]).toBe('#tea: Oolong and friends'); // the room's header row, the boxes whole
 
     const bob = await user(server.port, 'bob');
     await bob.joinRoom('#tea');
@@ -104,6 +106,7 @@ describe('howdy chat with rooms', () => {
     dave.type('/join den');
     await dave.waitFor('You joined #den (2 members).');
     await dave.waitFor('~ amy'); // the owner, marked
+    expect(logRows(await dave.settled(), 20)[0]).toBe('#den: quiet');
     dave.type('hi amy');
     await expect.poll(() => amy.got).toEqual(['dave → #den: hi amy']);
 
