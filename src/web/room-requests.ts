@@ -42,8 +42,10 @@ export class RoomRequests {
     return outcome;
   }
 
-  /** Joins a room and shows it. */
+  /** Joins a room and shows it (a room the user is in already, at once). */
   async join(name: string): Promise<Outcome<RoomInfo>> {
+    const mine = findRoom(this.session.rooms, name);
+    if (mine) return this.showMine(mine);
     const outcome = await this.ask(() => this.session.joinRoom(name));
     if (outcome.ok) this.joined(outcome.value);
     return outcome;
@@ -51,7 +53,10 @@ export class RoomRequests {
 
   /** `/join #room`: joins, or creates the room when there is none and the user may (§10.4). */
   async enter(name: string): Promise<Outcome<unknown>> {
-    const outcome = await this.ask(() => this.session.enterRoom(name));
+    const mine = findRoom(this.session.rooms, name);
+    if (mine) return this.showMine(mine);
+    const noRoom = this.session.loggedIn ? {} : { [ErrorCode.NO_SUCH_ROOM]: `There is no room called ${name}, and only registered users create rooms.` };
+    const outcome = await this.ask(() => this.session.enterRoom(name), noRoom);
     if (outcome.ok && outcome.value.created) this.created(outcome.value.room);
     else if (outcome.ok) this.joined(outcome.value.room);
     return outcome;
@@ -153,6 +158,11 @@ export class RoomRequests {
       case 'delete':
         return this.delete(cmd.room);
     }
+  }
+
+  private showMine(room: RoomInfo): Outcome<RoomInfo> {
+    this.host.show(room.name);
+    return { ok: true, value: room };
   }
 
   private created(room: RoomInfo): void {

@@ -64,8 +64,9 @@ async function createRoom(page: Page, name: string, topic: string, { private: is
 /** The names in the browse list of the rooms dialog (open). */
 const browsable = (page: Page) => page.locator('#room-browser li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-room')));
 
-/** Picks a conversation in the sidebar (on a phone, in its drawer). */
+/** Picks a conversation in the sidebar (on a phone, in its drawer, opened first). */
 async function pick(page: Page, label: string): Promise<void> {
+  if (!(await page.locator('#sidebar').isVisible())) await page.click('#sidebar-toggle');
   await page.getByRole('complementary', { name: 'Conversations' }).getByRole('button', { name: label, exact: true }).click();
 }
 
@@ -74,8 +75,31 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
 }
 
-/** The story's people: Alice and Bob in browsers, Carol a terminal-side user in the lobby (with rooms, in none). */
-const story = {} as { alice: Page; bob: Page; carol: ChatClient; carolGot: string[] };
+/** Keeps the page's WebSockets in window.sockets, so that a test can drop its connection as a network would. */
+function recordSockets(): void {
+  const sockets: WebSocket[] = [];
+  Object.assign(window, { sockets });
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      sockets.push(this);
+    }
+  };
+}
+
+/** A registered user over TCP, with rooms: its room events kept as "event name role". */
+async function registeredPeer(name: string): Promise<{ client: ChatClient; events: string[] }> {
+  const client = await connect('127.0.0.1', rig.server.port);
+  rig.peers.push(client);
+  await client.requestCapabilities(['accounts', 'rooms']);
+  await client.createAccount(PASSWORD, name);
+  const events: string[] = [];
+  client.on('room', (e) => void events.push(`${e.room} ${e.event} ${e.name ?? ''} ${e.role ?? ''}`.trim()));
+  return { client, events };
+}
+
+/** The story's people: Alice and Bob in browsers, Carol a terminal-side user in the lobby (with rooms, in none), Dave registered. */
+const story = {} as { alice: Page; bob: Page; carol: ChatClient; carolGot: string[]; dave: { client: ChatClient; events: string[] } };
 
 describe('web client: rooms', { timeout: 30_000 }, () => {
   it('Alice creates a room; Bob, a guest, finds it and joins; they talk there, and the lobby hears none of it', async () => {
@@ -228,17 +252,58 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     expect(await sidebarRooms(bob)).toEqual(['#tea']);
   });
 
-  it('shows Alice\'s rooms again when she logs in from another browser', async () => {
+  it('shows Alice\'s rooms again when she logs in from another browser, and after her connection drops', async () => {
     await story.alice.context().close();
-    const again = await rig.open({ ...PHONE, colorScheme: 'dark' });
-    await logIn(again, 'Alice');
-    await again.click('#sidebar-toggle');
-    await expect.poll(() => sidebarRooms(again)).toEqual(['#tea']);
-    story.alice = again;
+    const alice = await rig.open({ ...PHONE, colorScheme: 'dark' }, recordSockets);
+    story.alice = alice;
+    await logIn(alice, 'Alice');
+    await alice.click('#sidebar-toggle');
+    await expect.poll(() => sidebarRooms(alice)).toEqual(['#tea']);
+    await alice.keyboard.press('Escape');
+
+    // while she is away, Dave adds her to a room of his: back, she is in it
+    story.dave = await registeredPeer('Dave');
+    await story.dave.client.createRoom('#garden', { topic: 'Tomatoes' });
+    await alice.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
+    await expect.poll(() => text(alice, '#status')).toMatch(/^disconnected/);
+    await story.dave.client.inviteToRoom('#garden', 'Alice');
+    await expect.poll(() => logTexts(alice), { timeout: 10_000 }).toContainEqual(expect.stringContaining('Reconnected, and logged in again as Alice.'));
+    await alice.click('#sidebar-toggle');
+    await expect.poll(() => sidebarRooms(alice)).toEqual(['#garden', '#tea']);
+  });
+
+  it('lets the owner name an operator and hand the room over, from the members panel', async () => {
+    const { alice, dave } = story;
+    await pick(alice, 'Room #tea');
+    await alice.getByRole('button', { name: /^Members of #tea/ }).click();
+    await alice.fill('#add-member-name', 'Dave');
+    await alice.press('#add-member-name', 'Enter');
+    await alice.getByRole('button', { name: 'Make Dave an operator' }).click();
+    await expect.poll(() => dave.events).toContain('#tea role Dave operator');
+    await alice.getByRole('button', { name: 'Make Dave the owner…' }).click();
+    await screenshot(alice, 'web-rooms-members-phone-dark');
+    await alice.getByRole('button', { name: 'Hand it over' }).click();
+    await expect.poll(() => dave.events).toContain('#tea role Dave owner');
+    await expect.poll(() => alice.locator('#member-list li').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Dave\s+the owner · online$/), expect.stringMatching(/^Alice \(you\)\s+an operator · online$/),
+      expect.stringMatching(/^Bob\s+a plain member · online · a guest\s+Remove Bob$/), // an operator removes plain members only
+    ]);
+    await alice.keyboard.press('Escape');
+    expect(await logTexts(alice)).toContainEqual(expect.stringContaining('You handed the room over to Dave.'));
+    await alice.getByRole('button', { name: 'More for #tea' }).click();
+    expect(await alice.getByRole('menuitem', { name: 'Leave the room…' }).count()).toBe(1); // an operator may leave
+    await alice.keyboard.press('Escape');
+    expect(await alice.locator('button#topic').count()).toBe(1); // and still sets the topic
   });
 
   it('works at phone width: the sidebar is a drawer, and picking a room there shows it', async () => {
-    const { alice, bob } = story;
+    const { alice, bob, dave } = story;
+    await pick(alice, 'Talk to everyone');
+    await say(bob, 'Alice, the kettle is on.');
+    dave.client.send('#garden', 'The first tomatoes are in!');
+    await expect.poll(() => alice.getByRole('button', { name: 'Rooms and people: 2 unread' }).count()).toBe(1);
+    await alice.click('#sidebar-toggle');
+    expect(await badge(alice, '#garden').innerText()).toBe('1');
     await screenshot(alice, 'web-rooms-phone-dark-drawer');
     await pick(alice, 'Room #tea');
     await expect.poll(() => alice.locator('#sidebar').isVisible()).toBe(false);
