@@ -268,13 +268,19 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (mine && role === 'owner' && !sameName(name, this.joinedName ?? '')) this.keepRoom({ ...mine, role: 'operator' });
   }
 
-  /** Talks to `to` (a user online, a room the user is in, or ALL) from now on; throws HcpError when there is none such. */
-  setTarget(to: string): void {
-    const target = this.receiver(to);
-    if (target === undefined) throw this.unreachable(to);
+  /**
+   * Talks to `to` (a user online, a room the user is in, or ALL) from now on; throws HcpError when
+   * there is none such. With `absent`, also to a user who left or a room the user is no longer in
+   * (a client showing their conversation again): the target then waits for them, as for one who
+   * leaves while being the target.
+   */
+  setTarget(to: string, { absent = false } = {}): void {
+    const present = this.receiver(to);
+    if (present === undefined && !absent) throw this.unreachable(to);
+    const target = present ?? to;
     this.target = target;
-    this.toldTargetPresent = true;
-    this.emit('target', { target, present: true });
+    this.toldTargetPresent = present !== undefined;
+    this.emit('target', { target, present: present !== undefined });
   }
 
   /**

@@ -47,7 +47,7 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
   }
   // the store first: a data folder the server cannot use stops it before it listens
   const data = options.ephemeral ? MEMORY : options.data;
-  const store = await openStore({ data });
+  const store = await openStore({ data, owner: true });
   if (data === MEMORY) log.info({ data }, 'data kept in memory only: nothing is kept when the server stops');
   else log.info({ data: store.location }, `data kept in ${store.location}`);
   try {

@@ -1,40 +1,11 @@
 /** The client library's rooms against a real server (docs/protocol.md §10.4): sessions of a registered user and a guest. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../../src/client/rooms.js';
-import { ChatSession, type SessionEvents } from '../../src/client/session.js';
-import { connect } from '../../src/client/tcp.js';
+import type { ChatSession, SessionEvents } from '../../src/client/session.js';
 import { ErrorCode } from '../../src/protocol/index.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { chatRig } from '../helpers/chat-rig.js';
 
-const servers: TestServer[] = [];
-const sessions: ChatSession[] = [];
-const folders: string[] = [];
-afterEach(async () => {
-  sessions.splice(0).forEach((s) => s.close());
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  folders.splice(0).forEach((f) => rmSync(f, { recursive: true, force: true }));
-});
-
-async function serve(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
-
-/** A session joined as `name`: logged in to a new account when `password` is given, else a guest. */
-async function joined(port: number, name: string, password?: string): Promise<ChatSession> {
-  const s = new ChatSession(() => connect('127.0.0.1', port), { firstRetryMs: 200, rejoinWaitMs: 200 });
-  sessions.push(s);
-  s.start();
-  const accepted = s.once('joined');
-  if (password === undefined) s.join(name);
-  else s.signUp(name, password);
-  await accepted;
-  return s;
-}
+const { serve, stop, folder, session: joined } = chatRig();
 
 function collect<K extends keyof SessionEvents>(s: ChatSession, type: K): Array<SessionEvents[K]> {
   const got: Array<SessionEvents[K]> = [];
@@ -95,14 +66,12 @@ describe('rooms through the client library', () => {
   });
 
   it("a registered user's rooms are back after a restart of the server, without asking", async () => {
-    const data = mkdtempSync(join(tmpdir(), 'howdy-rooms-'));
-    folders.push(data);
+    const data = folder('howdy-rooms-');
     const first = await serve({ data, ephemeral: false });
     const port = first.port;
     const alice = await joined(port, 'alice', 'alice secret');
     await alice.createRoom('#tea');
-    await first.close();
-    servers.splice(0);
+    await stop(first);
     const back = alice.once('joined');
     await serve({ port, data, ephemeral: false });
     expect(await back).toEqual({ name: 'alice', again: true, loggedIn: true });

@@ -240,4 +240,53 @@ describe('rooms', () => {
     // and after all that, the room is as it was
     expect(await ask(guest, MsgType.ROOM_LIST)).toEqual({ entry: [{ room: '#tea', topic: '', private: false, members: 1, joined: false }] });
   });
+
+  it('busy rooms side by side: each member gets every message of its room and of the lobby once, in order, and nothing of other rooms', async () => {
+    await start();
+    const rooms = ['#r1', '#r2', '#r3'];
+    const owners = await Promise.all(rooms.map((_, i) => user(`owner${i}`, { password: 'correct horse' })));
+    await Promise.all(rooms.map((room, i) => ask(owners[i]!, MsgType.ROOM_CREATE, { room })));
+    const members = [...owners];
+    for (let i = 0; i < 6; i++) {
+      const guest = await user(`guest${i}`);
+      await ask(guest, MsgType.ROOM_JOIN, { room: rooms[i % 3]! });
+      members.push(guest);
+    }
+    const roomOf = (i: number) => rooms[i % 3]!;
+    const name = (i: number) => (i < 3 ? `owner${i}` : `guest${i - 3}`);
+    // every member writes in bursts, to its room and now and then to the lobby, all at once
+    const N = 40;
+    for (let k = 0; k < N; k++) {
+      members.forEach((m, i) => {
+        m.send({ type: MsgType.MESSAGE, from: name(i), to: k % 5 === 0 ? 'All' : roomOf(i), text: `${name(i)}:${k}` });
+      });
+    }
+    const expected = (i: number) =>
+      members.flatMap((_, j) => (j === i ? [] : Array.from({ length: N }, (_, k) => k).filter((k) => k % 5 === 0 || roomOf(j) === roomOf(i)).map((k) => `${name(j)}:${k}`)));
+    for (const [i, m] of members.entries()) {
+      await m.until(() => textsOf(m).length >= expected(i).length, `the messages of ${name(i)}`);
+      const got = textsOf(m);
+      expect([...got].sort()).toEqual([...expected(i)].sort()); // each once, none of other rooms
+      for (const [j] of members.entries()) {
+        const fromJ = got.filter((t) => t.startsWith(`${name(j)}:`));
+        expect(fromJ).toEqual(expected(i).filter((t) => t.startsWith(`${name(j)}:`))); // in the order sent
+      }
+    }
+  });
+
+  it('a store that fails refuses the change that needed it, changes nothing, and the rooms go on', async () => {
+    await start();
+    const alice = await user('alice', { password: 'correct horse' });
+    const bob = await user('bob', { password: 'battery staple' });
+    await ask(alice, MsgType.ROOM_CREATE, { room: '#tea' });
+    await ask(bob, MsgType.ROOM_JOIN, { room: '#tea' });
+    await server!.store.close(); // the engine goes away under the server
+    expect(await refusal(ask(alice, MsgType.ROOM_CREATE, { room: '#coffee' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(alice, MsgType.ROOM_SET, { room: '#tea', topic: 'lost?' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(bob, MsgType.ROOM_PART, { room: '#tea' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await ask(bob, MsgType.ROOM_LIST)).toEqual({ entry: [{ room: '#tea', topic: '', private: false, members: 2, joined: true, role: 'member' }] });
+    expect(events(bob)).toEqual([]); // nobody was told of a change that was not kept
+    alice.send({ type: MsgType.MESSAGE, from: 'alice', to: '#tea', text: 'still talking' });
+    await bob.until(() => roomMessages(bob).length === 1, 'the message');
+  });
 });

@@ -192,3 +192,45 @@ describe('the disk failing while the server runs', () => {
     await store.accounts.create({ key: 'second', name: 'second', password: passwordRecord() });
   });
 });
+
+describe('the room store (SQLite through Kysely)', () => {
+  const room = (key: string, extra: { private?: boolean; topic?: string } = {}) => ({ key, name: key.toUpperCase(), topic: '', private: false, createdAt: new Date(0), ...extra });
+
+  it('keeps rooms and memberships with roles across a reopen; refuses a room key twice', async () => {
+    const data = folder();
+    let store = await opened(data);
+    for (const name of ['alice', 'bob']) await store.accounts.create({ key: name, name: name.toUpperCase(), password: passwordRecord() });
+    await store.rooms.create(room('#tea', { topic: 'oolong', private: true }), 'alice');
+    expect(await refusal(store.rooms.create(room('#tea'), 'bob'))).toMatchObject({ code: 'ROOM_TAKEN' });
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'member' }]);
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'operator' }]); // a change, not a second place
+    await store.rooms.update('#tea', { topic: 'sencha' });
+    await store.close();
+
+    store = await opened(data);
+    expect(await store.rooms.load()).toEqual({
+      rooms: [{ key: '#tea', name: '#TEA', topic: 'sencha', private: true, createdAt: new Date(0) }],
+      memberships: [
+        { room: '#tea', account: 'alice', role: 'owner', name: 'ALICE' },
+        { room: '#tea', account: 'bob', role: 'operator', name: 'BOB' },
+      ],
+    });
+    await store.rooms.removeMember('#tea', 'bob');
+    expect((await store.rooms.load()).memberships.map((m) => m.account)).toEqual(['alice']);
+  });
+
+  it('a deleted account takes its memberships and the rooms it owned; a deleted room its memberships', async () => {
+    const store = await opened(':memory:');
+    for (const name of ['alice', 'bob']) await store.accounts.create({ key: name, name, password: passwordRecord() });
+    await store.rooms.create(room('#a'), 'alice');
+    await store.rooms.create(room('#b'), 'bob');
+    await store.rooms.create(room('#c'), 'bob');
+    await store.rooms.setMembers([{ room: '#a', account: 'bob', role: 'member' }, { room: '#b', account: 'alice', role: 'member' }]);
+    await store.rooms.delete('#c');
+    expect(await store.accounts.delete('bob')).toBe(true);
+    expect(await store.rooms.load()).toEqual({
+      rooms: [expect.objectContaining({ key: '#a' })],
+      memberships: [{ room: '#a', account: 'alice', role: 'owner', name: 'alice' }],
+    });
+  });
+});

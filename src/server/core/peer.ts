@@ -28,11 +28,20 @@ export interface PeerLink {
   readonly channel?: BroadcastChannel;
 }
 
-/** A transport's shared path for broadcasts: one frame for all of its member links. */
+/**
+ * A transport's shared path for broadcasts: one frame for all of its member links, or for those of
+ * them in one room.
+ */
 export interface BroadcastChannel {
   readonly memberCount: number;
   subscribe(link: PeerLink): void;
   unsubscribe(link: PeerLink): void;
-  /** `frame` for every member but `sender` (which may or may not be a member). */
-  broadcast(frame: Uint8Array, sender: PeerLink): void;
+  /** The member link is now in `room` (a room's key): the room's broadcasts from now on reach it. */
+  enterRoom(link: PeerLink, room: string): void;
+  leaveRoom(link: PeerLink, room: string): void;
+  /**
+   * `frame` for every member but `sender` (which may or may not be a member, or none), or, given a
+   * room, for every member in it but `sender`.
+   */
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string): void;
 }

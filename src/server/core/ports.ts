@@ -62,6 +62,7 @@ export interface Router<M extends Member> {
 export interface Store {
   readonly accounts: AccountStore;
   readonly rooms: RoomStore;
+  readonly history: HistoryStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
   close(): Promise<void>;
@@ -153,6 +154,50 @@ export interface RoomStore {
   /** Adds or changes memberships, all or none (an owner handing over is two changes). */
   setMembers(records: readonly MembershipRecord[]): Promise<void>;
   removeMember(room: string, account: string): Promise<void>;
+}
+
+/** A message as history keeps it (docs/protocol.md §11). */
+export interface StoredMessage {
+  /** Given by the server: increasing, never reused (across conversations too). */
+  readonly id: number;
+  /** The conversation's key: `All` (the lobby), a room's key (`#tea`), or a whisper's (whisperKey). */
+  readonly conversation: string;
+  /** The server's time, in ms since the epoch. */
+  readonly at: number;
+  /** Who sent it: `a:` and an account's key, or `g:` and a guest session's token. */
+  readonly sender: string;
+  /** The sender's and the receiver's names as relayed (`All`, a room's name, a user's name). */
+  readonly from: string;
+  readonly to: string;
+  /** Empty once deleted. */
+  readonly text: string;
+  readonly deleted: boolean;
+}
+
+/**
+ * Every message said, on disk. `append` is given each turn's messages in one call and resolves once
+ * they are kept (the server writes no byte of them to anyone before). Search reads an index that may
+ * trail the history by what `index` has not yet taken in.
+ */
+export interface HistoryStore {
+  /** The highest id ever given (0: none), so that ids are never reused after a restart. */
+  lastId(): Promise<number>;
+  append(messages: readonly StoredMessage[]): Promise<void>;
+  /** Messages of `conversation` after id `after`, oldest first, at most `limit`. */
+  after(conversation: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages of `conversation` before id `before`, newest first, at most `limit`. */
+  before(conversation: string, before: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages of the conversations matching the full-text `query`, newest first (before id `before`, if given). */
+  search(query: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
+  /** Takes up to `limit` messages not yet in the search index into it; resolves with how many it took. */
+  index(limit: number): Promise<number>;
+  /** How many messages the search index has yet to take in. */
+  unindexed(): Promise<number>;
+  /** Blanks a message (it stays as a deleted one, so that ids keep their order); false if there is no such message. */
+  delete(id: number): Promise<boolean>;
+  get(id: number): Promise<StoredMessage | undefined>;
+  /** Removes messages older than `olderThan` (ms since the epoch) and those past the newest `keep` of each conversation. */
+  prune(rules: { olderThan?: number; keep?: number }): Promise<number>;
 }
 
 /**

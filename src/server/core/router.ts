@@ -9,8 +9,8 @@ import type { Member, Router } from './ports.js';
 export class LocalRouter<M extends Member> implements Router<M> {
   private readonly direct = new Set<M>();
   private readonly channels = new Set<BroadcastChannel>();
-  /** Each room's online members, by room key. */
-  private readonly rooms = new Map<string, Set<M>>();
+  /** Each room's online members, by room key: through their channels (how many in each), or one by one. */
+  private readonly rooms = new Map<string, RoomRoute<M>>();
 
   enter(member: M): void {
     const channel = member.link.channel;
@@ -47,21 +47,43 @@ export class LocalRouter<M extends Member> implements Router<M> {
   }
 
   enterRoom(member: M, room: string): void {
-    let members = this.rooms.get(room);
-    if (!members) this.rooms.set(room, (members = new Set()));
-    members.add(member);
+    let route = this.rooms.get(room);
+    if (!route) this.rooms.set(room, (route = { size: 0, channels: new Map(), direct: new Set() }));
+    route.size++;
+    const channel = member.link.channel;
+    if (channel) {
+      channel.enterRoom(member.link, room);
+      route.channels.set(channel, (route.channels.get(channel) ?? 0) + 1);
+    } else {
+      route.direct.add(member);
+    }
   }
 
   leaveRoom(member: M, room: string): void {
-    const members = this.rooms.get(room);
-    if (!members) return;
-    members.delete(member);
-    if (members.size === 0) this.rooms.delete(room);
+    const route = this.rooms.get(room);
+    if (!route) return;
+    const channel = member.link.channel;
+    if (channel) {
+      channel.leaveRoom(member.link, room);
+      const left = route.channels.get(channel)! - 1;
+      if (left > 0) route.channels.set(channel, left);
+      else route.channels.delete(channel);
+    } else {
+      route.direct.delete(member);
+    }
+    if (--route.size === 0) this.rooms.delete(room);
   }
 
+  /** Like the lobby's: one frame per channel for its members in the room, the others one by one. */
   toRoom(sender: M | undefined, room: string, frame: Uint8Array): number {
+    const route = this.rooms.get(room);
+    if (!route) return 0;
     let receivers = 0;
-    for (const member of this.rooms.get(room) ?? []) {
+    for (const [channel, members] of route.channels) {
+      channel.broadcast(frame, sender?.link, room);
+      receivers += members - (sender !== undefined && sender.link.channel === channel ? 1 : 0); // a sender is in its room
+    }
+    for (const member of route.direct) {
       if (member !== sender) {
         member.link.send(frame);
         receivers++;
@@ -69,4 +91,11 @@ export class LocalRouter<M extends Member> implements Router<M> {
     }
     return receivers;
   }
+}
+
+/** Who of a room is online, as the router reaches them. */
+interface RoomRoute<M> {
+  size: number;
+  channels: Map<BroadcastChannel, number>;
+  direct: Set<M>;
 }

@@ -113,6 +113,8 @@ function refuseEarly(socket: Socket, err: HcpError, graceMs: number): void {
   });
 }
 
+/** More slices than this of a turn's broadcasts are joined into one write: a copy costs less than a long vector. */
+const MAX_SLICES = 4;
 /** Frames from this size on are written as they are, never copied into a batch. */
 const LARGE_FRAME = 16 * 1024;
 
@@ -127,6 +129,7 @@ class TcpLink implements ChannelMember, Flushable {
   member = false;
   channelTurn = 0;
   channelPos = 0;
+  readonly rooms = new Set<string>();
   onSlowReader: (() => void) | undefined;
   private readonly queue: OutboundQueue;
   private closing = false;
@@ -153,6 +156,10 @@ class TcpLink implements ChannelMember, Flushable {
       this.enqueue([frame]);
       this.queue.bound(); // the socket is only written at the flush, which checks it
     }
+  }
+
+  absorb(frames: Uint8Array[]): void {
+    this.enqueue(frames);
   }
 
   private enqueue(frames: Uint8Array[]): void {
@@ -199,9 +206,14 @@ class TcpLink implements ChannelMember, Flushable {
     this.queue.bound(this.socket.writableLength);
   }
 
-  /** This peer's share of the turn's broadcasts: slices of one buffer, as one vector. */
+  /**
+   * This peer's share of the turn's broadcasts: slices of one buffer, as one vector; many small
+   * ones (the frames of its rooms among others') joined into one write instead.
+   */
   private writeSlices(slices: Uint8Array[]): void {
+    if (slices.length === 0) return;
     if (slices.length === 1) this.socket.write(slices[0]!);
+    else if (slices.length > MAX_SLICES) this.socket.write(Buffer.concat(slices));
     else {
       this.socket.cork();
       for (const slice of slices) this.socket.write(slice);
