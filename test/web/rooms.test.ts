@@ -183,7 +183,6 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     expect(await bob.inputValue('#text')).toBe('/topic Builder\'s tea only'); // nothing typed is lost
     await say(bob, '/topic');
     await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('The topic of #tea: Second flush Darjeeling'));
-    await screenshot(alice, 'web-rooms-desktop-light');
     await screenshot(bob, 'web-rooms-desktop-dark');
   });
 
@@ -212,6 +211,11 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     expect(await text(bob, '#rooms li[data-name="#plans"]')).toContain('private');
     await pick(bob, 'Room #plans, private');
     expect(await logTexts(bob)).toEqual([expect.stringContaining('You were added by Alice.')]);
+    await pick(alice, 'Room #tea');
+    await say(bob, 'Count me in for the party!');
+    await expect.poll(() => badge(alice, '#plans').innerText()).toBe('1');
+    await alice.focus('#text');
+    await screenshot(alice, 'web-rooms-desktop-light');
   });
 
   it('shows the rooms both are in on a profile card', async () => {
@@ -223,6 +227,8 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
 
   it('tells the owner to hand a room over or delete it; deleted, it leaves Bob\'s sidebar with a line saying so', async () => {
     const { alice, bob } = story;
+    await pick(alice, 'Room #plans, private');
+    expect(await logTexts(alice)).toContainEqual(expect.stringContaining('Bob Count me in for the party!'));
     await alice.getByRole('button', { name: 'More for #plans' }).click();
     await expect.poll(() => alice.evaluate(() => document.activeElement?.textContent)).toBe('Members and settings');
     await alice.keyboard.press('ArrowDown');
