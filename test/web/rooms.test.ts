@@ -333,6 +333,11 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     await joinAs(light, 'Dee');
     await light.click('#sidebar-toggle');
     await openRooms(light, 'Find a room');
+    await light.keyboard.press('Escape'); // closes the dialog, not the drawer under it
+    await expect.poll(() => light.locator('#rooms-dialog').count()).toBe(0);
+    expect(await light.locator('#sidebar').isVisible()).toBe(true);
+    expect(await light.evaluate(() => document.activeElement?.id)).toBe('rooms-add');
+    await openRooms(light, 'Find a room');
     await light.getByRole('button', { name: 'Join #tea' }).click();
     await expect.poll(() => shown(light)).toBe('#tea');
     expect(await light.locator('#sidebar').isVisible()).toBe(false);

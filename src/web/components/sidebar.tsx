@@ -24,7 +24,8 @@ export function Sidebar({ chat, open, close, showProfile, openRooms }: SidebarPr
   useEffect(() => {
     if (!open) return;
     nav.current?.querySelector<HTMLElement>('button.who')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close('sidebar-toggle');
+    // Esc in a dialog opened from the drawer (the rooms', a profile) closes that dialog only
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !document.querySelector('dialog[open]') && close('sidebar-toggle');
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [open]);
