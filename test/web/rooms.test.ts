@@ -127,6 +127,7 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     await bob.keyboard.press('ArrowLeft'); // the tabs, from the keyboard
     await expect.poll(() => browsable(bob)).toEqual(['#tea']);
     expect(await text(bob, '#room-browser li')).toMatch(/#tea · 1 member\s+Oolong, sencha and gossip/);
+    await screenshot(bob, 'web-rooms-find-desktop-dark');
     await bob.getByRole('button', { name: 'Join #tea' }).click();
     await expect.poll(() => shown(bob)).toBe('#tea');
     expect(await text(bob, '#topic')).toBe('Oolong, sencha and gossip');
@@ -235,6 +236,7 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     await alice.keyboard.press('Enter');
     const leave = alice.getByRole('dialog', { name: 'Leave or delete #plans' });
     expect(await leave.innerText()).toContain('You own #plans, so you cannot just leave it.');
+    await screenshot(alice, 'web-rooms-leave-desktop-light');
     await leave.getByRole('button', { name: 'Delete #plans' }).click();
     await expect.poll(() => shown(alice)).toBe('Everyone');
     expect(await sidebarRooms(alice)).toEqual(['#tea']);
