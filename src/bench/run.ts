@@ -1,5 +1,6 @@
 import { openPeer, type BenchPeer, type BenchProto, type PeerTarget } from './peers.js';
 import { readProcess } from './proc.js';
+import { openUsers } from './register.js';
 import { benchName, makeStampText } from './stamp.js';
 import { Tracker, type Counts } from './tracker.js';
 
@@ -61,26 +62,16 @@ const nowUs = () => Math.floor(performance.now() * 1000);
 /** Users whose lists are checked name by name (the others by size). */
 const EXACT_SAMPLE = 16;
 
-/** Registers users first..first+count-1, `par` at a time. */
-async function register(o: BenchOptions, first: number, count: number, progress: Progress): Promise<BenchPeer[]> {
-  const peers: BenchPeer[] = new Array(count);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      peers[i] = await openPeer(o.proto, first + i, o, i % Math.ceil(count / EXACT_SAMPLE) === 0);
-      progress('registering', ++done, count);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(o.connPar, count) }, worker));
-  return peers;
+/** Registers the users in the lobby, `connPar` at a time. */
+function register(o: BenchOptions, progress: Progress): Promise<BenchPeer[]> {
+  const sampleEvery = Math.ceil(o.clients / EXACT_SAMPLE);
+  return openUsers(0, o.clients, o.connPar, (i) => openPeer(o.proto, i, o, { keepNames: i % sampleEvery === 0 }), progress);
 }
 
 export async function runBench(o: BenchOptions, progress: Progress = () => {}): Promise<BenchResult> {
   const before = o.serverPid ? readProcess(o.serverPid) : undefined;
   const t0 = performance.now();
-  const peers = await register(o, 0, o.clients, progress);
+  const peers = await register(o, progress);
   const registrationsPerSecond = o.clients / ((performance.now() - t0) / 1000);
   const result: BenchResult = {
     options: o, registrationsPerSecond, messagesPerSecond: 0, deliveriesPerSecond: 0,
@@ -129,7 +120,7 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
     }
   };
   peers.forEach((p, i) => {
-    p.onDeliver = (sender, _toAll, text) => tracker.delivered(i, sender, text, nowUs());
+    p.onDeliver = (sender, _receiver, text) => tracker.delivered(i, sender, text, nowUs());
   });
 
   let ticker: ReturnType<typeof setInterval> | undefined;
