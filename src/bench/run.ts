@@ -1,15 +1,18 @@
 import { openPeer, type BenchPeer, type BenchProto, type PeerTarget } from './peers.js';
 import { readProcess } from './proc.js';
 import { openUsers } from './register.js';
+import { seatInRooms, type Seating } from './rooms.js';
 import { benchName, makeStampText } from './stamp.js';
 import { Tracker, type Counts } from './tracker.js';
 
-export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn';
+export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn' | 'rooms';
 
 export interface BenchOptions extends PeerTarget {
   proto: BenchProto;
   workload: Workload;
   clients: number;
+  /** rooms: how many rooms the users are spread over. */
+  rooms: number;
   /** Text bytes per message. */
   size: number;
   /** Open loop at this many messages/s in all; undefined = closed loop. */
@@ -71,11 +74,12 @@ function register(o: BenchOptions, progress: Progress): Promise<BenchPeer[]> {
 export async function runBench(o: BenchOptions, progress: Progress = () => {}): Promise<BenchResult> {
   const before = o.serverPid ? readProcess(o.serverPid) : undefined;
   const t0 = performance.now();
-  const peers = await register(o, progress);
+  const seating = o.workload === 'rooms' ? await seatInRooms(o, progress) : undefined;
+  const peers = seating?.peers ?? (await register(o, progress));
   const registrationsPerSecond = o.clients / ((performance.now() - t0) / 1000);
   const result: BenchResult = {
     options: o, registrationsPerSecond, messagesPerSecond: 0, deliveriesPerSecond: 0,
-    counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0 },
+    counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0, misrouted: 0 },
     latencyUs: { p50: 0, p99: 0, max: 0 }, generatorCpu: 0, serverCpu: undefined,
     serverRssKb: undefined, serverHwmKb: undefined, churnJoins: 0, duration: 0,
     presenceSettledMs: undefined, presenceExact: undefined, serverRssBeforeKb: before?.rssKb,
@@ -85,20 +89,21 @@ export async function runBench(o: BenchOptions, progress: Progress = () => {}): 
       if (o.proto !== 'irc') await settlePresence(peers, t0, result, progress);
       await sleep(o.hold * 1000);
     } else {
-      await chat(o, peers, result, progress);
+      await chat(o, peers, result, progress, seating);
     }
     const server = o.serverPid ? readProcess(o.serverPid) : undefined;
     result.serverRssKb = server?.rssKb;
     result.serverHwmKb = server?.hwmKb;
   } finally {
+    await seating?.clear();
     peers.forEach((p) => p.close());
   }
   return result;
 }
 
-async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, progress: Progress): Promise<void> {
+async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, progress: Progress, seating: Seating | undefined): Promise<void> {
   const n = peers.length;
-  const tracker = new Tracker(n);
+  const tracker = new Tracker(n, seating?.roomOf);
   const dirty = new Set<BenchPeer>();
   let flushing = false;
   const flushAll = () => {
@@ -109,10 +114,17 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
   let sending = true;
   const sendOne = (i: number) => {
     const seq = tracker.nextSeq(i);
-    const toAll = o.workload === 'broadcast' || ((o.workload === 'mixed' || o.workload === 'churn') && seq % 2 === 0);
-    tracker.sending(i, toAll ? n - 1 : 1);
     const peer = peers[i]!;
-    peer.send(toAll ? -1 : (i + 1) % n, makeStampText(seq, nowUs(), o.size));
+    const text = makeStampText(seq, nowUs(), o.size);
+    if (seating) {
+      const room = seating.roomOf[i]!;
+      tracker.sending(i, seating.roomSizes[room]! - 1);
+      peer.send(seating.roomFields[room]!, text);
+    } else {
+      const toAll = o.workload === 'broadcast' || ((o.workload === 'mixed' || o.workload === 'churn') && seq % 2 === 0);
+      tracker.sending(i, toAll ? n - 1 : 1);
+      peer.send(toAll ? -1 : (i + 1) % n, text);
+    }
     dirty.add(peer);
     if (!flushing) {
       flushing = true;
@@ -120,7 +132,7 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
     }
   };
   peers.forEach((p, i) => {
-    p.onDeliver = (sender, _receiver, text) => tracker.delivered(i, sender, text, nowUs());
+    p.onDeliver = (sender, receiver, text) => tracker.delivered(i, sender, receiver, text, nowUs());
   });
 
   let ticker: ReturnType<typeof setInterval> | undefined;
