@@ -4,6 +4,7 @@ import {
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
+import { isRoomName, roomEventOf, roomInfoOf, roomMemberOf, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from './rooms.js';
 
 export interface UsersEvent {
   /** Everyone online, the user included, in order of joining. */
@@ -19,8 +20,10 @@ export interface ClientEvents extends Record<string, unknown> {
   /** A refused name; framed servers say why. */
   refused: { name: string; code?: number; reason?: string };
   users: UsersEvent;
-  /** A message to show: received, or sent by this user (`own`). */
+  /** A message to show: received, or sent by this user (`own`); `to` a room's name (`#` first) for a room's message (§10.4). */
   message: { from: string; to: string; text: string; own: boolean };
+  /** Something happened in a room the user is in (ROOM_EVENT, docs/protocol.md §10.4). */
+  room: RoomEvent;
   /** The server refused something or reported a problem (framed servers only). */
   error: { code: number; reason: string; fatal: boolean };
   close: { reason: string };
@@ -29,6 +32,21 @@ export interface ClientEvents extends Record<string, unknown> {
 export interface ClientOptions {
   /** Longest text accepted by `send`; the classic limit by default. */
   maxTextBytes?: number;
+}
+
+/** What a room's settings request may change (ROOM_CREATE, ROOM_SET). */
+export interface RoomSettings { topic?: string; private?: boolean }
+
+/** The requests of rooms (docs/protocol.md §10.4). */
+const ROOM_REQUESTS: ReadonlySet<number> = new Set([
+  MsgType.ROOM_CREATE, MsgType.ROOM_JOIN, MsgType.ROOM_PART, MsgType.ROOM_LIST, MsgType.ROOM_MEMBERS,
+  MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
+]);
+
+/** The capability a request needs: rooms' `rooms` (§10.4), the others `accounts` (§10.3); CAPS, which asks for them, none. */
+function capabilityOf(type: RequestType): string | undefined {
+  if (type === MsgType.CAPS) return undefined;
+  return ROOM_REQUESTS.has(type) ? Capability.ROOMS : Capability.ACCOUNTS;
 }
 
 /** A framed server sends the reason for a NAK right after it; wait this long for it. */
@@ -92,14 +110,14 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   /**
-   * Sends `text` to `to` (a user, or "All"), after checking it; throws HcpError when the message
+   * Sends `text` to `to` (a user, "All", or a room when the server granted rooms: the server
+   * checks that the user is in it, §10.4), after checking it; throws HcpError when the message
    * cannot be sent (no name yet, unknown receiver, empty or oversize text, a control character).
    */
   send(to: string, text: string): void {
     if (this.closed) throw new HcpError(ErrorCode.NOT_REGISTERED, 'not connected');
     if (this.name === undefined) throw new HcpError(ErrorCode.NOT_REGISTERED, 'pick a name first');
-    const isAll = nameKey(to) === nameKey(ALL);
-    const receiver = isAll ? ALL : this.users.find((u) => nameKey(u) === nameKey(to));
+    const receiver = this.receiver(to);
     if (receiver === undefined) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
     if (text.trim() === '') throw new HcpError(ErrorCode.EMPTY_TEXT, 'the message is empty');
     checkTextCharacters(text);
@@ -109,6 +127,13 @@ export class ChatClient extends Emitter<ClientEvents> {
     }
     this.connection.send(encodeFrame({ type: MsgType.MESSAGE, from: this.name, to: receiver, text }));
     this.emit('message', { from: this.name, to: receiver, text, own: true });
+  }
+
+  /** `to` as a MESSAGE's receiver: "All", a room (as given), or the online user of that name as registered. */
+  private receiver(to: string): string | undefined {
+    if (nameKey(to) === nameKey(ALL)) return ALL;
+    if (isRoomName(to)) return this.granted.includes(Capability.ROOMS) ? to : undefined;
+    return this.users.find((u) => nameKey(u) === nameKey(to));
   }
 
   /**
@@ -152,16 +177,66 @@ export class ChatClient extends Emitter<ClientEvents> {
     return this.request(MsgType.PROFILE_SET, profile);
   }
 
-  /** Looks a user up: name, online, registered, and a registered user's profile. */
+  /** Looks a user up: name, online, registered, a registered user's profile, and the rooms in common (`commonRoom`, with rooms). */
   whois(name: string): Promise<ExtensionFields> {
     return this.request(MsgType.WHOIS, { name });
+  }
+
+  // Rooms (docs/protocol.md §10.4): room names in any case; replies as the server has them.
+
+  /** Creates a room (registered users only); the user is its owner. */
+  async createRoom(room: string, settings: RoomSettings = {}): Promise<RoomInfo> {
+    return roomInfoOf(await this.request(MsgType.ROOM_CREATE, { room: room.normalize('NFC'), ...settings }));
+  }
+
+  async joinRoom(room: string): Promise<RoomInfo> {
+    return roomInfoOf(await this.request(MsgType.ROOM_JOIN, { room }));
+  }
+
+  async partRoom(room: string): Promise<void> {
+    await this.request(MsgType.ROOM_PART, { room });
+  }
+
+  /** The rooms the user may see (public ones, and their own), by name; `joined` tells which the user is in. */
+  async listRooms(): Promise<RoomInfo[]> {
+    return ((await this.request(MsgType.ROOM_LIST, {})).entry ?? []).map(roomInfoOf);
+  }
+
+  async roomMembers(room: string): Promise<RoomMember[]> {
+    return ((await this.request(MsgType.ROOM_MEMBERS, { room })).entry ?? []).map(roomMemberOf);
+  }
+
+  /** Changes a room's topic and/or privacy (owners and operators). */
+  async setRoom(room: string, settings: RoomSettings): Promise<RoomInfo> {
+    return roomInfoOf(await this.request(MsgType.ROOM_SET, { room, ...settings }));
+  }
+
+  /** Adds a user to a room (owners and operators). */
+  async inviteToRoom(room: string, name: string): Promise<void> {
+    await this.request(MsgType.ROOM_INVITE, { room, name });
+  }
+
+  /** Takes a member out of a room (owners; operators, plain members only). */
+  async removeFromRoom(room: string, name: string): Promise<void> {
+    await this.request(MsgType.ROOM_REMOVE, { room, name });
+  }
+
+  /** Deletes a room (its owner only). */
+  async deleteRoom(room: string): Promise<void> {
+    await this.request(MsgType.ROOM_DELETE, { room });
+  }
+
+  /** Gives a member a role (the owner only); `owner` hands the room over, and the user becomes an operator. */
+  async setRoomRole(room: string, name: string, role: RoomRole): Promise<void> {
+    await this.request(MsgType.ROOM_ROLE, { room, name, role });
   }
 
   /** Sends a request and waits for its REPLY (its fields), or rejects with the ERROR that answered it (§10.1). */
   private request(type: RequestType, fields: ExtensionFields): Promise<ExtensionFields> {
     if (this.wire === 'classic') return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'a classic server has no extensions'));
-    if (type !== MsgType.CAPS && !this.granted.includes(Capability.ACCOUNTS)) {
-      return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'the server did not grant the accounts capability'));
+    const needed = capabilityOf(type);
+    if (needed !== undefined && !this.granted.includes(needed)) {
+      return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, `the server did not grant the ${needed} capability`));
     }
     const id = this.nextRequestId++;
     const answered = new Promise<ExtensionFields>((resolve, reject) => this.requests.set(id, { resolve, reject }));
@@ -231,6 +306,11 @@ export class ChatClient extends Emitter<ClientEvents> {
         return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
       case MsgType.REPLY:
         return this.answer(msg.id)?.resolve(msg.fields);
+      case MsgType.ROOM_EVENT: {
+        const event = roomEventOf(msg.fields);
+        if (event) this.emit('room', event);
+        return;
+      }
       case MsgType.ERROR:
         if (msg.fatal) this.closeReason = msg.reason;
         if (msg.id !== undefined && !msg.fatal) return this.answer(msg.id)?.reject(new HcpError(msg.code as ErrorCode, msg.reason));

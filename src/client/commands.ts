@@ -1,4 +1,5 @@
-import { ALL } from '../protocol/index.js';
+import { ALL, ROOM_PREFIX } from '../protocol/index.js';
+import { isRoomName, type RoomRole } from './rooms.js';
 
 /**
  * The slash commands both clients understand (the terminal client and the web page): one parser,
@@ -34,11 +35,32 @@ export type AccountCommand =
   /** `field` undefined: show the user's own profile. */
   | { kind: 'profile'; field?: 'displayName' | 'about'; text: string };
 
-/** Parse options: `accounts` for a client that handles AccountCommand (a client that does not keeps Command alone). */
-export interface ParseOptions { accounts: true }
+/**
+ * The room commands (docs/protocol.md §10.4), each naming its room: the one typed, else the room
+ * the user talks to (the target, a room's window).
+ */
+export type RoomCommand =
+  /** Join the room; create it when there is none (registered users). */
+  | { kind: 'join'; room: string }
+  | { kind: 'part'; room: string }
+  /** List the rooms the user may see. */
+  | { kind: 'rooms' }
+  | { kind: 'members'; room: string }
+  /** `topic` undefined: show it; '' clears it. */
+  | { kind: 'topic'; room: string; topic?: string }
+  | { kind: 'invite'; room: string; name: string }
+  /** Take a member out of the room (ROOM_REMOVE). */
+  | { kind: 'kick'; room: string; name: string }
+  | { kind: 'privacy'; room: string; private: boolean }
+  | { kind: 'role'; room: string; name: string; role: RoomRole }
+  | { kind: 'delete'; room: string };
+
+/** Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand (a client that handles neither keeps Command alone). */
+export interface ParseOptions { accounts?: true; rooms?: true }
 
 /** What the parser needs to know of the client: whom the user talks to, who is online, who last whispered. */
 export interface CommandContext {
+  /** Everyone (ALL), a user, or a room (its window). */
   target: string;
   users: readonly string[];
   /** The last user who whispered to this one: `/r` answers them. */
@@ -74,6 +96,21 @@ export const ACCOUNT_COMMANDS: readonly CommandHelp[] = [
   { usage: '/profile', meaning: 'show your profile' },
 ];
 
+/** /help for the room commands (`rooms` in ParseOptions); [#room] is the room of the window when left out. */
+export const ROOM_COMMANDS: readonly CommandHelp[] = [
+  { usage: '/join #room', meaning: 'join a room; a registered user creates it when there is none (also /j)' },
+  { usage: '/part [#room]', meaning: 'leave the room (also /leave)' },
+  { usage: '/rooms', meaning: 'list the rooms: topic, members, whether you are in (also /list)' },
+  { usage: '/members [#room]', meaning: "list the room's members, their role, who is online (also /names)" },
+  { usage: '/topic [text]', meaning: "show the room's topic, or set it (/topic -delete clears it)" },
+  { usage: '/invite NAME [#room]', meaning: 'add NAME to the room (owners and operators)' },
+  { usage: '/kick NAME [#room]', meaning: 'take NAME out of the room (owners and operators)' },
+  { usage: '/private, /public', meaning: 'make the room invite-only, or open to all again' },
+  { usage: '/op NAME, /deop NAME', meaning: 'make NAME an operator, or a plain member (the owner)' },
+  { usage: '/handover NAME', meaning: 'make NAME the owner; you become an operator' },
+  { usage: '/delete #room', meaning: 'delete the room for good (the owner)' },
+];
+
 /**
  * An action ("/me waves") travels as ordinary text that starts with `/me ` (docs/protocol.md §3,
  * "Texts"): the 2016 client shows it as typed, ours as "* alice waves".
@@ -90,8 +127,8 @@ export function actionOf(text: string): string | undefined {
  * when that user is online (the longest online name that the line starts with wins).
  */
 export function parseCommand(line: string, ctx: CommandContext): Command;
-export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand;
-export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand {
+export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand | RoomCommand;
+export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand | RoomCommand {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { kind: 'say', to: ctx.target, text: line };
   if (trimmed.startsWith('//')) return { kind: 'say', to: ctx.target, text: line.replace('/', '') };
@@ -127,19 +164,92 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
     case 'name':
     case 'nick':
       return rest ? { kind: 'name', name: rest } : { kind: 'invalid', reason: 'usage: /name NAME' };
-    default:
-      if (options?.accounts) {
-        const account = parseAccountCommand(word.toLowerCase(), rest);
-        if (account) return account;
-      }
-      return { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
+    default: {
+      const lower = word.toLowerCase();
+      const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined) ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
+      return other ?? { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
+    }
   }
 }
 
 const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile']);
 
-export function isAccountCommand(cmd: Command | AccountCommand): cmd is AccountCommand {
+export function isAccountCommand(cmd: Command | AccountCommand | RoomCommand): cmd is AccountCommand {
   return ACCOUNT_KINDS.has(cmd.kind);
+}
+
+const ROOM_KINDS: ReadonlySet<string> = new Set<RoomCommand['kind']>(['join', 'part', 'rooms', 'members', 'topic', 'invite', 'kick', 'privacy', 'role', 'delete']);
+
+export function isRoomCommand(cmd: Command | AccountCommand | RoomCommand): cmd is RoomCommand {
+  return ROOM_KINDS.has(cmd.kind);
+}
+
+/** `#name` for "name" or "#name" (irssi's /join tea joins #tea); undefined for nothing or a lone #. */
+function roomName(typed: string): string | undefined {
+  const room = typed.startsWith(ROOM_PREFIX) ? typed : `${ROOM_PREFIX}${typed}`;
+  return room.length > ROOM_PREFIX.length ? room : undefined;
+}
+
+/** A room command by its word, or undefined when the word is none. */
+function parseRoomCommand(word: string, rest: string, ctx: CommandContext): RoomCommand | { kind: 'invalid'; reason: string } | undefined {
+  /** The room typed, else the one talked to; or why there is none. */
+  const room = (typed: string, usage: string) => {
+    const named = typed ? roomName(typed) : isRoomName(ctx.target) ? ctx.target : undefined;
+    return named ?? `usage: ${usage} (in a room's window, the room may be left out)`;
+  };
+  const invalid = (reason: string) => ({ kind: 'invalid' as const, reason });
+  /** "NAME [#room]": a name never begins with #, so the room is what follows the first " #". */
+  const nameAndRoom = (usage: string, make: (name: string, room: string) => RoomCommand) => {
+    const at = rest.indexOf(` ${ROOM_PREFIX}`);
+    const name = (at === -1 ? rest : rest.slice(0, at)).trim();
+    const which = room(at === -1 ? '' : rest.slice(at + 1).trim(), usage);
+    if (!name) return invalid(`usage: ${usage}`);
+    return isRoomName(which) ? make(name, which) : invalid(which);
+  };
+  const inRoom = (usage: string, make: (room: string) => RoomCommand) => {
+    const which = room(rest, usage);
+    return isRoomName(which) ? make(which) : invalid(which);
+  };
+  switch (word) {
+    case 'join':
+    case 'j': {
+      const which = roomName(rest);
+      return which ? { kind: 'join', room: which } : invalid('usage: /join #room');
+    }
+    case 'part':
+    case 'leave':
+      return inRoom('/part #room', (r) => ({ kind: 'part', room: r }));
+    case 'rooms':
+    case 'list':
+      return { kind: 'rooms' };
+    case 'members':
+    case 'names':
+      return inRoom('/members #room', (r) => ({ kind: 'members', room: r }));
+    case 'topic': {
+      if (!isRoomName(ctx.target)) return invalid("usage: /topic [text], in a room's window");
+      return rest ? { kind: 'topic', room: ctx.target, topic: rest === '-delete' ? '' : rest } : { kind: 'topic', room: ctx.target };
+    }
+    case 'invite':
+      return nameAndRoom('/invite NAME #room', (name, r) => ({ kind: 'invite', room: r, name }));
+    case 'kick':
+    case 'remove':
+      return nameAndRoom('/kick NAME #room', (name, r) => ({ kind: 'kick', room: r, name }));
+    case 'private':
+    case 'public':
+      return inRoom(`/${word} #room`, (r) => ({ kind: 'privacy', room: r, private: word === 'private' }));
+    case 'op':
+    case 'deop':
+    case 'handover': {
+      const role = ({ op: 'operator', deop: 'member', handover: 'owner' } as const)[word];
+      return nameAndRoom(`/${word} NAME #room`, (name, r) => ({ kind: 'role', room: r, name, role }));
+    }
+    case 'delete': {
+      const which = rest ? roomName(rest) : undefined;
+      return which ? { kind: 'delete', room: which } : invalid('usage: /delete #room (its name typed out, to be sure)');
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** An account command by its word, or undefined when the word is none. */

@@ -2,6 +2,7 @@
 export * from './client.js';
 export * from './connection.js';
 export * from './notices.js';
+export * from './rooms.js';
 export * from './websocket.js';
 export * from './session.js';
 export * from './split-text.js';

@@ -1,8 +1,11 @@
 import { ALL, Capability, ErrorCode, HcpError, nameKey, utf8Encode, type ExtensionFields } from '../protocol/index.js';
-import type { ChatClient, ClientEvents, UsersEvent } from './client.js';
+import type { ChatClient, ClientEvents, RoomSettings, UsersEvent } from './client.js';
 import { ACTION_PREFIX, actionOf } from './commands.js';
 import type { Wire } from './connection.js';
 import { Emitter } from './emitter.js';
+import {
+  applyRoomEvent, findRoom, isRoomName, sameName, withoutRoom, withRoom, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole,
+} from './rooms.js';
 import { splitText } from './split-text.js';
 
 /** Where a session stands, for the status line. */
@@ -25,8 +28,12 @@ export interface SessionEvents extends Record<string, unknown> {
   message: ClientEvents['message'];
   /** Reported by the server, or by the session about messages it could not send. */
   error: ClientEvents['error'];
-  /** Whom plain text goes to changed, or they left or came back. */
+  /** Whom plain text goes to changed, or they (a user, a room) left or came back. */
   target: { target: string; present: boolean };
+  /** The rooms the user is in changed (docs/protocol.md §10.4): joined, parted, added or removed by someone, a topic. */
+  rooms: RoomInfo[];
+  /** Something happened in a room the user is in (ROOM_EVENT, §10.4). */
+  room: RoomEvent;
 }
 
 export interface SessionOptions {
@@ -55,8 +62,10 @@ interface Outgoing {
  */
 export class ChatSession extends Emitter<SessionEvents> {
   state: SessionState = { kind: 'connecting' };
-  /** Whom plain text goes to: everyone (`ALL`) or one user, who stays the target if they leave. */
+  /** Whom plain text goes to: everyone (`ALL`), one user, or a room; a user who leaves, or a room the user is no longer in, stays the target. */
   target = ALL;
+  /** The rooms the user is in (docs/protocol.md §10.4), from replies and events; kept while reconnecting. */
+  rooms: RoomInfo[] = [];
   /** The last user who whispered to us: `/r` answers them. */
   lastWhisperer: string | undefined;
   private client: ChatClient | undefined;
@@ -120,14 +129,24 @@ export class ChatSession extends Emitter<SessionEvents> {
     return this.client?.granted.includes(Capability.ACCOUNTS) ?? false;
   }
 
+  /** Whether the server has rooms (granted the `rooms` capability on this connection). */
+  get roomsEnabled(): boolean {
+    return this.client?.granted.includes(Capability.ROOMS) ?? false;
+  }
+
   /** Whether the user holds their name by an account (logged in or registered), so reconnects log in again. */
   get loggedIn(): boolean {
     return this.password !== undefined && this.joinedName !== undefined;
   }
 
-  /** Whether the target is everyone or someone online (a whisper target may have left). */
+  /** Whether the target is everyone, someone online or a room the user is in (a whisper target may have left). */
   get targetPresent(): boolean {
-    return this.target === ALL || this.online(this.target) !== undefined;
+    return this.present(this.target);
+  }
+
+  /** Whether messages can go to `to` now: ALL, a user online, or a room the user is in. */
+  present(to: string): boolean {
+    return this.receiver(to) !== undefined;
   }
 
   /** Asks for a name; answered by a `joined` or a `refused` event. Without a connection, asked once there is one. */
@@ -160,28 +179,25 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   /** Registers the name held with `password`; later reconnects log in with it. Rejects with the server's refusal. */
   async createAccount(password: string): Promise<void> {
-    const client = this.joinedClient();
-    await untilClosed(client, client.createAccount(password));
+    await this.ask((c) => c.createAccount(password));
     this.password = password;
   }
 
   async changePassword(password: string, newPassword: string): Promise<void> {
-    const client = this.joinedClient();
-    await untilClosed(client, client.changePassword(password, newPassword));
+    await this.ask((c) => c.changePassword(password, newPassword));
     this.password = newPassword;
   }
 
-  /** Deletes the account; the user stays online as a guest, and reconnects as one. */
+  /** Deletes the account; the user stays online as a guest, and reconnects as one. Its rooms are left (§10.4). */
   async deleteAccount(password: string): Promise<void> {
-    const client = this.joinedClient();
-    await untilClosed(client, client.deleteAccount(password));
+    await this.ask((c) => c.deleteAccount(password));
     this.password = undefined;
+    void this.learnRooms();
   }
 
   /** Changes the given fields of the user's profile; resolves with the whole profile. */
   setProfile(fields: Parameters<ChatClient['setProfile']>[0]): Promise<ExtensionFields> {
-    const client = this.joinedClient();
-    return untilClosed(client, client.setProfile(fields));
+    return this.ask((c) => c.setProfile(fields));
   }
 
   /** Looks a user up (online or registered), named or not yet. */
@@ -191,13 +207,80 @@ export class ChatSession extends Emitter<SessionEvents> {
     return untilClosed(client, client.whois(name));
   }
 
-  /** Talks to `to` (a user online, or ALL) from now on; throws HcpError when nobody of that name is online. */
-  setTarget(to: string): void {
-    const target = nameKey(to) === nameKey(ALL) ? ALL : this.online(to);
-    if (target === undefined) throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, `nobody called "${to}" is online`);
+  // Rooms (docs/protocol.md §10.4): each call resolves once the server answered, `rooms` updated.
+
+  /** Creates a room (registered users only) and is in it, as its owner. */
+  async createRoom(room: string, settings: RoomSettings = {}): Promise<RoomInfo> {
+    return this.keepRoom(await this.ask((c) => c.createRoom(room, settings)));
+  }
+
+  async joinRoom(room: string): Promise<RoomInfo> {
+    return this.keepRoom(await this.ask((c) => c.joinRoom(room)));
+  }
+
+  /** Joins a room, creating it when there is none and the user may (logged in): `/join` as irssi users know it. */
+  async enterRoom(room: string): Promise<{ room: RoomInfo; created: boolean }> {
+    try {
+      return { room: await this.joinRoom(room), created: false };
+    } catch (err) {
+      if (!(err instanceof HcpError && err.code === ErrorCode.NO_SUCH_ROOM && this.loggedIn)) throw err;
+      return { room: await this.createRoom(room), created: true };
+    }
+  }
+
+  async partRoom(room: string): Promise<void> {
+    await this.ask((c) => c.partRoom(room));
+    this.setRooms(withoutRoom(this.rooms, room));
+  }
+
+  /** The rooms the user may see, joined or not. */
+  listRooms(): Promise<RoomInfo[]> {
+    return this.ask((c) => c.listRooms());
+  }
+
+  roomMembers(room: string): Promise<RoomMember[]> {
+    return this.ask((c) => c.roomMembers(room));
+  }
+
+  async setRoom(room: string, settings: RoomSettings): Promise<RoomInfo> {
+    return this.keepRoom(await this.ask((c) => c.setRoom(room, settings)));
+  }
+
+  async inviteToRoom(room: string, name: string): Promise<void> {
+    await this.ask((c) => c.inviteToRoom(room, name));
+    void this.learnRooms(); // its count of members
+  }
+
+  async removeFromRoom(room: string, name: string): Promise<void> {
+    await this.ask((c) => c.removeFromRoom(room, name));
+    void this.learnRooms();
+  }
+
+  async deleteRoom(room: string): Promise<void> {
+    await this.ask((c) => c.deleteRoom(room));
+    this.setRooms(withoutRoom(this.rooms, room));
+  }
+
+  /** Gives a member a role; `owner` hands the room over (the user's events tell others, not the user: §10.4). */
+  async setRoomRole(room: string, name: string, role: RoomRole): Promise<void> {
+    await this.ask((c) => c.setRoomRole(room, name, role));
+    const mine = findRoom(this.rooms, room);
+    if (mine && role === 'owner' && !sameName(name, this.joinedName ?? '')) this.keepRoom({ ...mine, role: 'operator' });
+  }
+
+  /**
+   * Talks to `to` (a user online, a room the user is in, or ALL) from now on; throws HcpError when
+   * there is none such. With `absent`, also to a user who left or a room the user is no longer in
+   * (a client showing their conversation again): the target then waits for them, as for one who
+   * leaves while being the target.
+   */
+  setTarget(to: string, { absent = false } = {}): void {
+    const present = this.receiver(to);
+    if (present === undefined && !absent) throw this.unreachable(to);
+    const target = present ?? to;
     this.target = target;
-    this.toldTargetPresent = true;
-    this.emit('target', { target, present: true });
+    this.toldTargetPresent = present !== undefined;
+    this.emit('target', { target, present: present !== undefined });
   }
 
   /**
@@ -209,11 +292,8 @@ export class ChatSession extends Emitter<SessionEvents> {
   send(text: string, to = this.target): number {
     const client = this.client;
     if (!client || this.state.kind !== 'joined') throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
-    const receiver = nameKey(to) === nameKey(ALL) ? ALL : this.online(to);
-    if (receiver === undefined) {
-      const reason = nameKey(to) === nameKey(this.target) ? `${this.target} left; /all to talk to everyone` : `nobody called "${to}" is online`;
-      throw new HcpError(ErrorCode.UNKNOWN_RECEIVER, reason);
-    }
+    const receiver = this.receiver(to);
+    if (receiver === undefined) throw this.unreachable(to);
     const parts = this.split(text, client.maxTextBytes);
     if (parts.length === 0) throw new HcpError(ErrorCode.EMPTY_TEXT, 'the message is empty');
     const message = ++this.messages;
@@ -243,13 +323,14 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.client = client;
     client.on('users', (e) => this.onUsers(e));
     client.on('message', (m) => {
-      if (!m.own && m.to !== ALL) this.lastWhisperer = m.from;
+      if (!m.own && m.to !== ALL && !isRoomName(m.to)) this.lastWhisperer = m.from;
       this.emit('message', m);
     });
+    client.on('room', (e) => this.onRoomEvent(e));
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
     // before the name: a login needs the capability (a classic server has none: no wait)
-    await client.requestCapabilities([Capability.ACCOUNTS]);
+    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS]);
     if (client !== this.client) return;
     const name = this.joinedName ?? this.wantedName;
     this.emit('connected', { address: client.address, wire: client.wire, joining: name });
@@ -275,6 +356,7 @@ export class ChatSession extends Emitter<SessionEvents> {
           this.wantedName = undefined;
           this.setState({ kind: 'joined', name: answer.name });
           this.emit('joined', { name: answer.name, again, ...(password !== undefined && { loggedIn: true as const }) });
+          void this.learnRooms({ rejoin: again && password === undefined });
           return;
         }
         // a classic server says no more than "refused"; the name was fine before, so likely taken
@@ -300,6 +382,54 @@ export class ChatSession extends Emitter<SessionEvents> {
     // one who comes back may spell their name in another case: whisper to them as they are now
     this.target = this.target === ALL ? ALL : (this.online(this.target) ?? this.target);
     this.emit('users', event);
+    this.tellTargetPresence();
+  }
+
+  private onRoomEvent(e: RoomEvent): void {
+    const me = this.joinedName ?? '';
+    this.setRooms(applyRoomEvent(this.rooms, e, me));
+    // added by someone: the event does not carry the room's fields, the list does
+    if (e.event === 'join' && e.name !== undefined && sameName(e.name, me)) void this.learnRooms();
+    this.emit('room', e);
+    this.tellTargetPresence();
+  }
+
+  /**
+   * Asks which rooms the user is in (ROOM_LIST, after each join: §10.4). A registered user's
+   * memberships are kept by the server; a guest's last as long as its connection, so after a
+   * reconnect (`rejoin`) a guest joins again the public rooms it was in.
+   */
+  private async learnRooms({ rejoin = false } = {}): Promise<void> {
+    const client = this.client;
+    if (!client || !this.roomsEnabled) return this.setRooms([]);
+    const before = this.rooms;
+    try {
+      const visible = await untilClosed(client, client.listRooms());
+      if (client !== this.client) return;
+      let rooms = visible.filter((r) => r.joined);
+      if (rejoin) {
+        for (const lost of before.filter((r) => !findRoom(rooms, r.name))) {
+          const again = findRoom(visible, lost.name) && (await untilClosed(client, client.joinRoom(lost.name)).catch(() => undefined));
+          if (again) rooms = withRoom(rooms, again);
+          else this.emit('error', { code: ErrorCode.NO_SUCH_ROOM, reason: `could not join ${lost.name} again after reconnecting`, fatal: false });
+        }
+      }
+      if (client === this.client) this.setRooms(rooms);
+    } catch (err) {
+      this.emit('error', { code: err instanceof HcpError ? err.code : ErrorCode.INTERNAL, reason: `could not list your rooms: ${(err as Error).message}`, fatal: false });
+    }
+  }
+
+  /** The rooms with `room` as the server just described it (joined, or changed). */
+  private keepRoom(room: RoomInfo): RoomInfo {
+    this.setRooms(room.joined ? withRoom(this.rooms, room) : withoutRoom(this.rooms, room.name));
+    return room;
+  }
+
+  private setRooms(rooms: RoomInfo[]): void {
+    if (JSON.stringify(rooms) === JSON.stringify(this.rooms)) return;
+    this.rooms = rooms;
+    this.emit('rooms', rooms);
     this.tellTargetPresence();
   }
 
@@ -340,14 +470,30 @@ export class ChatSession extends Emitter<SessionEvents> {
     return 'pick a name first';
   }
 
-  /** The connection, when the user has a name on it; else throws why not. */
-  private joinedClient(): ChatClient {
-    if (!this.client || this.state.kind !== 'joined') throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
-    return this.client;
+  /** A request on the connection, when the user has a name on it (else throws why not), rejected if the connection drops first. */
+  private ask<T>(request: (client: ChatClient) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (!client || this.state.kind !== 'joined') throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
+    return untilClosed(client, request(client));
   }
 
   private online(name: string): string | undefined {
     return this.users.find((u) => nameKey(u) === nameKey(name));
+  }
+
+  /** `to` as messages go to it now: ALL, the room the user is in, or the user online, as the server has their names. */
+  private receiver(to: string): string | undefined {
+    if (nameKey(to) === nameKey(ALL)) return ALL;
+    return isRoomName(to) ? findRoom(this.rooms, to)?.name : this.online(to);
+  }
+
+  /** Why nothing can go to `to` now, with what to do about it. */
+  private unreachable(to: string): HcpError {
+    const target = nameKey(to) === nameKey(this.target);
+    if (isRoomName(to)) {
+      return new HcpError(ErrorCode.NOT_IN_ROOM, target ? `you are not in ${to} (any more); /all to talk to everyone` : `you are not in ${to}: /join ${to} first`);
+    }
+    return new HcpError(ErrorCode.UNKNOWN_RECEIVER, target ? `${this.target} left; /all to talk to everyone` : `nobody called "${to}" is online`);
   }
 
   /** An action ("/me …") stays one in every part. */
@@ -363,6 +509,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     const next = this.outbox.shift();
     if (!next) return;
     try {
+      // the user may have left a room between two parts: its rest is not sent
+      if (isRoomName(next.to) && !this.present(next.to)) throw this.unreachable(next.to);
       this.client!.send(next.to, next.text);
     } catch (err) {
       // the receiver left between two parts: the rest of that message cannot follow

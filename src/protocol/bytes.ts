@@ -28,6 +28,14 @@ export class ByteReader {
     return ((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!;
   }
 
+  /** A u64 as a number: MALFORMED beyond 2^53 − 1, where numbers stop being exact. */
+  u64(): number {
+    const high = this.u32();
+    const low = this.u32();
+    if (high > 0x1fffff) throw new HcpError(ErrorCode.MALFORMED, 'a u64 field is beyond 2^53 - 1');
+    return high * 0x1_0000_0000 + low;
+  }
+
   /** The next `length` bytes, as a view. */
   take(length: number): Uint8Array {
     if (length > this.remaining) throw new HcpError(ErrorCode.MALFORMED, `a field of ${length} bytes runs past the end of the frame`);
@@ -75,6 +83,11 @@ export class ByteWriter {
     this.out[this.at++] = value >>> 8;
     this.out[this.at++] = value & 0xff;
     return this;
+  }
+
+  u64(value: number): this {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${value} is not a u64 this writer can write exactly`);
+    return this.u32(Math.floor(value / 0x1_0000_0000)).u32(value % 0x1_0000_0000);
   }
 
   u32(value: number): this {

@@ -35,6 +35,17 @@ export const MsgType = {
   ROOM_ROLE: 0x22,
   /** Server to client, no id: something happened in a room the client is in (§10.4). */
   ROOM_EVENT: 0x23,
+  /** Ours, history (§11): a message with its id and time, to a client granted `history`. */
+  STAMPED: 0x24,
+  HISTORY: 0x25,
+  CATCH_UP: 0x26,
+  SEARCH: 0x27,
+  DELETE: 0x28,
+  /** Server to client, no id: a message was deleted (§11). */
+  DELETED: 0x29,
+  RESUME: 0x2a,
+  /** Server to client, no id: a guest's resume token (§11). */
+  SESSION: 0x2b,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
@@ -73,6 +84,8 @@ export const Capability = {
   ACCOUNTS: 'accounts',
   /** Rooms (§10.4). */
   ROOMS: 'rooms',
+  /** History (§11). */
+  HISTORY: 'history',
 } as const;
 
 /** A room's name starts with this; no user's name may (docs/protocol.md §2, §10.4). */

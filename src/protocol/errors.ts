@@ -60,6 +60,14 @@ export const ErrorCode = {
   ROOM_FORBIDDEN: 0x0604,
   /** A room's name, topic or role breaks its rules. */
   ROOM_INVALID: 0x0605,
+  // 0x07xx: history (docs/protocol.md §11)
+  /** A history request out of bounds: an id beyond the last given, a limit over the most, no words to search. */
+  HISTORY_INVALID: 0x0701,
+  NO_SUCH_MESSAGE: 0x0702,
+  /** Only its sender may delete a message. */
+  NOT_YOURS: 0x0703,
+  /** The resume token is unknown or expired. */
+  RESUME_FAILED: 0x0704,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -46,12 +46,30 @@ export const FIELDS = {
   by: { tag: 0x15, kind: 'text' },
   /** A room both users are in (WHOIS), repeated for a list. */
   commonRoom: { tag: 0x16, kind: 'texts' },
+  /** u64: a message's id (§11). */
+  msgId: { tag: 0x17, kind: 'u64' },
+  /** u64: ms since the epoch. */
+  time: { tag: 0x18, kind: 'u64' },
+  from: { tag: 0x19, kind: 'text' },
+  to: { tag: 0x1a, kind: 'text' },
+  text: { tag: 0x1b, kind: 'text' },
+  deleted: { tag: 0x1c, kind: 'flag' },
+  /** `All`, a room's name, or the other party's name (§11). */
+  conversation: { tag: 0x1d, kind: 'text' },
+  after: { tag: 0x1e, kind: 'u64' },
+  before: { tag: 0x1f, kind: 'u64' },
+  limit: { tag: 0x20, kind: 'u32' },
+  /** u8 1: the answer was cut at its limit. */
+  more: { tag: 0x21, kind: 'flag' },
+  query: { tag: 0x22, kind: 'text' },
+  /** A guest's resume token. */
+  token: { tag: 0x23, kind: 'text' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;
 type ValueOf<K extends FieldName> = (typeof FIELDS)[K]['kind'] extends 'texts' ? string[]
   : (typeof FIELDS)[K]['kind'] extends 'flag' ? boolean
-  : (typeof FIELDS)[K]['kind'] extends 'u32' ? number
+  : (typeof FIELDS)[K]['kind'] extends 'u32' | 'u64' ? number
   : (typeof FIELDS)[K]['kind'] extends 'records' ? ExtensionFields[] : string;
 /** The fields an extension frame may carry besides its id, by name. */
 export type ExtensionFields = { [K in FieldName]?: ValueOf<K> };
@@ -62,10 +80,11 @@ export const REQUEST_TYPES = [
   MsgType.ACCOUNT_DELETE, MsgType.PROFILE_SET, MsgType.WHOIS,
   MsgType.ROOM_CREATE, MsgType.ROOM_JOIN, MsgType.ROOM_PART, MsgType.ROOM_LIST, MsgType.ROOM_MEMBERS,
   MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
+  MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME,
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 /** The extension frame types a server sends of its own accord: no id. */
-export const EVENT_TYPES = [MsgType.ROOM_EVENT] as const;
+export const EVENT_TYPES = [MsgType.ROOM_EVENT, MsgType.STAMPED, MsgType.DELETED, MsgType.SESSION] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export type ExtensionType = RequestType | EventType;
 
@@ -105,6 +124,7 @@ function encodeFields(given: ExtensionFields): EncodedField[] {
     if (spec.kind === 'texts') for (const text of value as string[]) fields.push({ tag: spec.tag, value: utf8Encode(text) });
     else if (spec.kind === 'flag') fields.push({ tag: spec.tag, value: Uint8Array.of(value ? 1 : 0) });
     else if (spec.kind === 'u32') fields.push({ tag: spec.tag, value: new ByteWriter(4).u32(value as number).done() });
+    else if (spec.kind === 'u64') fields.push({ tag: spec.tag, value: new ByteWriter(8).u64(value as number).done() });
     else if (spec.kind === 'records') {
       for (const record of value as ExtensionFields[]) {
         const inner = encodeFields(record);
@@ -165,6 +185,7 @@ function parseRun(r: ByteReader, found: { id?: number }, outer: boolean): Extens
     if (spec.kind === 'texts') fields[spec.name] = [...((fields[spec.name] as string[] | undefined) ?? []), text(value)];
     else if (spec.kind === 'flag') fields[spec.name] = value.u8() !== 0;
     else if (spec.kind === 'u32') fields[spec.name] = value.u32();
+    else if (spec.kind === 'u64') fields[spec.name] = value.u64();
     else if (spec.kind === 'records') {
       if (outer) fields[spec.name] = [...((fields[spec.name] as ExtensionFields[] | undefined) ?? []), parseRun(value, found, false)];
     } else fields[spec.name] = text(value);

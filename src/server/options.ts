@@ -48,10 +48,16 @@ export interface ServerOptions {
   accounts: 'optional' | 'required' | 'off';
   /** The wait after a first failed login, doubling with each failure up to a 15-minute lock-out. */
   loginDelayMs: number;
-  /** Data folder (accounts, profiles), created on first start; ':memory:' keeps nothing. */
+  /** Data folder (accounts, rooms, history), created on first start; ':memory:' keeps nothing. */
   data: string;
   /** Keep nothing: the same as data ':memory:'. */
   ephemeral: boolean;
+  /** Keep every message, give ids, offer the `history` capability (docs/protocol.md §11). */
+  history: boolean;
+  /** Remove messages older than this many days; 0 = keep them. */
+  historyDays: number;
+  /** Keep at most this many messages per conversation; 0 = all. */
+  historyMax: number;
 }
 
 /** How one option is set from outside: its flag, environment variable, default and check. */
@@ -104,9 +110,12 @@ export const SERVER_OPTIONS: OptionTable = {
   },
   data: {
     default: './howdy-data', flag: '--data <dir>', env: 'HOWDY_DATA', parse: text,
-    help: "data folder (accounts, profiles), created on first start; ':memory:' keeps nothing",
+    help: "data folder (accounts, rooms, history), created on first start; ':memory:' keeps nothing",
   },
   ephemeral: { default: false, flag: '--ephemeral', help: 'keep nothing on disk (the same as --data :memory:)' },
+  history: { default: true, flag: '--no-history', help: 'keep no history of messages (no ids, no catch-up, no search)' },
+  historyDays: { default: 0, flag: '--history-days <n>', env: 'HOWDY_HISTORY_DAYS', parse: integer(0, 1e6), help: 'remove messages older than N days (0 = keep them)' },
+  historyMax: { default: 0, flag: '--history-max <n>', env: 'HOWDY_HISTORY_MAX', parse: integer(0, 1e12), help: 'keep at most N messages per conversation (0 = all)' },
   tlsCert: { default: undefined, flag: '--tls-cert <file>', env: 'HOWDY_TLS_CERT', parse: text, help: 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS' },
   tlsKey: { default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
   tlsPort: { default: 20004, flag: '--tls-port <port>', env: 'HOWDY_TLS_PORT', parse: port, help: 'TCP port for HCP over TLS' },

@@ -47,7 +47,7 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
   }
   // the store first: a data folder the server cannot use stops it before it listens
   const data = options.ephemeral ? MEMORY : options.data;
-  const store = await openStore({ data });
+  const store = await openStore({ data, owner: true });
   if (data === MEMORY) log.info({ data }, 'data kept in memory only: nothing is kept when the server stops');
   else log.info({ data: store.location }, `data kept in ${store.location}`);
   try {
@@ -59,9 +59,9 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
 }
 
 async function serve(options: ServerOptions, store: Store, log: Logger, seams: CoreSeams): Promise<RunningServer> {
-  const core = new ChatCore(options, log, { accounts: store.accounts, rooms: store.rooms, ...seams });
-  await core.load();
   const flusher = new FlushScheduler();
+  const core = new ChatCore(options, log, { accounts: store.accounts, rooms: store.rooms, history: store.history, turns: flusher, ...seams });
+  await core.load();
   const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));
   await listen(tcp, options.port, options.host);
   const address = tcp.address() as AddressInfo;

@@ -103,13 +103,14 @@ function statusText(f: ExtensionFields): string {
   return `${f.status ?? 'available'}${f.statusMessage ? `: ${f.statusMessage}` : ''}`;
 }
 
-/** /whois as lines: who, online or not, registered or a guest, then the profile. */
+/** /whois as lines: who, online or not, registered or a guest, then the profile and the rooms in common (§10.4). */
 export function profileText(f: ExtensionFields): string {
   const lines = [`${f.name}: ${f.online ? 'online' : 'offline'}, ${f.registered ? 'registered' : 'a guest (not registered)'}`];
   if (f.registered) {
     lines.push(`  display name: ${f.displayName ?? f.name}`, `  status: ${statusText(f)}`);
     if (f.about) lines.push(`  about: ${f.about}`);
   }
+  if (f.commonRoom?.length) lines.push(`  rooms in common: ${f.commonRoom.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -2,21 +2,26 @@ import chalk from 'chalk';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import stringWidth from 'string-width';
-import { actionOf, isAccountCommand, nameCompletions, parseCommand, type AccountCommand } from '../client/commands.js';
+import { isAccountCommand, isRoomCommand, nameCompletions, parseCommand, type AccountCommand, type RoomCommand } from '../client/commands.js';
 import type { ClientEvents } from '../client/client.js';
 import { presenceNotices } from '../client/notices.js';
+import { applyMemberEvent, sameName, type RoomEvent, type RoomMember } from '../client/rooms.js';
 import type { ChatSession, SessionState } from '../client/session.js';
-import { ALL, HcpError } from '../protocol/index.js';
+import { HcpError, nameKey } from '../protocol/index.js';
 import { joinedText, refusalText, runAccountCommand } from './account-commands.js';
 import { inputWindow } from './input-view.js';
 import { LineEditor } from './line-editor.js';
 import { logView, rowsOf, type EntryKind, type LogEntry } from './log-rows.js';
+import { conversationOf, messageLine } from './message-line.js';
 import { PasteCollector } from './paste.js';
 import { Prompt, type Question } from './prompt.js';
-import { visibleUsers } from './user-list.js';
+import { roomEventText, runRoomCommand } from './room-commands.js';
+import { sideList } from './side-list.js';
+import { Windows, type ChatWindow } from './windows.js';
 
-const MAX_ENTRIES = 5000;
 const USERS_WIDTH = 24;
+/** Columns of the header the status keeps ("Howdy alice @ …") before the windows' names give way to their numbers. */
+const STATUS_MIN_WIDTH = 24;
 /** A paste of more lines than this is sent only once the user confirms it. */
 const PASTE_CONFIRM_LINES = 3;
 /** Box-drawing characters need a capable terminal; a dumb one gets plain ASCII. */
@@ -28,15 +33,19 @@ export interface AppProps {
   loginAs?: string | undefined;
 }
 
-/** The terminal client: message log with scroll-back, online users, input line. */
+/**
+ * The terminal client: windows (the lobby, each room, each whisper conversation: docs/protocol.md
+ * §10.4) with scroll-back, who is online or the room's members, input line.
+ */
 export function App({ session, loginAs }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const windows = useRef(new Windows()).current;
+  /** The members of the rooms shown, by the room's name key: asked for when a room's window is shown, kept from events. */
+  const members = useRef(new Map<string, RoomMember[]>()).current;
   const [users, setUsers] = useState<string[]>([]);
   const [state, setState] = useState<SessionState>(session.state);
-  const [target, setTarget] = useState({ name: session.target, present: true });
   /** Rows of the log below the window: 0 follows the newest message. */
   const [rowsBelow, setRowsBelow] = useState(0);
   /** A long paste waiting for Enter (send) or Esc (cancel). */
@@ -59,11 +68,46 @@ export function App({ session, loginAs }: AppProps) {
   const live = useRef({ logWidth, rowsBelow, pendingPaste });
   live.current = { logWidth, rowsBelow, pendingPaste };
 
-  const add = (kind: EntryKind, text: string, from?: string) => {
+  /** Adds a line to a window (the one shown by default). */
+  const add = (kind: EntryKind, text: string, from?: string, window: ChatWindow = windows.active) => {
     const entry: LogEntry = { id: nextId.current++, time: new Date().toTimeString().slice(0, 5), kind, text, from };
-    setEntries((es) => [...es.slice(-(MAX_ENTRIES - 1)), entry]);
+    windows.add(window, entry);
     // scrolled back, the window stays on what it shows
-    if (live.current.rowsBelow > 0) setRowsBelow((r) => r + rowsOf(entry, live.current.logWidth).length);
+    if (window === windows.active && live.current.rowsBelow > 0) setRowsBelow((r) => r + rowsOf(entry, live.current.logWidth).length);
+    redraw();
+  };
+
+  /** Shows a window: plain text goes to its conversation; a room's members are asked for (§10.4). */
+  const show = (index: number) => {
+    if (!windows.show(index)) return;
+    setRowsBelow(0);
+    const window = windows.active;
+    session.setTarget(window.conversation, { absent: true });
+    if (window.kind === 'room') void learnMembers(window.conversation);
+    redraw();
+  };
+  const showConversation = (conversation: string) => show(windows.list.indexOf(windows.open(conversation)));
+
+  const learnMembers = async (room: string) => {
+    if (!session.present(room)) return;
+    try {
+      members.set(nameKey(room), await session.roomMembers(room));
+      redraw();
+    } catch {
+      // a room gone meanwhile: its events tell
+    }
+  };
+
+  /** A room's event in its window, told where the user is too when it takes them out of the room or brings them in. */
+  const showRoomEvent = (e: RoomEvent) => {
+    const window = windows.open(e.room);
+    const known = members.get(nameKey(e.room));
+    if (known) members.set(nameKey(e.room), applyMemberEvent(known, e));
+    const me = session.name ?? '';
+    const { text, alarm } = roomEventText(e, me);
+    add(alarm ? 'error' : 'notice', text, undefined, window);
+    const mine = (e.name !== undefined && sameName(e.name, me) && (e.event === 'join' || e.event === 'part')) || e.event === 'delete';
+    if (mine && window !== windows.active) add(alarm ? 'error' : 'notice', `${text} (window ${windows.list.indexOf(window) + 1})`);
   };
 
   useEffect(() => {
@@ -93,33 +137,42 @@ export function App({ session, loginAs }: AppProps) {
       session.on('refused', (e) => add('error', refusalText(e))),
       session.on('users', (e) => {
         setUsers(e.users);
-        if (!e.initial) for (const line of presenceNotices(e)) add('notice', line);
+        if (e.initial) return;
+        for (const line of presenceNotices(e)) add('notice', line, undefined, windows.lobby);
+        // the whisper windows of those who came or went say so
+        for (const name of e.left) {
+          const window = windows.find(name);
+          if (window?.kind === 'whisper') add('error', `${name} left: whispers to them are refused until they come back.`, undefined, window);
+        }
+        for (const name of e.joined) {
+          const window = windows.find(name);
+          if (window?.kind === 'whisper') add('notice', `${name} is back.`, undefined, window);
+        }
       }),
       session.on('message', (m) => showMessage(m)),
       session.on('error', (e) => add('error', e.reason)),
-      session.on('target', (t) => {
-        setTarget({ name: t.target, present: t.present });
-        if (!t.present) add('error', `${t.target} left: whispers to them are refused until they come back (/all to talk to everyone).`);
+      session.on('target', () => redraw()),
+      session.on('rooms', (rooms) => {
+        // a window for each room the user is in: joined elsewhere, added by someone, back after a reconnect
+        for (const room of rooms) windows.open(room.name);
+        if (windows.active.kind === 'room') void learnMembers(windows.active.conversation);
+        redraw();
       }),
+      session.on('room', (e) => showRoomEvent(e)),
     ];
     session.start(); // once listening, so that nothing it says is missed
     return () => offs.forEach((off) => off());
   }, [session]);
 
+  /** A message in its conversation's window; a whisper shows where the user is too, as irssi shows /msg. */
   const showMessage = (m: ClientEvents['message']) => {
-    const action = actionOf(m.text);
-    const me = session.name ?? 'You';
-    if (action !== undefined) {
-      const who = m.to === ALL ? (m.own ? me : m.from) : m.own ? `${me} → ${m.to}:` : `${m.from} → you:`;
-      return add('action', action, who);
-    }
-    if (m.to === ALL) add(m.own ? 'own' : 'message', m.text, m.own ? 'You' : m.from);
-    else add(m.own ? 'own' : 'whisper', m.text, m.own ? `You → ${m.to}` : `${m.from} → you`);
+    const window = windows.open(conversationOf(m));
+    const line = messageLine(m, session.name ?? 'You');
+    add(line.kind, line.text, line.from, window);
+    if (window.kind === 'whisper' && window !== windows.active) add(line.kind, line.text, line.from);
   };
 
   const name = state.kind === 'joined' ? state.name : session.name;
-  // the list's box holds logHeight lines: its title, then the users
-  const list = visibleUsers(users, logHeight - 1, [name, target.name === ALL ? undefined : target.name]);
 
   useInput((chars, key) => {
     const pasted = paste.feed(chars, key);
@@ -162,14 +215,15 @@ export function App({ session, loginAs }: AppProps) {
     } else if (key.ctrl && chars === 'w') {
       editor.deleteWord();
     } else if (key.ctrl && (chars === 'n' || chars === 'p')) {
-      // select whom to talk to: All, then each other user in turn
-      const targets = [ALL, ...session.users.filter((u) => u !== session.name)];
-      const at = targets.indexOf(session.target);
-      session.setTarget(targets[(at + (chars === 'n' ? 1 : targets.length - 1)) % targets.length]!);
+      // the next or previous window
+      const at = windows.list.indexOf(windows.active);
+      show((at + (chars === 'n' ? 1 : windows.list.length - 1)) % windows.list.length);
+    } else if (key.meta && /^[0-9]$/.test(chars)) {
+      show((Number(chars) + 9) % 10); // Alt-1 … Alt-9 show window 1 … 9, Alt-0 window 10
     } else if (key.pageUp) {
-      setRowsBelow((r) => Math.min(Math.max(0, view.total - logHeight), r + logHeight - 1));
+      setRowsBelow((r) => Math.min(Math.max(0, view.total - viewHeight), r + viewHeight - 1));
     } else if (key.pageDown) {
-      setRowsBelow((r) => Math.max(0, Math.min(r, view.rowsBelow) - (logHeight - 1)));
+      setRowsBelow((r) => Math.max(0, Math.min(r, view.rowsBelow) - (viewHeight - 1)));
     } else if (key.tab) {
       complete();
     } else if (chars && !key.ctrl && !key.meta && !key.escape) {
@@ -188,7 +242,7 @@ export function App({ session, loginAs }: AppProps) {
     let c = completion.current;
     if (c && c.result === editor.text) c.index = (c.index + 1) % c.candidates.length;
     else {
-      const found = nameCompletions(editor.text, session.users);
+      const found = nameCompletions(editor.text, [...session.users, ...session.rooms.map((r) => r.name)]);
       c = found.candidates.length ? { ...found, index: 0, result: '' } : undefined;
     }
     completion.current = c;
@@ -206,7 +260,7 @@ export function App({ session, loginAs }: AppProps) {
     else sendText(message);
   };
 
-  const sendText = (text: string, to = session.target, retype?: string) => {
+  const sendText = (text: string, to = windows.active.conversation, retype?: string) => {
     setRowsBelow(0);
     try {
       const parts = session.send(text, to);
@@ -233,14 +287,30 @@ export function App({ session, loginAs }: AppProps) {
   const runAccount = (cmd: AccountCommand) =>
     void runAccountCommand(cmd, { session, ask, notice: (text) => add('notice', text), error: (text) => add('error', text) });
 
+  const runRoom = (cmd: RoomCommand) =>
+    void runRoomCommand(cmd, {
+      session,
+      notice: (text) => add('notice', text),
+      error: (text) => add('error', text),
+      tell: (room, text) => add('notice', text, undefined, windows.open(room)),
+      showRoom: showConversation,
+      closeRoom: (room) => {
+        const closed = windows.close(room);
+        members.delete(nameKey(room));
+        show(windows.list.indexOf(windows.active));
+        return closed;
+      },
+    });
+
   const submit = (line: string) => {
     setRowsBelow(0);
     if (line.trim() === '') return;
     const h = history.current;
     h.entries = [...h.entries, line].slice(-200);
     h.at = h.entries.length;
-    const cmd = parseCommand(line, { target: session.target, users: session.users, lastWhisperer: session.lastWhisperer }, { accounts: true });
+    const cmd = parseCommand(line, { target: windows.active.conversation, users: session.users, lastWhisperer: session.lastWhisperer }, { accounts: true, rooms: true });
     if (isAccountCommand(cmd)) return runAccount(cmd);
+    if (isRoomCommand(cmd)) return runRoom(cmd);
     if (cmd.kind === 'quit') {
       session.close();
       exit();
@@ -259,23 +329,35 @@ export function App({ session, loginAs }: AppProps) {
       case 'who':
         return add('notice', `Online (${session.users.length}): ${session.users.join(', ')}`);
       case 'target':
-        try {
-          session.setTarget(cmd.to);
-          return add('notice', session.target === ALL ? 'Talking to everyone.' : `Whispering to ${session.target}; /all to talk to everyone.`);
-        } catch (err) {
-          return add('error', (err as Error).message);
+        // the conversation's window (a whisper's opens), shown
+        if (!session.present(cmd.to) && !windows.find(cmd.to)) {
+          return add('error', cmd.to.startsWith('#') ? `You are not in ${cmd.to}: /join ${cmd.to} first.` : `Nobody called "${cmd.to}" is online.`);
         }
+        return showConversation(windows.find(cmd.to)?.conversation ?? session.users.find((u) => sameName(u, cmd.to)) ?? cmd.to);
       case 'say':
         return sendText(cmd.text, cmd.to, line);
     }
   };
 
-  const view = logView(entries, logWidth, logHeight, rowsBelow);
+  const active = windows.active;
+  const present = session.present(active.conversation);
+  // a room's window has its header: the room and its topic
+  const room = active.kind === 'room' ? session.rooms.find((r) => sameName(r.name, active.conversation)) : undefined;
+  const header = active.kind !== 'room' ? undefined
+    : !room ? `${active.conversation} (you are not in it)` : room.topic ? `${room.name}: ${room.topic}` : `${room.name} (no topic)`;
+  // the rows of the log shown: all but the header row
+  const viewHeight = header === undefined ? logHeight : logHeight - 1;
+  const view = logView(active.entries, logWidth, viewHeight, rowsBelow);
+  const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight);
   const status = statusText(state, session.address);
+  const hint = view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : windows.list.length === 1 ? '/help ' : '';
+  const fullBar = windows.labels();
+  const bar = windows.list.length === 1 ? []
+    : stringWidth(hint + fullBar.map((l) => `${l.text} `).join('')) <= size.columns - STATUS_MIN_WIDTH ? fullBar : windows.labels(true);
   const asking = prompt.current;
   const promptText = asking ? asking.question.label : pendingPaste !== undefined
-    ? `Send ${pendingPaste.split('\n').length} lines to ${target.name === ALL ? 'everyone' : target.name}? Enter sends, Esc cancels `
-    : !name ? 'name> ' : target.name === ALL ? '[All]> ' : `[→ ${target.name}${target.present ? '' : ' (left)'}]> `;
+    ? `Send ${pendingPaste.split('\n').length} lines to ${active.kind === 'lobby' ? 'everyone' : active.conversation}? Enter sends, Esc cancels `
+    : !name ? 'name> ' : promptOf(active, present);
   const inputWidth = Math.max(1, size.columns - stringWidth(promptText) - 1);
   const input = asking ? inputWindow(asking.shown, asking.shown.length, inputWidth)
     : pendingPaste === undefined ? inputWindow(editor.text, editor.cursor, inputWidth)
@@ -283,29 +365,47 @@ export function App({ session, loginAs }: AppProps) {
   return (
     <Box flexDirection="column" height={size.rows} width={size.columns}>
       <Box justifyContent="space-between">
-        <Text wrap="truncate-end">
-          <Text bold color="yellow">Howdy </Text>
-          <Text color={state.kind === 'joined' ? 'green' : state.kind === 'disconnected' ? 'red' : 'yellow'}>{status}</Text>
-          <Text dimColor>{session.wire === 'classic' ? ' (classic)' : ''}</Text>
-        </Text>
-        <Text dimColor wrap="truncate-start">{view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : '/help '}</Text>
+        <Box flexShrink={1}>
+          <Text wrap="truncate-end">
+            <Text bold color="yellow">Howdy </Text>
+            <Text color={state.kind === 'joined' ? 'green' : state.kind === 'disconnected' ? 'red' : 'yellow'}>{status}</Text>
+            <Text dimColor>{session.wire === 'classic' ? ' (classic)' : ''}</Text>
+          </Text>
+        </Box>
+        {/* the hint and the windows stay whole: the status gives way */}
+        <Box flexShrink={0}>
+          <Text wrap="truncate-start">
+            <Text dimColor>{hint}</Text>
+            {bar.map((l, i) => (
+              <Text key={i} bold={l.active} color={l.unread ? 'yellow' : l.active ? 'cyan' : undefined} dimColor={!l.active && !l.unread}>
+                {`${l.text} `}
+              </Text>
+            ))}
+          </Text>
+        </Box>
       </Box>
       <Box height={logHeight + 2}>
         <Box flexDirection="column" width={logWidth + 4} justifyContent="flex-end" borderStyle={BORDER} paddingX={1}>
+          {header !== undefined && (
+            <Text bold color="cyan" wrap="truncate-end">
+              {header}
+            </Text>
+          )}
+          {header !== undefined && view.rows.length < viewHeight && <Box flexGrow={1} />}
           {view.rows.map((row, i) => (
             <Text key={i} wrap="truncate-end">{row || ' '}</Text>
           ))}
         </Box>
         <Box flexDirection="column" width={usersWidth} borderStyle={BORDER} paddingX={1} overflow="hidden">
-          <Text bold wrap="truncate-end">Online ({users.length})</Text>
-          {list.shown.map((u) => (
-            <Text key={u} wrap="truncate-end" color={u === target.name ? 'magenta' : undefined} bold={u === name}>
-              {u === target.name ? '» ' : '  '}
-              {u}
-              {u === name ? ' (you)' : ''}
+          <Text bold wrap="truncate-end">{side.title}</Text>
+          {side.rows.map((row) => (
+            <Text key={row.name} wrap="truncate-end" color={row.selected ? 'magenta' : undefined} bold={row.you} dimColor={row.away}>
+              {row.mark}
+              {row.name}
+              {row.you ? ' (you)' : ''}
             </Text>
           ))}
-          {list.more > 0 && <Text dimColor wrap="truncate-end">  … and {list.more} more</Text>}
+          {side.more > 0 && <Text dimColor wrap="truncate-end">  … and {side.more} more</Text>}
         </Box>
       </Box>
       <Box>
@@ -319,6 +419,13 @@ export function App({ session, loginAs }: AppProps) {
       </Box>
     </Box>
   );
+}
+
+/** What the input line starts with: whom it talks to, and whether they can hear now. */
+function promptOf(window: ChatWindow, present: boolean): string {
+  if (window.kind === 'lobby') return '[All]> ';
+  if (window.kind === 'room') return `[${window.conversation}${present ? '' : ' (not in it)'}]> `;
+  return `[→ ${window.conversation}${present ? '' : ' (left)'}]> `;
 }
 
 function statusText(state: SessionState, address: string | undefined): string {

@@ -1,8 +1,9 @@
 import chalk from 'chalk';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import { ACCOUNT_COMMANDS, COMMANDS } from '../client/commands.js';
+import { ACCOUNT_COMMANDS, COMMANDS, ROOM_COMMANDS } from '../client/commands.js';
 import { displayText } from './display-text.js';
+import { WINDOW_KEYS } from './windows.js';
 
 export type EntryKind = 'message' | 'own' | 'whisper' | 'action' | 'notice' | 'error' | 'help';
 
@@ -57,7 +58,7 @@ export function entryRows(entry: LogEntry, width: number): string[] {
 
 /** /help: the commands as two aligned columns, the meanings wrapped under their own column. */
 function helpRows(width: number): string[] {
-  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS];
+  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS, ...ROOM_COMMANDS, ...WINDOW_KEYS];
   const column = Math.max(...commands.map((c) => stringWidth(c.usage))) + 2;
   const rows = [chalk.bold('Commands:')];
   for (const { usage, meaning } of commands) {

@@ -3,12 +3,13 @@
  * kill -9. Every start-up refusal is one line and a non-zero exit, before the server listens.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/server/accounts/passwords.js';
 import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
+import { LOCK_FILE } from '../../src/server/store/folder-lock.js';
 import { DATABASE_FILE, openStore } from '../../src/server/store/sqlite.js';
 import { exited, freePort, howdy, listening, repoRoot, waitOutput } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
@@ -143,6 +144,24 @@ describe('howdy server and its data folder', () => {
     expect(await refusedWithOneLine(child)).toMatch(
       new RegExp(`^howdy: ${join(data, DATABASE_FILE).replace(/[.]/g, '\\.')} is locked by another process \\(another Howdy server on the same --data\\?\\): database is locked$`),
     );
+  });
+});
+
+describe('one server to a data folder', () => {
+  it('a second server on the same folder is refused with one line; once the first is killed (-9), a new one takes the folder', async () => {
+    const data = folder();
+    const first = await server(data);
+    expect(readFileSync(join(data, LOCK_FILE), 'utf8')).toBe(`${first.pid}\n`);
+    const second = track(howdy(['server', '--port', String(await freePort()), '--no-http', '--data', data]));
+    expect(await refusedWithOneLine(second)).toBe(
+      `howdy: ${data} is in use by another Howdy server (process ${first.pid}): stop it first, or choose another folder with --data`,
+    );
+    await killed(first);
+    const third = await server(data);
+    expect(readFileSync(join(data, LOCK_FILE), 'utf8')).toBe(`${third.pid}\n`);
+    third.kill('SIGTERM');
+    expect(await exited(third)).toBe(0);
+    expect(existsSync(join(data, LOCK_FILE))).toBe(false); // a clean stop frees the folder
   });
 });
 

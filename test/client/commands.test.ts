@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_COMMANDS, actionOf, isAccountCommand, nameCompletions, parseCommand } from '../../src/client/commands.js';
+import { ACCOUNT_COMMANDS, actionOf, isAccountCommand, isRoomCommand, nameCompletions, parseCommand, ROOM_COMMANDS } from '../../src/client/commands.js';
 
 const users = ['alice', 'Jon Stewart', 'Jon', 'bob'];
 const ctx = (target = 'All', lastWhisperer?: string) => ({ target, users, lastWhisperer });
@@ -72,5 +72,56 @@ describe('account commands (docs/protocol.md §10.3)', () => {
     expect(ACCOUNT_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(
       ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/profile', '/profile', '/profile'],
     );
+  });
+});
+
+describe('room commands (docs/protocol.md §10.4)', () => {
+  const parse = (line: string, target = 'All') => parseCommand(line, ctx(target), { rooms: true });
+  it('joins, with or without the #, and parts the room typed or the one of the window', () => {
+    expect(parse('/join #tea')).toEqual({ kind: 'join', room: '#tea' });
+    expect(parse('/j tea')).toEqual({ kind: 'join', room: '#tea' });
+    expect(parse('/join #').kind).toBe('invalid');
+    expect(parse('/join').kind).toBe('invalid');
+    expect(parse('/part', '#tea')).toEqual({ kind: 'part', room: '#tea' });
+    expect(parse('/leave #dev', '#tea')).toEqual({ kind: 'part', room: '#dev' });
+    expect(parse('/part')).toEqual({ kind: 'invalid', reason: "usage: /part #room (in a room's window, the room may be left out)" });
+  });
+  it('lists rooms and members, shows and sets the topic of the window', () => {
+    expect(parse('/rooms')).toEqual({ kind: 'rooms' });
+    expect(parse('/list')).toEqual({ kind: 'rooms' });
+    expect(parse('/members', '#tea')).toEqual({ kind: 'members', room: '#tea' });
+    expect(parse('/names #dev')).toEqual({ kind: 'members', room: '#dev' });
+    expect(parse('/topic', '#tea')).toEqual({ kind: 'topic', room: '#tea' });
+    expect(parse('/topic Oolong and more', '#tea')).toEqual({ kind: 'topic', room: '#tea', topic: 'Oolong and more' });
+    expect(parse('/topic -delete', '#tea')).toEqual({ kind: 'topic', room: '#tea', topic: '' });
+    expect(parse('/topic hi', 'bob').kind).toBe('invalid');
+  });
+  it('invites, kicks and gives roles to names with spaces, in the room typed after them or the window\'s', () => {
+    expect(parse('/invite Jon Stewart', '#tea')).toEqual({ kind: 'invite', room: '#tea', name: 'Jon Stewart' });
+    expect(parse('/invite Jon Stewart #dev', '#tea')).toEqual({ kind: 'invite', room: '#dev', name: 'Jon Stewart' });
+    expect(parse('/kick bob #tea')).toEqual({ kind: 'kick', room: '#tea', name: 'bob' });
+    expect(parse('/kick bob').kind).toBe('invalid');
+    expect(parse('/invite', '#tea').kind).toBe('invalid');
+    expect(parse('/op bob', '#tea')).toEqual({ kind: 'role', room: '#tea', name: 'bob', role: 'operator' });
+    expect(parse('/deop bob', '#tea')).toEqual({ kind: 'role', room: '#tea', name: 'bob', role: 'member' });
+    expect(parse('/handover bob #tea')).toEqual({ kind: 'role', room: '#tea', name: 'bob', role: 'owner' });
+  });
+  it('makes a room private or public; deletes only a room named out', () => {
+    expect(parse('/private', '#tea')).toEqual({ kind: 'privacy', room: '#tea', private: true });
+    expect(parse('/public #tea')).toEqual({ kind: 'privacy', room: '#tea', private: false });
+    expect(parse('/delete #tea', '#tea')).toEqual({ kind: 'delete', room: '#tea' });
+    expect(parse('/delete', '#tea').kind).toBe('invalid');
+  });
+  it('sends plain text and /me to the room of the window; /msg #room speaks to a room', () => {
+    expect(parse('hello', '#tea')).toEqual({ kind: 'say', to: '#tea', text: 'hello' });
+    expect(parse('/me pours', '#tea')).toEqual({ kind: 'say', to: '#tea', text: '/me pours' });
+    expect(parse('/msg #tea hi')).toEqual({ kind: 'say', to: '#tea', text: 'hi' });
+  });
+  it('leaves them unknown to a client that does not handle rooms, and lists them for /help', () => {
+    expect(parseCommand('/join #tea', ctx()).kind).toBe('invalid');
+    expect(parseCommand('/join #tea', ctx(), { accounts: true }).kind).toBe('invalid');
+    expect(isRoomCommand(parse('/rooms'))).toBe(true);
+    expect(isRoomCommand(parse('/who'))).toBe(false);
+    expect(ROOM_COMMANDS.map((c) => c.usage.split(' ')[0])).toContain('/join');
   });
 });

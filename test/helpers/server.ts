@@ -1,6 +1,7 @@
 import type { Logger } from '../../src/logging/logger.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import type { CoreSeams } from '../../src/server/core/chat.js';
 
 export interface LogEntry {
   level: string;
@@ -21,8 +22,8 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts a server on a free loopback port, keeping nothing on disk unless told; close it in afterEach. */
-export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<ServerOptions> = {}, seams: CoreSeams = {}): Promise<TestServer> {
   const log = memoryLogger();
-  const server = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ephemeral: true, ...options }, log);
+  const server = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ephemeral: true, ...options }, log, seams);
   return Object.assign(server, { port: server.address.port, logs: log.entries });
 }

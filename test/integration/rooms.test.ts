@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, MsgType, type ExtensionFields, type HcpMessage, type RequestType } from '../../src/protocol/index.js';
+import { ErrorCode, MsgType, type ExtensionFields, type RequestType } from '../../src/protocol/index.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { ClassicPeer, FramedPeer, join, textsOf, type AnyPeer } from '../helpers/clients.js';
+import { ask, framedUser, refusal, type UserOptions } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
@@ -28,31 +29,10 @@ async function start(options: Partial<ServerOptions> = {}, data?: string): Promi
   return server;
 }
 
-let nextId = 1;
-/** Sends a request; resolves with its REPLY's fields, rejects with its ERROR's code. */
-async function ask(peer: FramedPeer, type: RequestType, fields: ExtensionFields = {}): Promise<ExtensionFields> {
-  const id = nextId++;
-  peer.send({ type, id, fields });
-  await peer.until(() => peer.received.some((m) => answers(m, id)), `the answer to request ${id}`);
-  const answer = peer.received.find((m) => answers(m, id))!;
-  if (answer.type === MsgType.ERROR) throw Object.assign(new Error(answer.reason), { code: answer.code });
-  return (answer as { fields: ExtensionFields }).fields;
-}
-const answers = (m: HcpMessage, id: number) => (m.type === MsgType.REPLY || m.type === MsgType.ERROR) && 'id' in m && m.id === id;
-const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { code: number }) => err.code);
-
-/** A framed peer granted `caps`, then named: a guest, or logged in to (created) an account when a password is given. */
-async function user(name: string, { password, create = true, caps = ['accounts', 'rooms'] }: { password?: string; create?: boolean; caps?: string[] } = {}): Promise<FramedPeer> {
-  const peer = await FramedPeer.open(server!.port);
+/** A framed peer granted accounts and rooms (or `caps`), then named. */
+async function user(name: string, options: UserOptions = {}): Promise<FramedPeer> {
+  const peer = await framedUser(server!.port, name, options);
   peers.push(peer);
-  expect((await ask(peer, MsgType.CAPS, { caps })).caps ?? []).toEqual(caps);
-  if (password === undefined) {
-    peer.send({ type: MsgType.PROPOSAL, name });
-    await peer.take(MsgType.ACK);
-  } else {
-    await ask(peer, create ? MsgType.ACCOUNT_CREATE : MsgType.LOGIN, { name, password });
-  }
-  await peer.until(() => peer.received.some((m) => m.type === MsgType.UPDATE), 'the first UPDATE');
   return peer;
 }
 
@@ -239,5 +219,54 @@ describe('rooms', () => {
     expect(await hash.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.NAME_RESERVED });
     // and after all that, the room is as it was
     expect(await ask(guest, MsgType.ROOM_LIST)).toEqual({ entry: [{ room: '#tea', topic: '', private: false, members: 1, joined: false }] });
+  });
+
+  it('busy rooms side by side: each member gets every message of its room and of the lobby once, in order, and nothing of other rooms', async () => {
+    await start();
+    const rooms = ['#r1', '#r2', '#r3'];
+    const owners = await Promise.all(rooms.map((_, i) => user(`owner${i}`, { password: 'correct horse' })));
+    await Promise.all(rooms.map((room, i) => ask(owners[i]!, MsgType.ROOM_CREATE, { room })));
+    const members = [...owners];
+    for (let i = 0; i < 6; i++) {
+      const guest = await user(`guest${i}`);
+      await ask(guest, MsgType.ROOM_JOIN, { room: rooms[i % 3]! });
+      members.push(guest);
+    }
+    const roomOf = (i: number) => rooms[i % 3]!;
+    const name = (i: number) => (i < 3 ? `owner${i}` : `guest${i - 3}`);
+    // every member writes in bursts, to its room and now and then to the lobby, all at once
+    const N = 40;
+    for (let k = 0; k < N; k++) {
+      members.forEach((m, i) => {
+        m.send({ type: MsgType.MESSAGE, from: name(i), to: k % 5 === 0 ? 'All' : roomOf(i), text: `${name(i)}:${k}` });
+      });
+    }
+    const expected = (i: number) =>
+      members.flatMap((_, j) => (j === i ? [] : Array.from({ length: N }, (_, k) => k).filter((k) => k % 5 === 0 || roomOf(j) === roomOf(i)).map((k) => `${name(j)}:${k}`)));
+    for (const [i, m] of members.entries()) {
+      await m.until(() => textsOf(m).length >= expected(i).length, `the messages of ${name(i)}`);
+      const got = textsOf(m);
+      expect([...got].sort()).toEqual([...expected(i)].sort()); // each once, none of other rooms
+      for (const [j] of members.entries()) {
+        const fromJ = got.filter((t) => t.startsWith(`${name(j)}:`));
+        expect(fromJ).toEqual(expected(i).filter((t) => t.startsWith(`${name(j)}:`))); // in the order sent
+      }
+    }
+  });
+
+  it('a store that fails refuses the change that needed it, changes nothing, and the rooms go on', async () => {
+    await start();
+    const alice = await user('alice', { password: 'correct horse' });
+    const bob = await user('bob', { password: 'battery staple' });
+    await ask(alice, MsgType.ROOM_CREATE, { room: '#tea' });
+    await ask(bob, MsgType.ROOM_JOIN, { room: '#tea' });
+    await server!.store.close(); // the engine goes away under the server
+    expect(await refusal(ask(alice, MsgType.ROOM_CREATE, { room: '#coffee' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(alice, MsgType.ROOM_SET, { room: '#tea', topic: 'lost?' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await refusal(ask(bob, MsgType.ROOM_PART, { room: '#tea' }))).toBe(ErrorCode.STORE_FAILED);
+    expect(await ask(bob, MsgType.ROOM_LIST)).toEqual({ entry: [{ room: '#tea', topic: '', private: false, members: 2, joined: true, role: 'member' }] });
+    expect(events(bob)).toEqual([]); // nobody was told of a change that was not kept
+    alice.send({ type: MsgType.MESSAGE, from: 'alice', to: '#tea', text: 'still talking' });
+    await bob.until(() => roomMessages(bob).length === 1, 'the message');
   });
 });

@@ -269,4 +269,24 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     expect(() => r.u16()).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
     expect(() => ByteWriter.frame(MsgType.PING, 2).u8(1).done()).toThrow(/sized 7 bytes but written 6/);
   });
+
+  it('rooms and history frames, byte for byte as the document shows them (§10.4, §11); entries and u64 fields round-trip', () => {
+    const cases: Array<[HcpMessage, string]> = [
+      [{ type: MsgType.ROOM_JOIN, id: 5, fields: { room: '#tea' } }, '0000000f1a01000400000005' + '0d000423746561'],
+      [{ type: MsgType.REPLY, id: 5, fields: { room: '#tea', topic: 'Oolong', private: false, role: 'member', members: 3, joined: true } },
+        '000000301201000400000005' + '0d000423746561' + '0e00064f6f6c6f6e67' + '0f000100' + '100006' + hex(Buffer.from('member')) + '11000400000003' + '12000101'],
+      [{ type: MsgType.ROOM_EVENT, fields: { room: '#tea', event: 'join', name: 'bob' } }, '0000001523' + '030003626f62' + '0d000423746561' + '1400046a6f696e'],
+      [{ type: MsgType.STAMPED, fields: { msgId: 42, time: 1795838520384, from: 'bob', to: 'All', text: 'hi' } },
+        '0000002824' + '1700080000000000000' + '02a' + '180008000001a220512c40' + '190003626f62' + '1a0003416c6c' + '1b00026869'],
+      [{ type: MsgType.REPLY, id: 7, fields: { entry: [{ msgId: 40, time: 1795838520000, from: 'ann', to: 'All', text: 'yo' }], more: true } },
+        '000000361201000400000007' + '130027' + '17000800000000000000' + '28' + '180008000001a220512ac0' + '190003616e6e' + '1a0003416c6c' + '1b0002796f' + '21000101'],
+    ];
+    for (const [msg, bytes] of cases) {
+      const frame = encodeFrame(msg);
+      expect(hex(frame)).toBe(bytes);
+      expect(parseMessage(frame[4]!, frame.subarray(5))).toEqual(msg);
+    }
+    // a u64 beyond 2^53 - 1 cannot be read exactly: MALFORMED
+    expect(() => parseMessage(MsgType.STAMPED, Uint8Array.of(0x17, 0, 8, 0, 0x20, 0, 0, 0, 0, 0, 0))).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
+  });
 });

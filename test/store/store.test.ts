@@ -1,28 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError, type Store } from '../../src/server/core/ports.js';
 import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
 import { DATABASE_FILE, LOCK_WAIT_MS, openSqliteStore, openStore } from '../../src/server/store/sqlite.js';
-import { passwordRecord, tempFolder } from '../helpers/store.js';
+import { passwordRecord, storeFixtures } from '../helpers/store.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function opened(data: string): Promise<Store> {
-  const store = await openStore({ data });
-  cleanups.push(() => store.close());
-  return store;
-}
-
-function folder(): string {
-  const f = tempFolder();
-  cleanups.push(f.remove);
-  return f.path;
-}
+const { opened, folder, cleanups } = storeFixtures();
 
 /** The refusal a promise ends with. */
 async function refusal(promise: Promise<unknown>): Promise<StoreError> {
@@ -190,5 +175,47 @@ describe('the disk failing while the server runs', () => {
     expect(await store.accounts.get('first')).toMatchObject({ name: 'first' });
     other.exec('rollback');
     await store.accounts.create({ key: 'second', name: 'second', password: passwordRecord() });
+  });
+});
+
+describe('the room store (SQLite through Kysely)', () => {
+  const room = (key: string, extra: { private?: boolean; topic?: string } = {}) => ({ key, name: key.toUpperCase(), topic: '', private: false, createdAt: new Date(0), ...extra });
+
+  it('keeps rooms and memberships with roles across a reopen; refuses a room key twice', async () => {
+    const data = folder();
+    let store = await opened(data);
+    for (const name of ['alice', 'bob']) await store.accounts.create({ key: name, name: name.toUpperCase(), password: passwordRecord() });
+    await store.rooms.create(room('#tea', { topic: 'oolong', private: true }), 'alice');
+    expect(await refusal(store.rooms.create(room('#tea'), 'bob'))).toMatchObject({ code: 'ROOM_TAKEN' });
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'member' }]);
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'operator' }]); // a change, not a second place
+    await store.rooms.update('#tea', { topic: 'sencha' });
+    await store.close();
+
+    store = await opened(data);
+    expect(await store.rooms.load()).toEqual({
+      rooms: [{ key: '#tea', name: '#TEA', topic: 'sencha', private: true, createdAt: new Date(0) }],
+      memberships: [
+        { room: '#tea', account: 'alice', role: 'owner', name: 'ALICE' },
+        { room: '#tea', account: 'bob', role: 'operator', name: 'BOB' },
+      ],
+    });
+    await store.rooms.removeMember('#tea', 'bob');
+    expect((await store.rooms.load()).memberships.map((m) => m.account)).toEqual(['alice']);
+  });
+
+  it('a deleted account takes its memberships and the rooms it owned; a deleted room its memberships', async () => {
+    const store = await opened(':memory:');
+    for (const name of ['alice', 'bob']) await store.accounts.create({ key: name, name, password: passwordRecord() });
+    await store.rooms.create(room('#a'), 'alice');
+    await store.rooms.create(room('#b'), 'bob');
+    await store.rooms.create(room('#c'), 'bob');
+    await store.rooms.setMembers([{ room: '#a', account: 'bob', role: 'member' }, { room: '#b', account: 'alice', role: 'member' }]);
+    await store.rooms.delete('#c');
+    expect(await store.accounts.delete('bob')).toBe(true);
+    expect(await store.rooms.load()).toEqual({
+      rooms: [expect.objectContaining({ key: '#a' })],
+      memberships: [{ room: '#a', account: 'alice', role: 'owner', name: 'alice' }],
+    });
   });
 });

@@ -3,36 +3,15 @@
  * with a hidden password, taking the name back with /login, profiles, the password never shown nor
  * kept in the history, logging in again after a restart, and --password-file.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/tcp.js';
+import { chatRig } from '../helpers/chat-rig.js';
 import { exited, howdy } from '../helpers/spawn.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Terminal } from '../helpers/tmux.js';
 
-let servers: TestServer[] = [];
-let folders: string[] = [];
-afterEach(async () => {
-  await Terminal.killAll();
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  folders.forEach((f) => rmSync(f, { recursive: true, force: true }));
-  folders = [];
-});
-
-async function serve(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'howdy-accounts-'));
-  folders.push(dir);
-  return dir;
-}
+const { serve, stop, folder } = chatRig({ terminals: true });
 
 const chat = (port: number, args: string) => `${process.execPath} --import tsx src/cli/main.ts chat 127.0.0.1:${port} ${args}`;
 const inputLine = (screen: string) => screen.trimEnd().split('\n').at(-1)!;
@@ -56,7 +35,7 @@ async function registered(port: number, name: string, password: string): Promise
 
 describe('howdy chat with accounts', () => {
   it('registers with a hidden password, /login takes the name back, /whois shows the status, a restart logs in again', async () => {
-    const data = folder();
+    const data = folder('howdy-accounts-');
     const first = await serve({ data, ephemeral: false });
     const port = first.port;
 
@@ -101,8 +80,7 @@ describe('howdy chat with accounts', () => {
     expect(recalled.join('\n')).not.toContain(SECRET);
     owner.press('C-u');
 
-    await first.close();
-    servers = [];
+    await stop(first);
     await owner.waitFor('Connection lost');
     await serve({ port, data, ephemeral: false });
     await owner.waitFor('Reconnected, and logged in again as alice.');

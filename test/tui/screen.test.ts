@@ -2,10 +2,10 @@
  * The terminal client as a person sees it in a real terminal (tmux): the log's layout at ordinary
  * sizes, reconnecting, pasting, colours, and a whisper target who leaves.
  */
-import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client/client.js';
 import { connect } from '../../src/client/tcp.js';
+import { logRows } from '../helpers/screen-layout.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Terminal } from '../helpers/tmux.js';
 
@@ -35,30 +35,6 @@ async function user(port: number, name: string): Promise<ChatClient & { texts: s
   c.on('message', (m) => c.texts.push(m.text));
   expect(await c.register(name)).toMatchObject({ accepted: true });
   return c;
-}
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** The display columns at which `line` has a character matching `re`. */
-function columnsOf(line: string, re: RegExp): number[] {
-  const at: number[] = [];
-  let column = 0;
-  for (const { segment } of graphemes.segment(line)) {
-    if (re.test(segment)) at.push(column);
-    column += stringWidth(segment);
-  }
-  return at;
-}
-
-/** The log's rows (inside its box), and a check that both boxes are drawn whole. */
-function logRows(screen: string, rows: number): string[] {
-  const lines = screen.split('\n');
-  expect(lines[1]).toMatch(/^┌/);
-  expect(lines[rows - 2]).toMatch(/^└/);
-  const corners = columnsOf(lines[1]!, /[┌┐]/);
-  expect(corners).toHaveLength(4);
-  for (const line of lines.slice(2, rows - 2)) expect(columnsOf(line, /│/), `a row drawn over: ${line}`).toEqual(corners);
-  expect(columnsOf(lines[rows - 2]!, /[└┘]/)).toEqual(corners);
-  return lines.slice(2, rows - 2).map((l) => l.slice(1, l.indexOf('│', 1)).trim());
 }
 
 const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);

@@ -1,5 +1,5 @@
 import {
-  Capability, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, validateName,
+  Capability, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, ROOM_PREFIX, utf8DecodeStrict, validateName,
   type ExtensionFields, type ExtensionMessage,
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
@@ -7,8 +7,9 @@ import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
 import { fieldLength, isLobbyField, LOBBY, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
-import type { AccountStore, Directory, RoomStore, Router } from './ports.js';
+import type { AccountStore, Directory, HistoryStore, RoomStore, Router } from './ports.js';
 import { Room, Rooms } from './rooms.js';
+import { conversationName, History, whisperKey, type HistoryOptions } from './history.js';
 import { PresenceBatcher } from './presence.js';
 import { RelayLog } from './relay-log.js';
 import { LocalRouter } from './router.js';
@@ -19,7 +20,9 @@ import { Session, type SessionHost, type SessionOptions } from './session.js';
 /** Failed logins wait twice as long each time, up to this lock-out window (docs/security.md). */
 const LOGIN_LOCKOUT_MS = 15 * 60_000;
 
-export interface CoreOptions extends SessionOptions {
+export interface CoreOptions extends SessionOptions, HistoryOptions {
+  /** Keep history and offer the `history` capability (docs/protocol.md §11), given a store for it. */
+  history: boolean;
   /** optional: guests and accounts; required: only logged-in users; off: no accounts (docs/protocol.md §10.3). */
   accounts: 'optional' | 'required' | 'off';
   /** The wait after a first failed login; it doubles with each failure (LoginThrottle). */
@@ -67,6 +70,18 @@ export interface CoreSeams {
   accounts?: AccountStore;
   /** Rooms and memberships: offered (`rooms`) together with accounts. */
   rooms?: RoomStore;
+  /** Every message said: offered (`history`) unless the options say no. */
+  history?: HistoryStore;
+  /** The end of each turn, when the transports write: history is stored first (docs/protocol.md §11). */
+  turns?: TurnEnd;
+}
+
+/** Where the transports write what a turn queued; the core asks for it, and stores its history first. */
+export interface TurnEnd {
+  /** Asks for the end of this turn to come (the writes), if it is not already asked for. */
+  wake(): void;
+  /** Set by the core: run at the end of each turn before any byte is written; the writes wait for it. */
+  beforeWrites: (() => Promise<void> | undefined) | undefined;
 }
 
 export class ChatCore implements SessionHost {
@@ -76,6 +91,9 @@ export class ChatCore implements SessionHost {
   private readonly router: Router<Session>;
   private readonly accounts: Accounts | undefined;
   private readonly rooms: Rooms<Session> | undefined;
+  private readonly history: History<Session> | undefined;
+  /** Online connections granted history: while there are none, no STAMPED frame is built. */
+  private stampedOnline = 0;
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly presence: PresenceBatcher;
@@ -93,7 +111,15 @@ export class ChatCore implements SessionHost {
     const store = options.accounts === 'off' ? undefined : seams.accounts;
     const accounts = (this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS)));
     this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name);
-    this.capabilities = new Set([...(this.accounts ? [Capability.ACCOUNTS] : []), ...(this.rooms ? [Capability.ROOMS] : [])]);
+    if (options.history && seams.history) {
+      const turns = seams.turns;
+      const wake = turns ? () => turns.wake() : () => setImmediate(() => void this.history!.commit());
+      this.history = new History(seams.history, options, log, wake, (sender) => this.notKept(sender));
+      if (turns) turns.beforeWrites = () => this.history!.commit();
+    }
+    this.capabilities = new Set([
+      ...(this.accounts ? [Capability.ACCOUNTS] : []), ...(this.rooms ? [Capability.ROOMS] : []), ...(this.history ? [Capability.HISTORY] : []),
+    ]);
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     if (options.idleTimeoutMs > 0) {
       // Checked often enough that the PING and the drop come within a few seconds of their time
@@ -199,6 +225,7 @@ export class ChatCore implements SessionHost {
 
   /** Resolves when what the core writes to its store on its own (last-seen times) is written. */
   async settle(): Promise<void> {
+    await this.history?.commit();
     await this.accounts?.settle();
   }
 
@@ -206,6 +233,7 @@ export class ChatCore implements SessionHost {
   async load(): Promise<void> {
     await this.accounts?.load();
     await this.rooms?.load();
+    await this.history?.load();
   }
 
   /**
@@ -224,6 +252,9 @@ export class ChatCore implements SessionHost {
       this.router.enter(session);
       this.presence.joined(session);
       this.rooms?.online(session);
+      if (session.stamped) this.stampedOnline++;
+      const guest = this.history?.online(session);
+      if (guest) session.link.send(encodeFrame({ type: MsgType.SESSION, fields: guest }));
       this.log.info({ peer: session.id, name, wire: session.link.wire, account: session.account !== undefined, online: this.directory.size }, 'name accepted');
       then?.();
     };
@@ -249,11 +280,44 @@ export class ChatCore implements SessionHost {
     );
   }
 
+  /**
+   * RESUME (docs/protocol.md §11): a guest's session taken up again on a new connection: its
+   * identity, and its name when nobody else holds it; answered after the ACK, as a LOGIN is.
+   */
+  private resume(session: Session, id: number, token: string | undefined): undefined {
+    if (token === undefined) throw new HcpError(ErrorCode.MALFORMED, 'this request carries a TOKEN field');
+    if (session.registered) throw new HcpError(ErrorCode.ALREADY_REGISTERED, `you are already "${session.name}"`);
+    const guest = this.history!.resume(token);
+    session.beginClaim(guest.name);
+    const refuse = (err: HcpError) => {
+      session.refuse(err, 'request refused', { name: guest.name }, id);
+      session.abandonClaim();
+    };
+    if (this.accounts?.isRegistered(session.key!)) {
+      refuse(new HcpError(ErrorCode.NAME_REGISTERED, `"${guest.name}" has been registered since`));
+      return undefined;
+    }
+    const before = session.guestIdentity;
+    session.guestIdentity = guest.identity;
+    this.take(session, guest.name, (err) => {
+      session.guestIdentity = before;
+      refuse(err);
+    }, () => session.reply(id, { name: guest.name }));
+    return undefined;
+  }
+
   /** Carries out a request; resolves with the REPLY's fields, or undefined when it answered itself. */
   private async serve(session: Session, { type, id, fields }: ExtensionMessage): Promise<ExtensionFields | undefined> {
     if (type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE) {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
       return this.rooms!.serve(session, type, fields);
+    }
+    if (type === MsgType.RESUME) return this.resume(session, id, fields.token);
+    if (type >= MsgType.HISTORY && type <= MsgType.DELETE) {
+      if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
+      if (type !== MsgType.DELETE) return this.history!.serve(session, type, fields, (name) => this.conversationKey(session, name));
+      await this.deleteMessage(session, fields.msgId);
+      return {};
     }
     const accounts = this.accounts!;
     const needAccount = (): string => {
@@ -334,13 +398,70 @@ export class ChatCore implements SessionHost {
   relay(sender: Session, receiver: Session | Lobby | Room, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
+    const to = receiver === LOBBY ? LOBBY_NAME : receiver.name!;
+    const stamped = this.history && this.stamp(sender, receiver, to, body, textEnd);
     let receivers = 1;
-    if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame);
-    else if (receiver instanceof Room) receivers = this.rooms!.deliver(sender, receiver, frame);
-    else this.router.toMember(receiver, frame);
+    if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame, stamped);
+    else if (receiver instanceof Room) receivers = this.rooms!.deliver(sender, receiver, frame, stamped);
+    else {
+      this.router.toMember(receiver, stamped && receiver.stamped ? stamped : frame);
+      if (stamped && sender.stamped) this.router.toMember(sender, stamped); // the echo
+    }
     const textLength = textEnd - 2 * NAME_BYTES;
     const text = this.options.logText ? body.subarray(2 * NAME_BYTES, textEnd) : undefined;
-    this.relayLog.relayed(sender.id, sender.name!, receiver === LOBBY ? LOBBY_NAME : receiver.name!, textLength, receivers, text);
+    this.relayLog.relayed(sender.id, sender.name!, to, textLength, receivers, text);
+  }
+
+  /**
+   * Keeps the message in history (docs/protocol.md §11): its id and time, its conversation; returns
+   * its STAMPED frame when someone online takes that form.
+   */
+  private stamp(sender: Session, receiver: Session | Lobby | Room, to: string, body: Uint8Array, textEnd: number): Uint8Array | undefined {
+    const text = utf8DecodeStrict(body.subarray(2 * NAME_BYTES, textEnd))!; // checked by the session
+    const message = receiver === LOBBY
+      ? this.history!.record(sender, LOBBY_NAME, undefined, sender.name!, to, text)
+      : receiver instanceof Room
+        ? this.history!.record(sender, receiver.key, undefined, sender.name!, to, text)
+        : this.history!.record(sender, whisperKey(sender.identity, receiver.identity), receiver.identity, sender.name!, to, text);
+    return this.stampedOnline > 0 ? History.stampedFrame(message) : undefined;
+  }
+
+  /** A sender whose messages were delivered but could not be kept is told so (framed peers). */
+  private notKept(sender: Session): void {
+    if (!sender.isOpen) return;
+    sender.refuse(new HcpError(ErrorCode.STORE_FAILED, 'your last messages were delivered but the server could not keep them in history'), 'history not kept');
+  }
+
+  /**
+   * The conversation a CONVERSATION field names (docs/protocol.md §11), as the key history keeps it
+   * under, if `session` may read it; throws why not.
+   */
+  private async conversationKey(session: Session, name: string): Promise<string> {
+    if (nameKey(name) === LOBBY_KEY) return LOBBY_NAME;
+    if (name.startsWith(ROOM_PREFIX)) {
+      if (!this.rooms || !session.speaksRooms) throw new HcpError(ErrorCode.NO_SUCH_ROOM, `there is no room called ${name}`);
+      return this.rooms.receiver(session, name).key;
+    }
+    const key = nameKey(name);
+    const online = this.directory.byKey(key);
+    const other = online?.registered ? online.identity : this.accounts?.isRegistered(key) ? `a:${key}` : undefined;
+    if (other === undefined) throw new HcpError(ErrorCode.NO_SUCH_USER, `nobody called "${name}" is online or registered`);
+    return whisperKey(session.identity, other);
+  }
+
+  /** DELETE (docs/protocol.md §11): blanks the message, and tells those granted history who may read it. */
+  private async deleteMessage(session: Session, id: number | undefined): Promise<void> {
+    const message = await this.history!.delete(session, id);
+    const frame = encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: message.to } });
+    for (const reader of this.directory.online()) {
+      if (reader === session || !reader.stamped) continue;
+      const mayRead = message.recipient === undefined
+        ? message.conversation === LOBBY_NAME || reader.rooms.has(message.conversation)
+        : reader.identity === message.recipient || reader.identity === message.sender;
+      if (!mayRead) continue;
+      const fields = message.recipient === undefined ? frame : encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: conversationName(message, reader.identity) } });
+      reader.link.send(fields);
+    }
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */
@@ -350,6 +471,8 @@ export class ChatCore implements SessionHost {
     if (n > 0) this.perAddress.set(session.address, n);
     else this.perAddress.delete(session.address);
     if (session.registered && session.key !== undefined && this.directory.byKey(session.key) === session) {
+      if (session.stamped) this.stampedOnline--;
+      this.history?.offline(session);
       this.rooms?.offline(session);
       this.directory.release(session);
       this.router.leave(session);
@@ -362,6 +485,7 @@ export class ChatCore implements SessionHost {
   /** Tells every framed peer the server is going away, then closes every connection. */
   shutdown(reason = 'the server is shutting down'): void {
     clearInterval(this.idleSweep);
+    this.history?.stop();
     this.presence.flush();
     this.relayLog.flush();
     const err = new HcpError(ErrorCode.SERVER_SHUTDOWN, reason, true);

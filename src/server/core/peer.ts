@@ -28,11 +28,24 @@ export interface PeerLink {
   readonly channel?: BroadcastChannel;
 }
 
-/** A transport's shared path for broadcasts: one frame for all of its member links. */
+/** The two forms of a message: MESSAGE, and STAMPED for peers granted history (docs/protocol.md §11). */
+export type Form = 'plain' | 'stamped';
+
+/**
+ * A transport's shared path for broadcasts: one frame for all of its member links, or for those of
+ * them in one room.
+ */
 export interface BroadcastChannel {
   readonly memberCount: number;
-  subscribe(link: PeerLink): void;
+  /** `stamped`: the link takes the STAMPED form of messages (docs/protocol.md §11), not MESSAGE. */
+  subscribe(link: PeerLink, stamped: boolean): void;
   unsubscribe(link: PeerLink): void;
-  /** `frame` for every member but `sender` (which may or may not be a member). */
-  broadcast(frame: Uint8Array, sender: PeerLink): void;
+  /** The member link is now in `room` (a room's key): the room's broadcasts from now on reach it. */
+  enterRoom(link: PeerLink, room: string): void;
+  leaveRoom(link: PeerLink, room: string): void;
+  /**
+   * `frame` for every member but `sender` (which may or may not be a member, or none), or, given a
+   * room, for every member in it but `sender`; given a form, only for the members taking it.
+   */
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form): void;
 }

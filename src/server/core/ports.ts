@@ -17,6 +17,8 @@ export interface Member {
   /** The name as its 64-byte NUL-padded field, and the bytes of the name in it. */
   readonly nameField: Uint8Array | undefined;
   readonly nameLength: number;
+  /** Takes messages as STAMPED frames (granted `history`, docs/protocol.md §11), not MESSAGE. */
+  readonly stamped: boolean;
 }
 
 /** The names online: who holds which name, found by key or by a field's exact bytes. */
@@ -45,13 +47,16 @@ export interface Router<M extends Member> {
   /** `member` has left the lobby. */
   leave(member: M): void;
   toMember(member: M, frame: Uint8Array): void;
-  /** `frame` for every member in the lobby but `sender`; returns how many it went to. */
-  toLobby(sender: M, frame: Uint8Array): number;
+  /**
+   * `frame` for every member in the lobby but `sender`, or, for members taking the stamped form,
+   * `stamped` (the sender too: its echo) when given; returns how many it went to.
+   */
+  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array): number;
   /** `member` (online) is now in the room with key `room`: what is said there reaches it. */
   enterRoom(member: M, room: string): void;
   leaveRoom(member: M, room: string): void;
-  /** `frame` for every online member of the room but `sender` (if given); returns how many it went to. */
-  toRoom(sender: M | undefined, room: string, frame: Uint8Array): number;
+  /** As toLobby, for the online members of the room (`sender` may be none: an event); returns how many it went to. */
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number;
 }
 
 /**
@@ -62,6 +67,7 @@ export interface Router<M extends Member> {
 export interface Store {
   readonly accounts: AccountStore;
   readonly rooms: RoomStore;
+  readonly history: HistoryStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
   close(): Promise<void>;
@@ -153,6 +159,59 @@ export interface RoomStore {
   /** Adds or changes memberships, all or none (an owner handing over is two changes). */
   setMembers(records: readonly MembershipRecord[]): Promise<void>;
   removeMember(room: string, account: string): Promise<void>;
+}
+
+/** A message as history keeps it (docs/protocol.md §11). */
+export interface StoredMessage {
+  /** Given by the server: increasing, never reused (across conversations too). */
+  readonly id: number;
+  /** The conversation's key: `All` (the lobby), a room's key (`#tea`), or a whisper's (whisperKey). */
+  readonly conversation: string;
+  /** The server's time, in ms since the epoch. */
+  readonly at: number;
+  /** Who sent it: `a:` and an account's key, or `g:` and a guest session's id (see History). */
+  readonly sender: string;
+  /** Whom a whisper went to, the same way; undefined for the lobby's and rooms' messages. */
+  readonly recipient?: string | undefined;
+  /** The sender's and the receiver's names as relayed (`All`, a room's name, a user's name). */
+  readonly from: string;
+  readonly to: string;
+  /** Empty once deleted. */
+  readonly text: string;
+  readonly deleted: boolean;
+}
+
+/**
+ * Every message said, on disk. `append` is given each turn's messages in one call and resolves once
+ * they are kept (the server writes no byte of them to anyone before). Search reads an index that may
+ * trail the history by what `index` has not yet taken in.
+ */
+export interface HistoryStore {
+  /** The highest id ever given (0: none), so that ids are never reused after a restart. */
+  lastId(): Promise<number>;
+  append(messages: readonly StoredMessage[]): Promise<void>;
+  /**
+   * What `identity` may read with ids in (after, before), oldest first, at most `limit`: the
+   * conversations named (the lobby, its rooms) and its whispers.
+   */
+  catchUp(query: { identity: string; conversations: readonly string[]; after: number; before: number; limit: number }): Promise<StoredMessage[]>;
+  /** The keys of the whisper conversations `identity` is a party to. */
+  whispersOf(identity: string): Promise<string[]>;
+  /** Messages of `conversation` after id `after`, oldest first, at most `limit`. */
+  after(conversation: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages of `conversation` before id `before`, newest first, at most `limit`. */
+  before(conversation: string, before: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages of the conversations matching the full-text `query`, newest first (before id `before`, if given). */
+  search(query: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
+  /** Takes up to `limit` messages not yet in the search index into it; resolves with how many it took. */
+  index(limit: number): Promise<number>;
+  /** How many messages the search index has yet to take in. */
+  unindexed(): Promise<number>;
+  /** Blanks a message (it stays as a deleted one, so that ids keep their order); false if there is no such message. */
+  delete(id: number): Promise<boolean>;
+  get(id: number): Promise<StoredMessage | undefined>;
+  /** Removes messages older than `olderThan` (ms since the epoch) and those past the newest `keep` of each conversation. */
+  prune(rules: { olderThan?: number; keep?: number }): Promise<number>;
 }
 
 /**

@@ -8,22 +8,26 @@ import type { Member, Router } from './ports.js';
  */
 export class LocalRouter<M extends Member> implements Router<M> {
   private readonly direct = new Set<M>();
-  private readonly channels = new Set<BroadcastChannel>();
-  /** Each room's online members, by room key. */
-  private readonly rooms = new Map<string, Set<M>>();
+  private readonly channels = new Map<BroadcastChannel, number>();
+  /** Each room's online members, by room key: through their channels (how many in each), or one by one. */
+  private readonly rooms = new Map<string, RoomRoute<M>>();
 
   enter(member: M): void {
     const channel = member.link.channel;
     if (channel) {
-      channel.subscribe(member.link);
-      this.channels.add(channel);
+      channel.subscribe(member.link, member.stamped);
+      this.channels.set(channel, channel.memberCount);
     } else {
       this.direct.add(member);
     }
   }
 
   leave(member: M): void {
-    member.link.channel?.unsubscribe(member.link);
+    const channel = member.link.channel;
+    if (channel) {
+      channel.unsubscribe(member.link);
+      this.channels.set(channel, channel.memberCount);
+    }
     this.direct.delete(member);
   }
 
@@ -31,42 +35,75 @@ export class LocalRouter<M extends Member> implements Router<M> {
     member.link.send(frame);
   }
 
-  toLobby(sender: M, frame: Uint8Array): number {
-    let receivers = 0;
-    for (const channel of this.channels) {
-      channel.broadcast(frame, sender.link);
-      receivers += channel.memberCount - (sender.link.channel === channel ? 1 : 0);
-    }
-    for (const member of this.direct) {
-      if (member !== sender) {
-        member.link.send(frame);
-        receivers++;
-      }
-    }
-    return receivers;
+  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array): number {
+    return this.deliver(sender, this.channels, this.direct, frame, stamped, undefined);
   }
 
   enterRoom(member: M, room: string): void {
-    let members = this.rooms.get(room);
-    if (!members) this.rooms.set(room, (members = new Set()));
-    members.add(member);
+    let route = this.rooms.get(room);
+    if (!route) this.rooms.set(room, (route = { size: 0, channels: new Map(), direct: new Set() }));
+    route.size++;
+    const channel = member.link.channel;
+    if (channel) {
+      channel.enterRoom(member.link, room);
+      route.channels.set(channel, (route.channels.get(channel) ?? 0) + 1);
+    } else {
+      route.direct.add(member);
+    }
   }
 
   leaveRoom(member: M, room: string): void {
-    const members = this.rooms.get(room);
-    if (!members) return;
-    members.delete(member);
-    if (members.size === 0) this.rooms.delete(room);
+    const route = this.rooms.get(room);
+    if (!route) return;
+    const channel = member.link.channel;
+    if (channel) {
+      channel.leaveRoom(member.link, room);
+      const left = route.channels.get(channel)! - 1;
+      if (left > 0) route.channels.set(channel, left);
+      else route.channels.delete(channel);
+    } else {
+      route.direct.delete(member);
+    }
+    if (--route.size === 0) this.rooms.delete(room);
   }
 
-  toRoom(sender: M | undefined, room: string, frame: Uint8Array): number {
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number {
+    const route = this.rooms.get(room);
+    return route ? this.deliver(sender, route.channels, route.direct, frame, stamped, room) : 0;
+  }
+
+  /**
+   * One frame per channel for its members (of the lobby, or of `room`), the others one by one; with
+   * a stamped form, the plain frame for those taking it and the stamped one (echo included) for the rest.
+   */
+  private deliver(sender: M | undefined, channels: Map<BroadcastChannel, number>, direct: Set<M>, frame: Uint8Array, stamped: Uint8Array | undefined, room: string | undefined): number {
     let receivers = 0;
-    for (const member of this.rooms.get(room) ?? []) {
+    const link = sender?.link;
+    for (const [channel, members] of channels) {
+      if (stamped) {
+        channel.broadcast(frame, link, room, 'plain');
+        channel.broadcast(stamped, undefined, room, 'stamped');
+      } else {
+        channel.broadcast(frame, link, room);
+      }
+      receivers += members - (link !== undefined && link.channel === channel ? 1 : 0); // a sender is in its room
+    }
+    for (const member of direct) {
+      const form = stamped && member.stamped ? stamped : frame;
       if (member !== sender) {
-        member.link.send(frame);
+        member.link.send(form);
         receivers++;
+      } else if (form === stamped) {
+        member.link.send(stamped); // the echo
       }
     }
     return receivers;
   }
+}
+
+/** Who of a room is online, as the router reaches them. */
+interface RoomRoute<M> {
+  size: number;
+  channels: Map<BroadcastChannel, number>;
+  direct: Set<M>;
 }

@@ -4,6 +4,7 @@ import {
   controlCharReason, encodeNameField, ROOM_PREFIX, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
 import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
 import { sameBytes } from './field-index.js';
 import { coarseNow, TokenBucket } from './limits.js';
@@ -15,9 +16,11 @@ import type { Room } from './rooms.js';
 /** A receiver field starting with this byte names a room (docs/protocol.md §10.4). */
 const ROOM_PREFIX_BYTE = ROOM_PREFIX.charCodeAt(0);
 
-/** The capability each request needs (docs/protocol.md §10.3, §10.4). */
+/** The capability each request needs (docs/protocol.md §10.3, §10.4, §11). */
 function capabilityOf(type: RequestType): string {
-  return type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE ? Capability.ROOMS : Capability.ACCOUNTS;
+  if (type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE) return Capability.ROOMS;
+  if (type >= MsgType.HISTORY && type <= MsgType.RESUME) return Capability.HISTORY;
+  return Capability.ACCOUNTS;
 }
 
 /** The options a session applies itself. */
@@ -75,6 +78,10 @@ export class Session implements Member {
   capabilities: ReadonlySet<string> | undefined;
   /** The keys of the rooms this connection is in (docs/protocol.md §10.4). */
   readonly rooms = new Set<string>();
+  /** Who a guest is for its whispers (docs/protocol.md §11): this session, or the one it resumed. */
+  guestIdentity = `g:${randomBytes(12).toString('base64url')}`;
+  /** The first message id this connection got live (docs/protocol.md §11). */
+  firstLive = 0;
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
   private claiming = false;
   private open = true;
@@ -202,6 +209,16 @@ export class Session implements Member {
     const granted = (fields.caps ?? []).filter((c) => this.host.capabilities.has(c));
     this.capabilities = new Set(granted);
     this.reply(id, { caps: granted });
+  }
+
+  /** Who the user is for whispers: its account, or its guest session (docs/protocol.md §11). */
+  get identity(): string {
+    return this.account !== undefined ? `a:${this.account}` : this.guestIdentity;
+  }
+
+  /** Granted `history`: takes messages as STAMPED frames (docs/protocol.md §11). */
+  get stamped(): boolean {
+    return this.capabilities?.has(Capability.HISTORY) ?? false;
   }
 
   /** Granted `rooms` (docs/protocol.md §10.4): only such connections are ever in a room. */

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables as the queries see them (Kysely's types), at the schema version migrations.ts builds.
  * Names are snake_case and types plain (text, integer) so one set of queries suits SQLite and
@@ -48,10 +50,31 @@ export interface MembershipsTable {
   joined_at: string;
 }
 
+/** Schema v4. */
+export interface MessagesTable {
+  id: number;
+  conversation: string;
+  at: number;
+  sender: string;
+  recipient: string | null;
+  sender_name: string;
+  receiver: string;
+  text: string;
+  /** 1: deleted (its text blanked). */
+  deleted: Generated<number>;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
 export interface Schema {
   schema_version: SchemaVersionTable;
   accounts: AccountsTable;
   profiles: ProfilesTable;
   rooms: RoomsTable;
   memberships: MembershipsTable;
+  messages: MessagesTable;
+  counters: CountersTable;
 }

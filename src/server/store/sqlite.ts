@@ -5,6 +5,8 @@ import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driv
 import { StoreError, type Store } from '../core/ports.js';
 import { KyselyAccountStore } from './accounts.js';
 import type { EngineErrors } from './engine.js';
+import { claimFolder } from './folder-lock.js';
+import { SqliteHistoryStore } from './history-sqlite.js';
 import { KyselyRoomStore } from './rooms.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -25,20 +27,28 @@ export const LOCK_WAIT_MS = 2_000;
  * database in WAL mode (readers, a backup included, never wait for the writer), brought to this
  * Howdy's schema. Every failure is a StoreError whose message is one line saying what is wrong.
  */
-export async function openStore({ data }: { data: string }): Promise<Store> {
+export async function openStore({ data, owner = false }: { data: string; owner?: boolean }): Promise<Store> {
   if (data === MEMORY) return openSqliteStore(new Database(MEMORY), 'memory');
   const folder = resolve(data);
   const file = join(folder, DATABASE_FILE);
   prepareFolder(folder, file);
+  // the server owns its folder (folder-lock.ts); a backup or a test's writer only shares the database
+  const release = owner ? claimFolder(folder, fileError) : () => {};
   let database: Database.Database | undefined;
   try {
     database = new Database(file, { timeout: LOCK_WAIT_MS });
     database.pragma('journal_mode = WAL');
+    // commits reach the operating system before they return (a killed server loses nothing), and
+    // the disk at checkpoints: a power cut may lose the last moments, at far less cost per turn
+    database.pragma('synchronous = NORMAL');
+    const store = await openSqliteStore(database, file);
+    return { ...store, close: () => store.close().finally(release) };
   } catch (err) {
+    release();
+    if (err instanceof StoreError) throw err;
     database?.close();
     throw sqliteError(err, file);
   }
-  return openSqliteStore(database, file);
 }
 
 /** The store over an open database (its owner's settings kept), migrated; `location` names it in messages. */
@@ -57,7 +67,7 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
-  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), location, close: () => db.destroy() };
+  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database), location, close: () => db.destroy() };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TurnEnd } from '../core/chat.js';
 import { SharedBroadcast } from './shared-broadcast.js';
 
 /** Something with output batched during one turn of the event loop. */
@@ -10,13 +11,23 @@ export interface Flushable {
  * all I/O callbacks of that turn: a broadcast to N peers costs N writes per turn, not N per message,
  * and (through the shared channel) one copy of its bytes, not N.
  */
-export class FlushScheduler {
+export class FlushScheduler implements TurnEnd {
   private dirty: Flushable[] = [];
   private scheduled = false;
   /** The turn's shared broadcasts, written out after the links' own output. */
   readonly channel = new SharedBroadcast(() => this.wake());
+  /**
+   * The core's step before the writes (history is stored: docs/protocol.md §11). SQLite's answers
+   * come in the same turn (microtasks only), so nothing is relayed between the store and the writes.
+   */
+  beforeWrites: (() => Promise<void> | undefined) | undefined;
   private readonly run = (): void => {
     this.scheduled = false;
+    const stored = this.beforeWrites?.();
+    if (stored) void stored.then(this.write);
+    else this.write();
+  };
+  private readonly write = (): void => {
     const batch = this.dirty;
     this.dirty = [];
     for (const out of batch) out.flush();
@@ -28,7 +39,7 @@ export class FlushScheduler {
     this.wake();
   }
 
-  private wake(): void {
+  wake(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.run);

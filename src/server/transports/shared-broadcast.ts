@@ -1,4 +1,4 @@
-import type { BroadcastChannel, PeerLink } from '../core/peer.js';
+import type { BroadcastChannel, Form, PeerLink } from '../core/peer.js';
 
 /** What a member link keeps of its place in the channel. */
 export interface ChannelMember extends PeerLink {
@@ -7,7 +7,13 @@ export interface ChannelMember extends PeerLink {
   /** The turn its position refers to, and how many of that turn's frames it has taken. */
   channelTurn: number;
   channelPos: number;
+  /** The rooms (keys) whose broadcasts reach it. */
+  readonly rooms: Set<string>;
+  /** The form of messages it takes (docs/protocol.md §11). */
+  form: Form;
   flush(): void;
+  /** Takes frames into its own queue, after what it holds (they are its share of the channel so far). */
+  absorb(frames: Uint8Array[]): void;
 }
 
 /**
@@ -16,12 +22,17 @@ export interface ChannelMember extends PeerLink {
  * buffer, and each member writes the slices of it that are not its own: a broadcast costs the
  * server one copy in all, not one per receiver. A member that is sent a frame of its own
  * (a whisper, presence) first takes what the channel holds for it, so every peer still gets
- * each sender's frames in order.
+ * each sender's frames in order. A frame may be for one room's members only: the same buffer
+ * serves, each member taking the frames of the lobby and of its rooms.
  */
 export class SharedBroadcast implements BroadcastChannel {
   turn = 0;
   frames: Uint8Array[] = [];
-  senders: PeerLink[] = [];
+  senders: Array<PeerLink | undefined> = [];
+  /** Each frame's room, or undefined for the lobby's. */
+  audiences: Array<string | undefined> = [];
+  /** Each frame's form, or undefined for a frame every member takes. */
+  forms: Array<Form | undefined> = [];
   private readonly members = new Set<ChannelMember>();
   /** The turn's frames joined, and where each starts in it; set at the end of the turn. */
   private joined: Uint8Array | undefined;
@@ -34,7 +45,8 @@ export class SharedBroadcast implements BroadcastChannel {
     return this.members.size;
   }
 
-  subscribe(link: ChannelMember): void {
+  subscribe(link: ChannelMember, stamped: boolean): void {
+    link.form = stamped ? 'stamped' : 'plain';
     this.members.add(link);
     link.member = true;
     link.channelTurn = this.turn;
@@ -46,11 +58,37 @@ export class SharedBroadcast implements BroadcastChannel {
     link.member = false;
   }
 
-  broadcast(frame: Uint8Array, sender: PeerLink): void {
+  enterRoom(link: ChannelMember, room: string): void {
+    this.settle(link); // nothing said in the room before it came in
+    link.rooms.add(room);
+  }
+
+  leaveRoom(link: ChannelMember, room: string): void {
+    this.settle(link); // what was said while it was in the room still reaches it
+    link.rooms.delete(room);
+  }
+
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form): void {
     if (this.frames.length === 0) this.schedule();
     this.frames.push(frame);
     this.senders.push(sender);
+    this.audiences.push(room);
+    this.forms.push(form);
     this.bytes += frame.length;
+  }
+
+  /** `link` takes what the channel holds for it now, so that a change of its rooms applies from here on. */
+  private settle(link: ChannelMember): void {
+    if (this.pendingFor(link) > 0) link.absorb(this.take(link));
+  }
+
+  /** Whether the turn's frame `i` is for `link`: not its own, in its form, and of the lobby or of a room it is in. */
+  private isFor(i: number, link: ChannelMember): boolean {
+    if (this.senders[i] === link) return false;
+    const form = this.forms[i];
+    if (form !== undefined && form !== link.form) return false;
+    const room = this.audiences[i];
+    return room === undefined || link.rooms.has(room);
   }
 
   /** How many of this turn's frames `link` has yet to take. */
@@ -61,7 +99,7 @@ export class SharedBroadcast implements BroadcastChannel {
   /** The frames `link` has yet to take (not its own), as they are; it has then taken them. */
   take(link: ChannelMember): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = this.posOf(link); i < this.frames.length; i++) if (this.senders[i] !== link) out.push(this.frames[i]!);
+    for (let i = this.posOf(link); i < this.frames.length; i++) if (this.isFor(i, link)) out.push(this.frames[i]!);
     this.advance(link);
     return out;
   }
@@ -74,9 +112,9 @@ export class SharedBroadcast implements BroadcastChannel {
     let runStart = -1;
     const n = this.frames.length;
     for (let i = this.posOf(link); i <= n; i++) {
-      const mine = i === n || this.senders[i] === link;
-      if (!mine && runStart < 0) runStart = i;
-      if (mine && runStart >= 0) {
+      const skip = i === n || !this.isFor(i, link);
+      if (!skip && runStart < 0) runStart = i;
+      if (skip && runStart >= 0) {
         slices.push(joined.subarray(this.starts[runStart]!, i === n ? joined.length : this.starts[i]!));
         runStart = -1;
       }
@@ -105,6 +143,8 @@ export class SharedBroadcast implements BroadcastChannel {
     this.turn++;
     this.frames = [];
     this.senders = [];
+    this.audiences = [];
+    this.forms = [];
     this.bytes = 0;
     this.joined = undefined;
   }

@@ -8,6 +8,7 @@ import type { Session } from '../core/session.js';
 import type { FlushScheduler, Flushable } from './flush.js';
 import { OutboundQueue } from './outbound-queue.js';
 import type { ChannelMember, SharedBroadcast } from './shared-broadcast.js';
+import type { Form } from '../core/peer.js';
 
 export interface TcpTransportOptions {
   /** Longest framed HCP/2 frame accepted (type + body). */
@@ -113,6 +114,8 @@ function refuseEarly(socket: Socket, err: HcpError, graceMs: number): void {
   });
 }
 
+/** More slices than this of a turn's broadcasts are joined into one write: a copy costs less than a long vector. */
+const MAX_SLICES = 4;
 /** Frames from this size on are written as they are, never copied into a batch. */
 const LARGE_FRAME = 16 * 1024;
 
@@ -127,6 +130,8 @@ class TcpLink implements ChannelMember, Flushable {
   member = false;
   channelTurn = 0;
   channelPos = 0;
+  readonly rooms = new Set<string>();
+  form: Form = 'plain';
   onSlowReader: (() => void) | undefined;
   private readonly queue: OutboundQueue;
   private closing = false;
@@ -144,8 +149,8 @@ class TcpLink implements ChannelMember, Flushable {
   send(frame: Uint8Array): void {
     if (this.closing || this.socket.destroyed) return;
     if (this.wire === 'classic') {
-      // The originals take one read as one message: each classic message is its own write.
-      this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      // written at the end of the turn (after history is stored), each message its own write
+      if (this.queue.push(frame)) this.flusher.mark(this);
       this.queue.bound(this.socket.writableLength);
     } else {
       // broadcasts this peer has yet to take come first: each sender's order is kept
@@ -153,6 +158,10 @@ class TcpLink implements ChannelMember, Flushable {
       this.enqueue([frame]);
       this.queue.bound(); // the socket is only written at the flush, which checks it
     }
+  }
+
+  absorb(frames: Uint8Array[]): void {
+    this.enqueue(frames);
   }
 
   private enqueue(frames: Uint8Array[]): void {
@@ -164,6 +173,12 @@ class TcpLink implements ChannelMember, Flushable {
 
   flush(): void {
     if (this.closing || this.socket.destroyed) return; // a closing link flushed its last in close()
+    if (this.wire === 'classic') {
+      // The originals take one read as one message: each classic message is its own write.
+      for (const frame of this.queue.take()) this.socket.write(frame.subarray(FRAME_HEADER_BYTES));
+      this.queue.bound(this.socket.writableLength);
+      return;
+    }
     const channel = this.channel;
     if (channel && channel.pendingFor(this) > 0) {
       const slices = this.queue.frames.length === 0 ? channel.takeSlices(this) : undefined;
@@ -199,9 +214,14 @@ class TcpLink implements ChannelMember, Flushable {
     this.queue.bound(this.socket.writableLength);
   }
 
-  /** This peer's share of the turn's broadcasts: slices of one buffer, as one vector. */
+  /**
+   * This peer's share of the turn's broadcasts: slices of one buffer, as one vector; many small
+   * ones (the frames of its rooms among others') joined into one write instead.
+   */
   private writeSlices(slices: Uint8Array[]): void {
+    if (slices.length === 0) return;
     if (slices.length === 1) this.socket.write(slices[0]!);
+    else if (slices.length > MAX_SLICES) this.socket.write(Buffer.concat(slices));
     else {
       this.socket.cork();
       for (const slice of slices) this.socket.write(slice);

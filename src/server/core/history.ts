@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import {
+  encodeFrame, ErrorCode, HcpError, MsgType, ALL,
+  type ExtensionFields, type RequestType,
+} from '../../protocol/index.js';
+import type { Logger } from '../../logging/logger.js';
+import type { HistoryStore, StoredMessage } from './ports.js';
+import type { RoomMember } from './rooms.js';
+import { guard } from './store-errors.js';
+
+/** How long a guest's session can be resumed after its connection is lost (docs/protocol.md §11). */
+export const RESUME_WINDOW_MS = 5 * 60_000;
+/** Page sizes (docs/protocol.md §11): default and most, per request. */
+const PAGE = { default: 50, most: 200 };
+const CATCH_UP = { default: 1000, most: 1000 };
+const SEARCH = { default: 20, most: 100 };
+/**
+ * Messages taken into the search index per step, and how often a step runs while it trails: small
+ * steps (a few ms of work each) keep the event loop free for the live chat; 20 000 messages a second.
+ */
+const INDEX_STEP = 500;
+const INDEX_EVERY_MS = 25;
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+/** What history needs of a connection besides being in rooms. */
+export interface HistoryMember extends RoomMember {
+  /** Who the user is for whispers: `a:` + account key, or `g:` + the guest session's id. */
+  readonly identity: string;
+  /** Granted `history`: gets STAMPED frames (docs/protocol.md §11). */
+  readonly stamped: boolean;
+  /** The first id this connection got live: catch-ups end before it. */
+  firstLive: number;
+}
+
+export interface HistoryOptions {
+  /** Keep messages this many days (0: for ever). */
+  historyDays: number;
+  /** Keep at most this many messages per conversation (0: all). */
+  historyMax: number;
+}
+
+interface GuestSession {
+  identity: string;
+  name: string;
+  /** While its connection lives: undefined; then until when it can be resumed. */
+  expires: number | undefined;
+}
+
+/** The key of the whispers between two identities: the same whichever of them asks. */
+export function whisperKey(a: string, b: string): string {
+  return a < b ? `w:${a} ${b}` : `w:${b} ${a}`;
+}
+
+/**
+ * History (docs/protocol.md §11): every relayed message gets an id and a time and joins the turn's
+ * batch; the batch is stored before the transports write a byte of it (`commit`, called at the end
+ * of the turn). Pages, catch-ups, search and deletion read and change the store; guests' sessions
+ * can be resumed with a token.
+ */
+export class History<M extends HistoryMember> {
+  private lastId = 0;
+  private batch: StoredMessage[] = [];
+  /** The sender of each message in the batch, to be told if it could not be kept. */
+  private batchSenders: M[] = [];
+  private readonly guests = new Map<string, GuestSession>();
+  private readonly timers: Array<ReturnType<typeof setInterval>> = [];
+  private indexing = false;
+  /** Messages may wait for the search index (none since the last step found it complete). */
+  private trailing = true;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly options: HistoryOptions,
+    private readonly log: Logger,
+    /** Asks for the end of this turn (the transports' flush), which calls `commit` before writing. */
+    private readonly wake: () => void,
+    /** Tells a sender its messages were delivered but not kept (the store failed). */
+    private readonly notKept: (sender: M) => void,
+  ) {}
+
+  async load(): Promise<void> {
+    this.lastId = await guard(this.store.lastId());
+    await this.prune();
+    this.timers.push(setInterval(() => void this.indexStep(), INDEX_EVERY_MS), setInterval(() => void this.prune(), PRUNE_EVERY_MS));
+    for (const t of this.timers) t.unref?.();
+  }
+
+  stop(): void {
+    for (const t of this.timers.splice(0)) clearInterval(t);
+  }
+
+  /** The id the next message will get: a connection accepted now gets live from it. */
+  get nextId(): number {
+    return this.lastId + 1;
+  }
+
+  /** A message being relayed: stamped and added to the turn's batch. */
+  record(sender: M, conversation: string, recipient: string | undefined, from: string, to: string, text: string): StoredMessage {
+    const message: StoredMessage = { id: ++this.lastId, conversation, at: Date.now(), sender: sender.identity, recipient, from, to, text, deleted: false };
+    if (this.batch.length === 0) this.wake();
+    this.batch.push(message);
+    this.batchSenders.push(sender);
+    return message;
+  }
+
+  /** The STAMPED frame of a message (docs/protocol.md §11). */
+  static stampedFrame(m: StoredMessage): Uint8Array {
+    return encodeFrame({ type: MsgType.STAMPED, fields: { msgId: m.id, time: m.at, from: m.from, to: m.to, text: m.text } });
+  }
+
+  /**
+   * Stores the turn's batch; undefined when there is none. Its senders are told (non-fatal
+   * STORE_FAILED) when it could not be kept: delivered, but not in history.
+   */
+  commit(): Promise<void> | undefined {
+    if (this.batch.length === 0) return undefined;
+    const batch = this.batch;
+    const senders = this.batchSenders;
+    this.batch = [];
+    this.batchSenders = [];
+    this.trailing = true;
+    return this.store.append(batch).catch((err: unknown) => {
+      this.log.error({ err, messages: batch.length }, 'history: messages not kept');
+      for (const sender of new Set(senders)) this.notKept(sender);
+    });
+  }
+
+  /** A connection's name was accepted: it gets live from now; a guest granted history gets its token. */
+  online(member: M): ExtensionFields | undefined {
+    member.firstLive = this.nextId;
+    if (!member.stamped || member.account !== undefined) return undefined;
+    for (const [token, guest] of this.guests) {
+      if (guest.identity === member.identity) {
+        guest.expires = undefined;
+        guest.name = member.name!;
+        return { token };
+      }
+    }
+    const token = randomBytes(18).toString('base64url');
+    this.guests.set(token, { identity: member.identity, name: member.name!, expires: undefined });
+    return { token };
+  }
+
+  /** A connection ended: its guest session can be resumed for a while. */
+  offline(member: M): void {
+    const now = Date.now();
+    for (const [token, guest] of this.guests) {
+      if (guest.identity === member.identity) guest.expires = now + RESUME_WINDOW_MS;
+      else if (guest.expires !== undefined && guest.expires < now) this.guests.delete(token);
+    }
+  }
+
+  /** The guest session a RESUME names: its identity and name; throws RESUME_FAILED. */
+  resume(token: string): { identity: string; name: string } {
+    const guest = this.guests.get(token);
+    if (!guest || (guest.expires !== undefined && guest.expires < Date.now())) {
+      throw new HcpError(ErrorCode.RESUME_FAILED, 'that session is unknown or has expired: join anew');
+    }
+    return guest;
+  }
+
+  /**
+   * Carries out a history request (docs/protocol.md §11). `conversation` resolves a
+   * CONVERSATION field to the key of a conversation the member may read, or throws why not.
+   */
+  async serve(member: M, type: RequestType, fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
+    await this.commit(); // what was relayed this turn is in the store before it is read
+    switch (type) {
+      case MsgType.HISTORY:
+        return this.page(fields, conversation);
+      case MsgType.CATCH_UP:
+        return this.catchUp(member, fields);
+      case MsgType.SEARCH:
+        return this.search(member, fields, conversation);
+      default:
+        throw new HcpError(ErrorCode.REQUEST_INVALID, `frame type ${type} is not a history request`);
+    }
+  }
+
+  /** DELETE: blanks a message the member sent; resolves with the message as it was (to tell its readers). */
+  async delete(member: M, id: number | undefined): Promise<StoredMessage> {
+    if (id === undefined) throw new HcpError(ErrorCode.MALFORMED, 'this request carries a MSG_ID field');
+    await this.commit();
+    const message = await guard(this.store.get(id));
+    if (!message || message.deleted) throw new HcpError(ErrorCode.NO_SUCH_MESSAGE, `there is no message ${id}`);
+    if (message.sender !== member.identity) throw new HcpError(ErrorCode.NOT_YOURS, 'only its sender may delete a message');
+    await guard(this.store.delete(id));
+    this.log.info({ name: member.name, message: id }, 'message deleted');
+    return message;
+  }
+
+  private async page(fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
+    const key = await conversation(need(fields.conversation, 'CONVERSATION'));
+    const limit = this.limit(fields.limit, PAGE);
+    if (fields.after !== undefined && fields.before) throw new HcpError(ErrorCode.HISTORY_INVALID, 'ask for BEFORE or AFTER, not both');
+    const found = fields.after !== undefined
+      ? await guard(this.store.after(key, this.id(fields.after), limit + 1))
+      : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1))).reverse();
+    const more = found.length > limit;
+    const page = fields.after !== undefined ? found.slice(0, limit) : found.slice(found.length - Math.min(limit, found.length));
+    return { entry: page.map(entryOf), ...(more && { more: true }) };
+  }
+
+  private async catchUp(member: M, fields: ExtensionFields): Promise<ExtensionFields> {
+    const limit = this.limit(fields.limit, CATCH_UP);
+    const found = await guard(this.store.catchUp({
+      identity: member.identity,
+      conversations: [ALL, ...member.rooms],
+      after: this.id(fields.after ?? 0),
+      before: member.firstLive,
+      limit: limit + 1,
+    }));
+    return { entry: found.slice(0, limit).map(entryOf), ...(found.length > limit && { more: true }) };
+  }
+
+  private async search(member: M, fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
+    const text = need(fields.query, 'QUERY');
+    if (text.trim() === '') throw new HcpError(ErrorCode.HISTORY_INVALID, 'a search needs at least one word');
+    const limit = this.limit(fields.limit, SEARCH);
+    const keys = fields.conversation !== undefined ? [await conversation(fields.conversation)] : await this.readable(member);
+    const before = fields.before ? this.id(fields.before) : undefined;
+    const found = await guard(this.store.search({ conversations: keys, text, limit, before }));
+    return { entry: found.map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
+  }
+
+  /** Every conversation the member may read: the lobby, its rooms, and its whispers. */
+  private async readable(member: M): Promise<string[]> {
+    return [ALL, ...member.rooms, ...(await guard(this.store.whispersOf(member.identity)))];
+  }
+
+  private limit(asked: number | undefined, bounds: { default: number; most: number }): number {
+    if (asked === undefined || asked === 0) return bounds.default;
+    if (asked > bounds.most) throw new HcpError(ErrorCode.HISTORY_INVALID, `a LIMIT is at most ${bounds.most}`);
+    return asked;
+  }
+
+  /** A message id a client gave: never beyond the last one given. */
+  private id(id: number): number {
+    if (id > this.lastId) throw new HcpError(ErrorCode.HISTORY_INVALID, `no message has id ${id} yet (the last is ${this.lastId})`);
+    return id;
+  }
+
+  /** Takes a step of messages into the search index while it trails. */
+  private async indexStep(): Promise<void> {
+    if (this.indexing || !this.trailing) return;
+    this.indexing = true;
+    try {
+      if ((await this.store.index(INDEX_STEP)) < INDEX_STEP) this.trailing = false;
+    } catch (err) {
+      this.log.error({ err }, 'history: the search index could not be fed');
+    } finally {
+      this.indexing = false;
+    }
+  }
+
+  private async prune(): Promise<void> {
+    const { historyDays, historyMax } = this.options;
+    if (historyDays <= 0 && historyMax <= 0) return;
+    try {
+      const removed = await this.store.prune({
+        ...(historyDays > 0 && { olderThan: Date.now() - historyDays * 86_400_000 }),
+        ...(historyMax > 0 && { keep: historyMax }),
+      });
+      if (removed > 0) this.log.info({ removed, historyDays, historyMax }, 'history: old messages removed');
+    } catch (err) {
+      this.log.error({ err }, 'history: old messages could not be removed');
+    }
+  }
+}
+
+/** How a conversation is named to `identity` on the wire: `All`, a room's name, or the other party's name. */
+export function conversationName(m: StoredMessage, identity: string): string {
+  if (m.recipient === undefined) return m.to;
+  return m.sender === identity ? m.to : m.from;
+}
+
+/** A message entry (docs/protocol.md §11). */
+function entryOf(m: StoredMessage): ExtensionFields {
+  return { msgId: m.id, time: m.at, from: m.from, to: m.to, text: m.text, ...(m.deleted && { deleted: true }) };
+}
+
+function need<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw new HcpError(ErrorCode.MALFORMED, `this request carries a ${field} field`);
+  return value;
+}

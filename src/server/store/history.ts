@@ -1,0 +1,189 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { HistoryStore, StoredMessage } from '../core/ports.js';
+import { runQuery, type EngineErrors } from './engine.js';
+import type { MessagesTable, Schema } from './schema.js';
+
+/** Rows per INSERT: SQLite takes at most 32 766 parameters in one statement, and a message has 7. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * History (schema v4), in Kysely's query builder; the full-text index through SQLite's FTS5
+ * (a PostgreSQL store would answer the same calls with its own text search). The index is fed
+ * apart from the appends (`index`), so a burst of messages costs the live path no indexing.
+ */
+export class KyselyHistoryStore implements HistoryStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly errors: EngineErrors,
+  ) {}
+
+  lastId(): Promise<number> {
+    return runQuery(this.errors, () => this.counter(this.db, 'last_message_id'));
+  }
+
+  append(messages: readonly StoredMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return runQuery(this.errors, () =>
+      this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
+          await trx.insertInto('messages').values(messages.slice(i, i + ROWS_PER_INSERT).map(toRow)).execute();
+        }
+        const last = messages[messages.length - 1]!.id;
+        await trx.updateTable('counters').set({ value: last }).where('name', '=', 'last_message_id').where('value', '<', last).execute();
+      }),
+    );
+  }
+
+  catchUp({ identity, conversations, after, before, limit }: { identity: string; conversations: readonly string[]; after: number; before: number; limit: number }): Promise<StoredMessage[]> {
+    return this.rows((db) =>
+      db
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '>', after)
+        .where('id', '<', before)
+        .where((eb) =>
+          eb.or([
+            ...(conversations.length > 0 ? [eb('conversation', 'in', conversations)] : []),
+            eb('recipient', '=', identity),
+            eb.and([eb('sender', '=', identity), eb('recipient', 'is not', null)]),
+          ]),
+        )
+        .orderBy('id', 'asc')
+        .limit(limit),
+    );
+  }
+
+  whispersOf(identity: string): Promise<string[]> {
+    return runQuery(this.errors, async () => {
+      const sent = this.db.selectFrom('messages').select('conversation').where('sender', '=', identity).where('recipient', 'is not', null);
+      const got = this.db.selectFrom('messages').select('conversation').where('recipient', '=', identity);
+      return (await sent.union(got).execute()).map((r) => r.conversation);
+    });
+  }
+
+  after(conversation: string, after: number, limit: number): Promise<StoredMessage[]> {
+    return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '>', after).orderBy('id', 'asc').limit(limit));
+  }
+
+  before(conversation: string, before: number, limit: number): Promise<StoredMessage[]> {
+    return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '<', before).orderBy('id', 'desc').limit(limit));
+  }
+
+  search({ conversations, text, limit, before }: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]> {
+    const match = ftsQuery(text);
+    if (conversations.length === 0 || match === undefined) return Promise.resolve([]);
+    return this.rows((db) => {
+      let q = db
+        .selectFrom(sql<{ rowid: number }>`messages_fts`.as('f'))
+        .innerJoin('messages', 'messages.id', 'f.rowid')
+        .selectAll('messages')
+        .where(sql<boolean>`messages_fts match ${match}`)
+        .where('messages.conversation', 'in', conversations)
+        .where('messages.deleted', '=', 0);
+      if (before !== undefined) q = q.where('f.rowid', '<', before);
+      return q.orderBy('f.rowid', 'desc').limit(limit);
+    });
+  }
+
+  index(limit: number): Promise<number> {
+    return runQuery(this.errors, () =>
+      this.db.transaction().execute(async (trx) => {
+        const from = await this.counter(trx, 'last_indexed_id');
+        const rows = await trx.selectFrom('messages').select(['id', 'text', 'deleted']).where('id', '>', from).orderBy('id').limit(limit).execute();
+        if (rows.length === 0) return 0;
+        const live = rows.filter((r) => r.deleted === 0);
+        for (let i = 0; i < live.length; i += ROWS_PER_INSERT) {
+          const values = live.slice(i, i + ROWS_PER_INSERT).map((r) => sql`(${r.id}, ${r.text})`);
+          await sql`insert into messages_fts(rowid, text) values ${sql.join(values)}`.execute(trx);
+        }
+        await trx.updateTable('counters').set({ value: rows[rows.length - 1]!.id }).where('name', '=', 'last_indexed_id').execute();
+        return rows.length;
+      }),
+    );
+  }
+
+  unindexed(): Promise<number> {
+    return runQuery(this.errors, async () => {
+      const from = await this.counter(this.db, 'last_indexed_id');
+      const row = await this.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>', from).executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  delete(id: number): Promise<boolean> {
+    return runQuery(this.errors, () =>
+      this.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('messages').select(['text', 'deleted']).where('id', '=', id).executeTakeFirst();
+        if (!row) return false;
+        if (row.deleted === 0) {
+          await this.unindex(trx, sql`id = ${id}`);
+          await trx.updateTable('messages').set({ text: '', deleted: 1 }).where('id', '=', id).execute();
+        }
+        return true;
+      }),
+    );
+  }
+
+  get(id: number): Promise<StoredMessage | undefined> {
+    return runQuery(this.errors, async () => {
+      const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toMessage(row);
+    });
+  }
+
+  prune({ olderThan, keep }: { olderThan?: number; keep?: number }): Promise<number> {
+    return runQuery(this.errors, () =>
+      this.db.transaction().execute(async (trx) => {
+        const doomed: ReturnType<typeof sql<boolean>>[] = [];
+        // times grow with ids: what is older is the run of ids before the first message that is not
+        if (olderThan !== undefined) doomed.push(sql<boolean>`id < coalesce((select id from messages where at >= ${olderThan} order by id limit 1), (select max(id) + 1 from messages))`);
+        if (keep !== undefined) {
+          // past the newest `keep` of its conversation
+          doomed.push(sql<boolean>`id in (select id from (select id, row_number() over (partition by conversation order by id desc) as n from messages) where n > ${keep})`);
+        }
+        if (doomed.length === 0) return 0;
+        const which = sql.join(doomed, sql` or `);
+        await this.unindex(trx, which);
+        const result = await sql`delete from messages where ${which}`.execute(trx);
+        return Number(result.numAffectedRows ?? 0);
+      }),
+    );
+  }
+
+  /** Takes rows matching `which` out of the search index, where it had them (external content needs the old text). */
+  private async unindex(trx: Kysely<Schema>, which: ReturnType<typeof sql>): Promise<void> {
+    const indexed = await this.counter(trx, 'last_indexed_id');
+    await sql`insert into messages_fts(messages_fts, rowid, text)
+      select 'delete', id, text from messages where (${which}) and deleted = 0 and id <= ${indexed}`.execute(trx);
+  }
+
+  private async counter(db: Kysely<Schema>, name: string): Promise<number> {
+    const row = await db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+
+  private rows(query: (db: Kysely<Schema>) => { execute(): Promise<Selectable<MessagesTable>[]> }): Promise<StoredMessage[]> {
+    return runQuery(this.errors, async () => (await query(this.db).execute()).map(toMessage));
+  }
+}
+
+/**
+ * A user's search words as an FTS5 query that cannot be malformed: each word quoted (so `"`, `*`,
+ * `AND`, `NEAR(` mean nothing special), all of them required; undefined when there is no word.
+ */
+export function ftsQuery(text: string): string | undefined {
+  const words = text.split(/\s+/u).filter(Boolean);
+  if (words.length === 0) return undefined;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
+}
+
+function toRow(m: StoredMessage) {
+  return { id: m.id, conversation: m.conversation, at: m.at, sender: m.sender, recipient: m.recipient ?? null, sender_name: m.from, receiver: m.to, text: m.text, deleted: m.deleted ? 1 : 0 };
+}
+
+function toMessage(r: Selectable<MessagesTable>): StoredMessage {
+  return {
+    id: Number(r.id), conversation: r.conversation, at: Number(r.at), sender: r.sender, ...(r.recipient !== null && { recipient: r.recipient }),
+    from: r.sender_name, to: r.receiver, text: r.text, deleted: r.deleted === 1,
+  };
+}
