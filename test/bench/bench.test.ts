@@ -9,8 +9,7 @@ import { runBench, type BenchOptions } from '../../src/bench/run.js';
 import { MsgType } from '../../src/protocol/index.js';
 import { LocalRouter } from '../../src/server/core/router.js';
 import type { Session } from '../../src/server/core/session.js';
-import { startServer } from '../../src/server/server.js';
-import { memoryLogger, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { exited, freePort, howdy, listening } from '../helpers/spawn.js';
 
 let server: TestServer | undefined;
@@ -94,8 +93,8 @@ describe('howdy bench', () => {
 
 /** A server whose rooms leak: every MESSAGE to a room goes to the whole lobby. */
 class LobbyLeakingRouter extends LocalRouter<Session> {
-  override toRoom(sender: Session | undefined, room: string, frame: Uint8Array): number {
-    return sender && frame[4] === MsgType.MESSAGE ? this.toLobby(sender, frame) : super.toRoom(sender, room, frame);
+  override toRoom(sender: Session | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number {
+    return sender && frame[4] === MsgType.MESSAGE ? this.toLobby(sender, frame, stamped) : super.toRoom(sender, room, frame, stamped);
   }
 }
 
@@ -123,9 +122,7 @@ describe('howdy bench --workload rooms (docs/protocol.md §10.4)', () => {
   });
 
   it('catches a server that relays room messages to the whole lobby', async () => {
-    const log = memoryLogger();
-    const running = await startServer({ host: '127.0.0.1', port: 0, httpPort: undefined, ephemeral: true, messageRate: 0 }, log, { router: new LobbyLeakingRouter() });
-    server = Object.assign(running, { port: running.address.port, logs: log.entries });
+    server = await startTestServer({ messageRate: 0 }, { router: new LobbyLeakingRouter() });
     const r = await runBench({ ...base(server.port), workload: 'rooms', rooms: 2, clients: 6 });
     // each message reaches its 2 room-mates and, wrongly, the 3 users of the other room
     expect(r.counts.misrouted).toBe(r.counts.sent * 3);
