@@ -4,6 +4,7 @@ import {
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
+import { pageOf, stampedOf, type ClientMessage, type DeletedMessage, type HistoryPage, type PageAt, type SearchHit } from './history.js';
 import { isRoomName, roomEventOf, roomInfoOf, roomMemberOf, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from './rooms.js';
 
 export interface UsersEvent {
@@ -20,8 +21,16 @@ export interface ClientEvents extends Record<string, unknown> {
   /** A refused name; framed servers say why. */
   refused: { name: string; code?: number; reason?: string };
   users: UsersEvent;
-  /** A message to show: received, or sent by this user (`own`); `to` a room's name (`#` first) for a room's message (§10.4). */
-  message: { from: string; to: string; text: string; own: boolean };
+  /**
+   * A message to show: received, or sent by this user (`own`); `to` a room's name (`#` first) for a
+   * room's message (§10.4). Granted `history`, with its id and time, and the user's own come as the
+   * server's echo (a STAMPED frame, §11); else `send` tells them at once.
+   */
+  message: ClientMessage;
+  /** A message was deleted by its sender (DELETED, §11). */
+  deleted: DeletedMessage;
+  /** A guest's resume token (SESSION, §11): RESUME with it takes the guest's session up again. */
+  session: { token: string };
   /** Something happened in a room the user is in (ROOM_EVENT, docs/protocol.md §10.4). */
   room: RoomEvent;
   /** The server refused something or reported a problem (framed servers only). */
@@ -43,9 +52,13 @@ const ROOM_REQUESTS: ReadonlySet<number> = new Set([
   MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
 ]);
 
-/** The capability a request needs: rooms' `rooms` (§10.4), the others `accounts` (§10.3); CAPS, which asks for them, none. */
+/** The requests of history (docs/protocol.md §11). */
+const HISTORY_REQUESTS: ReadonlySet<number> = new Set([MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME]);
+
+/** The capability a request needs: rooms' `rooms` (§10.4), history's `history` (§11), the others `accounts` (§10.3); CAPS, which asks for them, none. */
 function capabilityOf(type: RequestType): string | undefined {
   if (type === MsgType.CAPS) return undefined;
+  if (HISTORY_REQUESTS.has(type)) return Capability.HISTORY;
   return ROOM_REQUESTS.has(type) ? Capability.ROOMS : Capability.ACCOUNTS;
 }
 
@@ -126,7 +139,12 @@ export class ChatClient extends Emitter<ClientEvents> {
       throw new HcpError(ErrorCode.TEXT_TOO_LONG, `the message is ${bytes} bytes; at most ${this.maxTextBytes} can be sent`);
     }
     this.connection.send(encodeFrame({ type: MsgType.MESSAGE, from: this.name, to: receiver, text }));
-    this.emit('message', { from: this.name, to: receiver, text, own: true });
+    if (!this.stamped) this.emit('message', { from: this.name, to: receiver, text, own: true });
+  }
+
+  /** Whether the server stamps messages (granted `history`, §11): the user's own then come back as its echo. */
+  get stamped(): boolean {
+    return this.granted.includes(Capability.HISTORY);
   }
 
   /** `to` as a MESSAGE's receiver: "All", a room (as given), or the online user of that name as registered. */
@@ -231,6 +249,37 @@ export class ChatClient extends Emitter<ClientEvents> {
     await this.request(MsgType.ROOM_ROLE, { room, name, role });
   }
 
+  // History (docs/protocol.md §11): conversations are `All`, a room, or the other party of whispers.
+
+  /** A page of a conversation, oldest first: the newest, or older than `before`, or newer than `after` (at most 200). */
+  async history(conversation: string, at: PageAt & { limit?: number } = {}): Promise<HistoryPage> {
+    return pageOf(await this.request(MsgType.HISTORY, { conversation, ...at }), this.name);
+  }
+
+  /** What the user missed after the message `after`, in every conversation they may read, up to what this connection got live. */
+  async catchUp(after: number, limit?: number): Promise<HistoryPage> {
+    return pageOf(await this.request(MsgType.CATCH_UP, { after, limit }), this.name);
+  }
+
+  /** Messages holding every word of `query`, newest first: in one conversation, or in all the user may read. */
+  async search(query: string, options: { conversation?: string; before?: number; limit?: number } = {}): Promise<SearchHit[]> {
+    const reply = await this.request(MsgType.SEARCH, { query, ...options });
+    return (reply.entry ?? []).flatMap((e) => {
+      const hit = stampedOf(e, this.name);
+      return hit ? [{ ...hit, conversation: e.conversation ?? hit.to }] : [];
+    });
+  }
+
+  /** Deletes a message the user sent, for everyone (who are told by DELETED; the user is not). */
+  async deleteMessage(id: number): Promise<void> {
+    await this.request(MsgType.DELETE, { msgId: id });
+  }
+
+  /** Takes a guest's session up again with its token, before having a name: resolves with the name, as after an accepted proposal. */
+  async resume(token: string): Promise<string> {
+    return (await this.request(MsgType.RESUME, { token })).name ?? this.name!;
+  }
+
   /** Sends a request and waits for its REPLY (its fields), or rejects with the ERROR that answered it (§10.1). */
   private request(type: RequestType, fields: ExtensionFields): Promise<ExtensionFields> {
     if (this.wire === 'classic') return Promise.reject(new HcpError(ErrorCode.REQUEST_INVALID, 'a classic server has no extensions'));
@@ -304,6 +353,17 @@ export class ChatClient extends Emitter<ClientEvents> {
       }
       case MsgType.MESSAGE:
         return this.emit('message', { from: msg.from, to: msg.to, text: msg.text, own: false });
+      case MsgType.STAMPED: {
+        const stamped = stampedOf(msg.fields, this.name);
+        if (stamped) this.emit('message', stamped);
+        return;
+      }
+      case MsgType.DELETED:
+        if (msg.fields.msgId !== undefined) this.emit('deleted', { id: msg.fields.msgId, conversation: msg.fields.conversation ?? '' });
+        return;
+      case MsgType.SESSION:
+        if (msg.fields.token !== undefined) this.emit('session', { token: msg.fields.token });
+        return;
       case MsgType.REPLY:
         return this.answer(msg.id)?.resolve(msg.fields);
       case MsgType.ROOM_EVENT: {

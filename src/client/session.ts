@@ -4,8 +4,13 @@ import { ACTION_PREFIX, actionOf } from './commands.js';
 import type { Wire } from './connection.js';
 import { Emitter } from './emitter.js';
 import {
+  isStamped, mergeCatchUp, pagesAfter, SeenMessages,
+  type ClientMessage, type DeletedMessage, type HistoryPage, type PageAt, type SearchHit, type StampedMessage,
+} from './history.js';
+import {
   applyRoomEvent, findRoom, isRoomName, sameName, withoutRoom, withRoom, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole,
 } from './rooms.js';
+import { LastingState, type ChatStorage, type GuestToken } from './session-storage.js';
 import { splitText } from './split-text.js';
 
 /** Where a session stands, for the status line. */
@@ -25,7 +30,15 @@ export interface SessionEvents extends Record<string, unknown> {
   /** The name was refused (or could not be taken back after a reconnect): pick another. */
   refused: ClientEvents['refused'];
   users: UsersEvent;
-  message: ClientEvents['message'];
+  /** A message to show, once: live, or missed and caught up on after a reconnect (docs/protocol.md §11). */
+  message: ClientMessage;
+  /** A message was deleted: told by the server (DELETED, §11), or the user's own, once the server deleted it. */
+  deleted: DeletedMessage;
+  /**
+   * A catch-up is over (§11): the messages missed (`messages`) were just shown as `message` events,
+   * in order with the live ones that came meanwhile.
+   */
+  caughtUp: { messages: StampedMessage[] };
   /** Reported by the server, or by the session about messages it could not send. */
   error: ClientEvents['error'];
   /** Whom plain text goes to changed, or they (a user, a room) left or came back. */
@@ -45,6 +58,12 @@ export interface SessionOptions {
   rejoinWaitMs?: number;
   /** The pace of sending: well under the server's flood limit (50 a second, burst 100, by default). */
   messagesPerSecond?: number;
+  /**
+   * Keeps the last message id seen and a guest's resume token beyond the session (§11), so that a
+   * new one (a page reloaded) catches up and takes the guest's session back: a page's
+   * sessionStorage, say. Without it they are kept in memory, for the session's life.
+   */
+  storage?: ChatStorage;
 }
 
 interface Outgoing {
@@ -89,15 +108,24 @@ export class ChatSession extends Emitter<SessionEvents> {
   private toldTargetPresent = true;
   private started = false;
   private stopped = false;
-  private readonly options: Required<SessionOptions>;
+  private readonly options: Required<Omit<SessionOptions, 'storage'>>;
+  /** The cursor and a guest's token, kept (§11). */
+  private readonly lasting: LastingState;
+  /** The messages shown, by id: the cursor, and no message twice. */
+  private readonly seen: SeenMessages;
+  /** Live messages held while this connection catches up (§11); undefined when it does not. */
+  private held: StampedMessage[] | undefined;
 
   constructor(
     private readonly connect: () => Promise<ChatClient>,
     options: SessionOptions = {},
   ) {
     super();
-    this.options = { firstRetryMs: 1000, maxRetryMs: 10_000, rejoinTries: 5, rejoinWaitMs: 2000, messagesPerSecond: 10, ...options };
+    const { storage, ...timing } = options;
+    this.options = { firstRetryMs: 1000, maxRetryMs: 10_000, rejoinTries: 5, rejoinWaitMs: 2000, messagesPerSecond: 10, ...timing };
     this.retryMs = this.options.firstRetryMs;
+    this.lasting = new LastingState(storage);
+    this.seen = new SeenMessages(this.lasting.cursor);
   }
 
   /** Connects, once (add listeners first); later calls do nothing. */
@@ -132,6 +160,16 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Whether the server has rooms (granted the `rooms` capability on this connection). */
   get roomsEnabled(): boolean {
     return this.client?.granted.includes(Capability.ROOMS) ?? false;
+  }
+
+  /** Whether the server keeps history (granted the `history` capability on this connection): messages carry ids and times. */
+  get historyEnabled(): boolean {
+    return this.client?.stamped ?? false;
+  }
+
+  /** The highest message id shown (§11): a catch-up after a reconnect starts from it. */
+  get cursor(): number | undefined {
+    return this.seen.cursor;
   }
 
   /** Whether the user holds their name by an account (logged in or registered), so reconnects log in again. */
@@ -181,6 +219,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   async createAccount(password: string): Promise<void> {
     await this.ask((c) => c.createAccount(password));
     this.password = password;
+    this.lasting.guest = undefined; // a reconnect logs in: nothing to resume
   }
 
   async changePassword(password: string, newPassword: string): Promise<void> {
@@ -268,6 +307,24 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (mine && role === 'owner' && !sameName(name, this.joinedName ?? '')) this.keepRoom({ ...mine, role: 'operator' });
   }
 
+  // History (docs/protocol.md §11): a conversation is `All`, a room, or the other party of whispers.
+
+  /** A page of a conversation, oldest first: the newest, or older than `before`, or newer than `after`. */
+  history(conversation: string, at: PageAt & { limit?: number } = {}): Promise<HistoryPage> {
+    return this.ask((c) => c.history(conversation, at));
+  }
+
+  /** Messages holding every word of `query`, newest first, each with its conversation. */
+  search(query: string, options: Parameters<ChatClient['search']>[1] = {}): Promise<SearchHit[]> {
+    return this.ask((c) => c.search(query, options));
+  }
+
+  /** Deletes a message the user sent in `conversation`; a `deleted` event tells it, as DELETED tells everyone else. */
+  async deleteMessage(id: number, conversation: string): Promise<void> {
+    await this.ask((c) => c.deleteMessage(id));
+    this.emit('deleted', { id, conversation });
+  }
+
   /**
    * Talks to `to` (a user online, a room the user is in, or ALL) from now on; throws HcpError when
    * there is none such. With `absent`, also to a user who left or a room the user is no longer in
@@ -322,16 +379,19 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.retryMs = this.options.firstRetryMs;
     this.client = client;
     client.on('users', (e) => this.onUsers(e));
-    client.on('message', (m) => {
-      if (!m.own && m.to !== ALL && !isRoomName(m.to)) this.lastWhisperer = m.from;
-      this.emit('message', m);
+    client.on('message', (m) => this.onMessage(m));
+    client.on('deleted', (e) => this.emit('deleted', e));
+    client.on('session', ({ token }) => {
+      if (client.name !== undefined) this.lasting.guest = { name: client.name, token };
     });
     client.on('room', (e) => this.onRoomEvent(e));
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
     // before the name: a login needs the capability (a classic server has none: no wait)
-    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS]);
+    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY]);
     if (client !== this.client) return;
+    // what comes live waits while what was missed since the cursor is asked for (§11)
+    this.held = client.stamped && this.seen.cursor !== undefined ? [] : undefined;
     const name = this.joinedName ?? this.wantedName;
     this.emit('connected', { address: client.address, wire: client.wire, joining: name });
     this.setState({ kind: 'naming' });
@@ -339,8 +399,9 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 
   /**
-   * Proposes `name`, or logs in to its account when the user has one; after a reconnect (`again`),
-   * waits a while for the server to release it.
+   * Proposes `name`, or logs in to its account when the user has one, or resumes the guest's
+   * session that held it (RESUME with its token, §11; a proposal when the token is refused); after
+   * a reconnect (`again`), waits a while for the server to release it.
    */
   private async register(name: string, again: boolean): Promise<void> {
     const client = this.client!;
@@ -348,16 +409,25 @@ export class ChatSession extends Emitter<SessionEvents> {
     try {
       for (let tries = this.options.rejoinTries; ; tries--) {
         const password = this.password;
-        const answer = password === undefined ? await client.register(name) : await loginAnswer(client, name, password, this.creating);
+        const guest = password === undefined ? this.resumable(client, name) : undefined;
+        const answer = password !== undefined
+          ? await requestAnswer(client, this.creating ? client.createAccount(password, name) : client.login(name, password))
+          : guest !== undefined ? await requestAnswer(client, client.resume(guest.token)) : await client.register(name);
         this.creating = false; // made or not, the account is not made again: a reconnect logs in
         if (client !== this.client) return; // the connection dropped: the reconnect proposes again
         if (answer.accepted) {
           this.joinedName = answer.name;
           this.wantedName = undefined;
+          if (password !== undefined) this.lasting.guest = undefined; // an account's name is logged in to, never resumed
           this.setState({ kind: 'joined', name: answer.name });
           this.emit('joined', { name: answer.name, again, ...(password !== undefined && { loggedIn: true as const }) });
-          void this.learnRooms({ rejoin: again && password === undefined });
+          void this.afterJoin(client, again && password === undefined);
           return;
+        }
+        if (guest !== undefined && answer.code !== ErrorCode.NAME_TAKEN) {
+          // unknown or expired (a server restarted), or the name registered since: join anew
+          this.lasting.guest = undefined;
+          continue;
         }
         // a classic server says no more than "refused"; the name was fine before, so likely taken
         const taken = answer.code === ErrorCode.NAME_TAKEN || (answer.code === undefined && client.wire === 'classic');
@@ -376,6 +446,83 @@ export class ChatSession extends Emitter<SessionEvents> {
     } finally {
       this.proposing = false;
     }
+  }
+
+  /** The guest's session to resume for `name`, when the server keeps history and the session holds its token. */
+  private resumable(client: ChatClient, name: string): GuestToken | undefined {
+    const guest = this.lasting.guest;
+    return client.stamped && guest !== undefined && sameName(guest.name, name) ? guest : undefined;
+  }
+
+  /** Once the name is taken: the rooms the user is in (a guest's, after a reconnect, joined again: `rejoin`), then what was missed. */
+  private async afterJoin(client: ChatClient, rejoin: boolean): Promise<void> {
+    await this.learnRooms({ rejoin });
+    if (client !== this.client || !client.stamped) return;
+    if (this.held !== undefined) await this.catchUp(client, rejoin ? this.rooms.map((r) => r.name) : []);
+    if (client === this.client && this.seen.cursor === undefined) await this.learnCursor(client);
+  }
+
+  /**
+   * No message seen yet (the first join, or a server whose history was reset): the newest of the
+   * lobby is where a catch-up after a drop starts, so that nothing said after the user joined is
+   * missed, however quiet it was.
+   */
+  private async learnCursor(client: ChatClient): Promise<void> {
+    try {
+      const newest = await untilClosed(client, client.history(ALL, { limit: 1 }));
+      this.seen.cursor ??= newest.messages[0]?.id ?? 0;
+      this.lasting.cursor = this.seen.cursor;
+    } catch {
+      // the next message seen sets it
+    }
+  }
+
+  /**
+   * Catches up (docs/protocol.md §11): asks CATCH_UP from the cursor, again while MORE, then shows
+   * what was missed and the live messages held meanwhile, each once, in order (refused: the live
+   * ones, and why, without a `caughtUp`). The rooms a guest
+   * joined again after its name (`rejoined`) are read from the cursor on too: what was said there
+   * between its name and its join came neither live nor in the catch-up.
+   */
+  private async catchUp(client: ChatClient, rejoined: readonly string[]): Promise<void> {
+    const after = this.seen.cursor ?? 0;
+    const missed: StampedMessage[] = [];
+    let failed = false;
+    try {
+      missed.push(...(await untilClosed(client, pagesAfter(after, (from) => client.catchUp(from)))));
+      for (const room of rejoined) {
+        missed.push(...(await untilClosed(client, pagesAfter(after, (from) => client.history(room, { after: from })))));
+      }
+    } catch (err) {
+      if (client !== this.client) return; // the next connection catches up from the same cursor
+      failed = true;
+      const code = err instanceof HcpError ? err.code : ErrorCode.INTERNAL;
+      // HISTORY_INVALID: the server never gave the cursor; its history started anew (a server that keeps none on disk)
+      const reset = code === ErrorCode.HISTORY_INVALID;
+      if (reset) this.seen.forget();
+      const why = reset ? "the server's history starts after you left (it was reset)" : (err as Error).message;
+      this.emit('error', { code, reason: `could not catch up on what you missed: ${why}`, fatal: false });
+    }
+    if (client !== this.client) return;
+    const { show, caughtUp } = mergeCatchUp(missed, this.held ?? [], this.seen);
+    this.held = undefined;
+    this.lasting.cursor = this.seen.cursor;
+    for (const m of show) this.show(m);
+    if (!failed) this.emit('caughtUp', { messages: caughtUp });
+  }
+
+  /** A message from the connection: held while catching up, shown once (§11). */
+  private onMessage(m: ClientMessage): void {
+    if (!isStamped(m)) return this.show(m);
+    if (this.held !== undefined) return void this.held.push(m);
+    if (!this.seen.see(m.id)) return;
+    this.lasting.cursor = this.seen.cursor;
+    this.show(m);
+  }
+
+  private show(m: ClientMessage): void {
+    if (!m.own && m.to !== ALL && !isRoomName(m.to)) this.lastWhisperer = m.from;
+    this.emit('message', m);
   }
 
   private onUsers(event: UsersEvent): void {
@@ -444,6 +591,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   private onClose(client: ChatClient, reason: string): void {
     if (client !== this.client) return;
     this.client = undefined;
+    this.held = undefined; // the next connection catches up on them
     this.dropOutbox('the connection was lost');
     if (this.stopped) return;
     this.tellTargetPresence();
@@ -533,10 +681,10 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 }
 
-/** A login answered as a proposal is (ChatClient.register): the name taken, or why not. */
-async function loginAnswer(client: ChatClient, name: string, password: string, create: boolean): ReturnType<ChatClient['register']> {
+/** A request that takes a name (LOGIN, ACCOUNT_CREATE, RESUME) answered as a proposal is (ChatClient.register): the name taken, or why not. */
+async function requestAnswer(client: ChatClient, request: Promise<unknown>): ReturnType<ChatClient['register']> {
   try {
-    await untilClosed(client, create ? client.createAccount(password, name) : client.login(name, password));
+    await untilClosed(client, request);
     return { accepted: true, name: client.name! };
   } catch (err) {
     return { accepted: false, code: err instanceof HcpError ? err.code : undefined, reason: (err as Error).message };

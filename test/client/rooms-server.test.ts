@@ -30,7 +30,7 @@ describe('rooms through the client library', () => {
     const aliceGot = collect(alice, 'message');
     bob.setTarget('#TEA');
     bob.send('hi room');
-    await expect.poll(() => aliceGot).toEqual([{ from: 'bob', to: '#Tea', text: 'hi room', own: false }]);
+    await expect.poll(() => aliceGot).toMatchObject([{ from: 'bob', to: '#Tea', text: 'hi room', own: false, id: expect.any(Number) }]);
     expect(alice.lastWhisperer).toBeUndefined();
 
     await alice.setRoom('#tea', { topic: 'Oolong' });
