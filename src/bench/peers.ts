@@ -1,14 +1,16 @@
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
-  ALL_FIELD, ClassicDecoder, encodeFrame, encodeMessageFrame, encodeNameField, FramedDecoder, MsgType, NAME_BYTES, PREFACE, WS_SUBPROTOCOL,
+  ALL_FIELD, ClassicDecoder, encodeFrame, encodeMessageFrame, encodeNameField, FramedDecoder, MsgType, NAME_BYTES, payloadOf, PREFACE, WS_SUBPROTOCOL,
+  type ExtensionFields, type RequestType,
 } from '../protocol/index.js';
+import { Requests } from './requests.js';
 import { benchName } from './stamp.js';
 
 export type BenchProto = 'framed' | 'classic' | 'ws' | 'irc';
 
-/** A delivery as the generator sees it: who sent it, whether to All, and the text's bytes. */
-export type Deliver = (senderField: Uint8Array, toAll: boolean, text: Uint8Array) => void;
+/** A delivery as the generator sees it: who sent it, to whom (All, a user, a room), and the text's bytes. */
+export type Deliver = (senderField: Uint8Array, receiverField: Uint8Array, text: Uint8Array) => void;
 
 /**
  * One simulated user. Built over the protocol library directly (not the client library): it
@@ -16,8 +18,13 @@ export type Deliver = (senderField: Uint8Array, toAll: boolean, text: Uint8Array
  */
 export interface BenchPeer {
   readonly index: number;
-  /** Sends a text to everyone (to = -1) or to the user with that index. */
-  send(to: number, text: Uint8Array): void;
+  /**
+   * Sends a text to everyone (to = -1), to the user with that index, or to the receiver whose
+   * 64-byte name field is given (a room's, docs/protocol.md §10.4).
+   */
+  send(to: number | Uint8Array, text: Uint8Array): void;
+  /** Sends a request (docs/protocol.md §10.1); resolves with its REPLY's fields. */
+  request(type: RequestType, fields: ExtensionFields): Promise<ExtensionFields>;
   /** Sends what `send` queued during this turn. */
   flush(): void;
   close(): void;
@@ -65,51 +72,93 @@ export interface PeerTarget {
 
 const CHANNEL = '#bench';
 
+/** How a user introduces itself (HCP only); by default it proposes its bench name. */
+export interface PeerIntro {
+  /** The name it takes instead of benchName(index): one that starts with it, so senders stay known. */
+  name?: string;
+  /** Capabilities it asks for with CAPS before its name (docs/protocol.md §10.2). */
+  caps?: string[];
+  /** Takes its name by creating an account with this password (§10.3) instead of a PROPOSAL. */
+  password?: string;
+  /** Keeps the names of its user list, not only their count. */
+  keepNames?: boolean;
+}
+
 /** Connects and registers user `index`; resolves once the server has accepted the name. */
-export function openPeer(proto: BenchProto, index: number, target: PeerTarget, keepNames = false): Promise<BenchPeer> {
-  if (proto === 'ws') return openWs(index, target.url!);
+export function openPeer(proto: BenchProto, index: number, target: PeerTarget, intro: PeerIntro = {}): Promise<BenchPeer> {
+  if (proto === 'ws') return openWs(index, target.url!, intro);
   if (proto === 'irc') return openIrc(index, target);
-  return openTcp(proto, index, target, keepNames);
+  return openTcp(proto, index, target, intro);
 }
 
 function nameField(index: number): Uint8Array {
   return encodeNameField(benchName(index));
 }
 
+/** `send`'s receivers as 64-byte fields: All for -1, a user's field (made once) for an index, a given field as it is. */
+function receiverFields(): (to: number | Uint8Array) => Uint8Array {
+  const fields = new Map<number, Uint8Array>();
+  return (to) => {
+    if (typeof to !== 'number') return to;
+    if (to < 0) return ALL_FIELD;
+    let field = fields.get(to);
+    if (!field) fields.set(to, (field = nameField(to)));
+    return field;
+  };
+}
+
 /** A peer record with no deliveries seen yet and no list yet. */
-function newPeer(index: number, io: Pick<BenchPeer, 'send' | 'flush' | 'close'>, keepNames = false): BenchPeer {
+function newPeer(index: number, io: Pick<BenchPeer, 'send' | 'flush' | 'close' | 'request'>, keepNames = false): BenchPeer {
   return { index, onDeliver: () => {}, onClose: undefined, listSize: -1, names: keepNames ? new Set() : undefined, ...io };
 }
 
+/**
+ * What an HCP peer says first, after the preface: CAPS when it asks for any (§10.2), then its
+ * name, by a PROPOSAL (§1) or by creating an account (§10.3). Resolves once every capability
+ * asked for is granted.
+ */
+function introduce(name: string, intro: PeerIntro, requests: Requests, write: (frame: Uint8Array) => void, fail: (err: Error) => void): Promise<void> {
+  const asked = intro.caps ?? [];
+  const granted = asked.length === 0 ? Promise.resolve() : requests.send(MsgType.CAPS, { caps: asked }).then((reply) => {
+    const missing = asked.filter((cap) => !reply.caps?.includes(cap));
+    if (missing.length > 0) throw new Error(`${name}: the server does not offer ${missing.join(' and ')}`);
+  });
+  granted.catch(fail);
+  const password = intro.password;
+  if (password === undefined) write(encodeFrame({ type: MsgType.PROPOSAL, name }));
+  else granted.then(() => requests.send(MsgType.ACCOUNT_CREATE, { name, password })).catch(fail); // once `accounts` is granted
+  return granted;
+}
+
 /** Handles what an HCP server sends a bench peer (framed, classic or WebSocket alike). */
-function hcpReceiver(peer: BenchPeer, accepted: () => void, refused: (err: Error) => void): (type: number, body: Uint8Array) => void {
+function hcpReceiver(peer: BenchPeer, requests: Requests, accepted: () => void, refused: (err: Error) => void): (type: number, body: Uint8Array) => void {
   let registered = false;
   return (type, body) => {
-    if (type === MsgType.MESSAGE) peer.onDeliver(body.subarray(0, NAME_BYTES), body[NAME_BYTES] === 0x41, body.subarray(2 * NAME_BYTES));
+    if (type === MsgType.MESSAGE) peer.onDeliver(body.subarray(0, NAME_BYTES), body.subarray(NAME_BYTES, 2 * NAME_BYTES), body.subarray(2 * NAME_BYTES));
     else if (type === MsgType.UPDATE || type === MsgType.PRESENCE) applyList(peer, type, body);
     else if (type === MsgType.ACK && !registered) {
       registered = true;
       accepted();
     } else if (type === MsgType.NAK) refused(new Error(`${benchName(peer.index)} was refused by the server`));
+    else if (type === MsgType.REPLY || type === MsgType.ERROR) requests.answer(type, body);
   };
 }
 
-function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, keepNames: boolean): Promise<BenchPeer> {
+function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget, intro: PeerIntro): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true });
-    const me = nameField(index);
-    const fields = new Map<number, Uint8Array>();
+    const name = intro.name ?? benchName(index);
+    const me = encodeNameField(name);
+    const receiver = receiverFields();
+    const write = (frame: Uint8Array) => socket.write(proto === 'framed' ? frame : payloadOf(frame));
+    const requests = new Requests(name, write);
     let queue: Uint8Array[] = [];
     let registered = false;
+    let granted = Promise.resolve();
     let prefaceLeft = proto === 'framed' ? PREFACE.length : 0;
     const peer = newPeer(index, {
       send(to, text) {
-        let field: Uint8Array = ALL_FIELD;
-        if (to >= 0) {
-          field = fields.get(to) ?? nameField(to);
-          fields.set(to, field);
-        }
-        const frame = encodeMessageFrame(me, field, text);
+        const frame = encodeMessageFrame(me, receiver(to), text);
         const payload = proto === 'framed' ? frame : frame.subarray(4);
         if (proto === 'classic') socket.write(payload); // classic: one message per write
         else queue.push(payload);
@@ -120,16 +169,16 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget,
         queue = [];
       },
       close: () => socket.destroy(),
-    }, keepNames);
-    const onMessage = hcpReceiver(peer, () => {
+      request: (type, fields) => requests.send(type, fields),
+    }, intro.keepNames);
+    const onMessage = hcpReceiver(peer, requests, () => {
       registered = true;
-      resolve(peer);
+      granted.then(() => resolve(peer), reject);
     }, reject);
     const decoder = proto === 'framed' ? new FramedDecoder({ maxFrameBytes: 1 << 26 }, onMessage) : new ClassicDecoder(onMessage);
     socket.on('connect', () => {
       if (proto === 'framed') socket.write(PREFACE);
-      const proposal = encodeFrame({ type: MsgType.PROPOSAL, name: benchName(index) });
-      socket.write(proto === 'framed' ? proposal : proposal.subarray(4));
+      granted = introduce(name, intro, requests, write, reject);
     });
     socket.on('data', (chunk: Buffer) => {
       let bytes: Uint8Array = chunk;
@@ -142,26 +191,36 @@ function openTcp(proto: 'framed' | 'classic', index: number, target: PeerTarget,
     });
     socket.on('error', (err) => reject(err));
     socket.on('close', () => {
-      if (!registered) reject(new Error(`${benchName(index)}: the server closed the connection`));
+      requests.abandon();
+      if (!registered) reject(new Error(`${name}: the server closed the connection`));
       peer.onClose?.();
     });
   });
 }
 
-function openWs(index: number, url: string): Promise<BenchPeer> {
+function openWs(index: number, url: string, intro: PeerIntro): Promise<BenchPeer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, [WS_SUBPROTOCOL]);
-    const me = nameField(index);
+    const name = intro.name ?? benchName(index);
+    const me = encodeNameField(name);
+    const receiver = receiverFields();
+    const write = (frame: Uint8Array) => ws.send(payloadOf(frame));
+    const requests = new Requests(name, write);
     const peer = newPeer(index, {
-      send: (to, text) => ws.send(encodeMessageFrame(me, to >= 0 ? nameField(to) : ALL_FIELD, text).subarray(4)),
+      send: (to, text) => write(encodeMessageFrame(me, receiver(to), text)),
       flush: () => {},
       close: () => ws.terminate(),
-    });
-    const onMessage = hcpReceiver(peer, () => resolve(peer), reject);
-    ws.on('open', () => ws.send(encodeFrame({ type: MsgType.PROPOSAL, name: benchName(index) }).subarray(4)));
+      request: (type, fields) => requests.send(type, fields),
+    }, intro.keepNames);
+    let granted = Promise.resolve();
+    const onMessage = hcpReceiver(peer, requests, () => granted.then(() => resolve(peer), reject), reject);
+    ws.on('open', () => (granted = introduce(name, intro, requests, write, reject)));
     ws.on('message', (data: Buffer) => onMessage(data[0]!, data.subarray(1)));
     ws.on('error', reject);
-    ws.on('close', () => peer.onClose?.());
+    ws.on('close', () => {
+      requests.abandon();
+      peer.onClose?.();
+    });
   });
 }
 
@@ -176,6 +235,7 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
     let ready = false;
     const peer = newPeer(index, {
       send: (to, text) => {
+        if (typeof to !== 'number') throw new Error('an IRC bench user talks in its one channel or to a nick, in no room');
         queue += `PRIVMSG ${to >= 0 ? benchName(to) : CHANNEL} :${Buffer.from(text).toString('latin1')}\r\n`;
       },
       flush: () => {
@@ -183,6 +243,7 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
         queue = '';
       },
       close: () => socket.destroy(),
+      request: () => Promise.reject(new Error('IRC has no HCP requests')),
     });
     socket.on('connect', () => socket.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`));
     socket.setEncoding('latin1');
@@ -193,7 +254,7 @@ function openIrc(index: number, target: PeerTarget): Promise<BenchPeer> {
         // :nick!user@host PRIVMSG target :text
         const m = /^:([^! ]+)\S* PRIVMSG (\S+) :(.*)$/.exec(line);
         if (m) {
-          peer.onDeliver(encoder.encode(m[1]!), m[2] === CHANNEL, Buffer.from(m[3]!, 'latin1'));
+          peer.onDeliver(encoder.encode(m[1]!), encoder.encode(m[2]!), Buffer.from(m[3]!, 'latin1'));
         } else if (/^\S+ 001 /.test(line)) {
           socket.write(`JOIN ${CHANNEL}\r\n`);
         } else if (/^\S+ 366 /.test(line) && !ready) {

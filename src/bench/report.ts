@@ -6,16 +6,16 @@ export const GENERATOR_LIMIT = 0.9;
 export function failed(r: BenchResult): boolean {
   const c = r.counts;
   const presenceWrong = r.options.workload === 'connect' && r.options.proto !== 'irc' && r.presenceExact !== true;
-  return c.lost + c.corrupt + c.duplicates + c.reordered > 0 || presenceWrong;
+  return c.lost + c.corrupt + c.duplicates + c.reordered + c.misrouted > 0 || presenceWrong;
 }
 
 export function toJson(r: BenchResult): object {
   const { options: o, counts: c } = r;
   return {
-    proto: o.proto, workload: o.workload, clients: o.clients, size: o.size,
+    proto: o.proto, workload: o.workload, clients: o.clients, rooms: o.workload === 'rooms' ? o.rooms : null, size: o.size,
     load: o.rate === undefined && o.workload !== 'churn' ? 'closed' : 'open', window: o.window, rate: o.rate ?? null,
     secs: r.duration, sent: c.sent, delivered: c.delivered,
-    lost: c.lost, corrupt: c.corrupt, duplicates: c.duplicates, reordered: c.reordered,
+    lost: c.lost, corrupt: c.corrupt, duplicates: c.duplicates, reordered: c.reordered, misrouted: c.misrouted,
     messages_per_s: Math.round(r.messagesPerSecond), deliveries_per_s: Math.round(r.deliveriesPerSecond),
     lat_p50_us: Math.round(r.latencyUs.p50), lat_p99_us: Math.round(r.latencyUs.p99), lat_max_us: Math.round(r.latencyUs.max),
     registrations_per_s: Math.round(r.registrationsPerSecond), churn_joins: r.churnJoins,
@@ -43,8 +43,9 @@ export function toTable(r: BenchResult): string {
       ['messages/s', n(r.messagesPerSecond)],
       ['latency p50 / p99 / max', `${ms(r.latencyUs.p50)} / ${ms(r.latencyUs.p99)} / ${ms(r.latencyUs.max)} ms`],
       ['lost / corrupt / duplicate / reordered', `${c.lost} / ${c.corrupt} / ${c.duplicates} / ${c.reordered}`],
-      ['generator CPU', `${r.generatorCpu.toFixed(2)} cores`],
     );
+    if (o.workload === 'rooms') rows.push(["delivered outside the sender's room", n(c.misrouted)]);
+    rows.push(['generator CPU', `${r.generatorCpu.toFixed(2)} cores`]);
     if (o.workload === 'churn') rows.push(['users joined and left', n(r.churnJoins)]);
   }
   if (r.serverCpu !== undefined) rows.push(['server CPU', `${r.serverCpu.toFixed(2)} cores`]);
@@ -62,7 +63,7 @@ export function toTable(r: BenchResult): string {
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [
-    `howdy bench: ${o.workload} over ${o.proto}, ${o.clients} users, ${o.size}-byte texts, ${load}` +
+    `howdy bench: ${o.workload} over ${o.proto}, ${o.clients} users${o.workload === 'rooms' ? ` in ${o.rooms} rooms` : ''}, ${o.size}-byte texts, ${load}` +
       (o.workload === 'connect' ? '' : `, ${o.secs} s after ${o.warmup} s warm-up`),
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
   ];
@@ -70,7 +71,7 @@ export function toTable(r: BenchResult): string {
     lines.push(`  note: the generator used ${r.generatorCpu.toFixed(2)} cores: it, not the server, was the limit; the figures are a lower bound.`);
   }
   if (failed(r)) {
-    lines.push('  FAILED: some deliveries were lost, corrupt, duplicated or out of order.');
+    lines.push(`  FAILED: some deliveries were lost, corrupt, duplicated, out of order${o.workload === 'rooms' ? " or outside the sender's room" : ''}.`);
     if (c.lost > 0) lines.push("  (a Howdy server's flood control drops what exceeds --msg-rate: raise it for a capacity test)");
   }
   return lines.join('\n');

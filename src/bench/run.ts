@@ -1,14 +1,18 @@
 import { openPeer, type BenchPeer, type BenchProto, type PeerTarget } from './peers.js';
 import { readProcess } from './proc.js';
+import { openUsers } from './register.js';
+import { seatInRooms, type Seating } from './rooms.js';
 import { benchName, makeStampText } from './stamp.js';
 import { Tracker, type Counts } from './tracker.js';
 
-export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn';
+export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn' | 'rooms';
 
 export interface BenchOptions extends PeerTarget {
   proto: BenchProto;
   workload: Workload;
   clients: number;
+  /** rooms: how many rooms the users are spread over. */
+  rooms: number;
   /** Text bytes per message. */
   size: number;
   /** Open loop at this many messages/s in all; undefined = closed loop. */
@@ -61,30 +65,21 @@ const nowUs = () => Math.floor(performance.now() * 1000);
 /** Users whose lists are checked name by name (the others by size). */
 const EXACT_SAMPLE = 16;
 
-/** Registers users first..first+count-1, `par` at a time. */
-async function register(o: BenchOptions, first: number, count: number, progress: Progress): Promise<BenchPeer[]> {
-  const peers: BenchPeer[] = new Array(count);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      peers[i] = await openPeer(o.proto, first + i, o, i % Math.ceil(count / EXACT_SAMPLE) === 0);
-      progress('registering', ++done, count);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(o.connPar, count) }, worker));
-  return peers;
+/** Registers the users in the lobby, `connPar` at a time. */
+function register(o: BenchOptions, progress: Progress): Promise<BenchPeer[]> {
+  const sampleEvery = Math.ceil(o.clients / EXACT_SAMPLE);
+  return openUsers(0, o.clients, o.connPar, (i) => openPeer(o.proto, i, o, { keepNames: i % sampleEvery === 0 }), progress);
 }
 
 export async function runBench(o: BenchOptions, progress: Progress = () => {}): Promise<BenchResult> {
   const before = o.serverPid ? readProcess(o.serverPid) : undefined;
   const t0 = performance.now();
-  const peers = await register(o, 0, o.clients, progress);
+  const seating = o.workload === 'rooms' ? await seatInRooms(o, progress) : undefined;
+  const peers = seating?.peers ?? (await register(o, progress));
   const registrationsPerSecond = o.clients / ((performance.now() - t0) / 1000);
   const result: BenchResult = {
     options: o, registrationsPerSecond, messagesPerSecond: 0, deliveriesPerSecond: 0,
-    counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0 },
+    counts: { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0, misrouted: 0 },
     latencyUs: { p50: 0, p99: 0, max: 0 }, generatorCpu: 0, serverCpu: undefined,
     serverRssKb: undefined, serverHwmKb: undefined, churnJoins: 0, duration: 0,
     presenceSettledMs: undefined, presenceExact: undefined, serverRssBeforeKb: before?.rssKb,
@@ -94,20 +89,21 @@ export async function runBench(o: BenchOptions, progress: Progress = () => {}): 
       if (o.proto !== 'irc') await settlePresence(peers, t0, result, progress);
       await sleep(o.hold * 1000);
     } else {
-      await chat(o, peers, result, progress);
+      await chat(o, peers, result, progress, seating);
     }
     const server = o.serverPid ? readProcess(o.serverPid) : undefined;
     result.serverRssKb = server?.rssKb;
     result.serverHwmKb = server?.hwmKb;
   } finally {
+    await seating?.clear();
     peers.forEach((p) => p.close());
   }
   return result;
 }
 
-async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, progress: Progress): Promise<void> {
+async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, progress: Progress, seating: Seating | undefined): Promise<void> {
   const n = peers.length;
-  const tracker = new Tracker(n);
+  const tracker = new Tracker(n, seating?.roomOf);
   const dirty = new Set<BenchPeer>();
   let flushing = false;
   const flushAll = () => {
@@ -118,10 +114,17 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
   let sending = true;
   const sendOne = (i: number) => {
     const seq = tracker.nextSeq(i);
-    const toAll = o.workload === 'broadcast' || ((o.workload === 'mixed' || o.workload === 'churn') && seq % 2 === 0);
-    tracker.sending(i, toAll ? n - 1 : 1);
     const peer = peers[i]!;
-    peer.send(toAll ? -1 : (i + 1) % n, makeStampText(seq, nowUs(), o.size));
+    const text = makeStampText(seq, nowUs(), o.size);
+    if (seating) {
+      const room = seating.roomOf[i]!;
+      tracker.sending(i, seating.roomSizes[room]! - 1);
+      peer.send(seating.roomFields[room]!, text);
+    } else {
+      const toAll = o.workload === 'broadcast' || ((o.workload === 'mixed' || o.workload === 'churn') && seq % 2 === 0);
+      tracker.sending(i, toAll ? n - 1 : 1);
+      peer.send(toAll ? -1 : (i + 1) % n, text);
+    }
     dirty.add(peer);
     if (!flushing) {
       flushing = true;
@@ -129,7 +132,7 @@ async function chat(o: BenchOptions, peers: BenchPeer[], result: BenchResult, pr
     }
   };
   peers.forEach((p, i) => {
-    p.onDeliver = (sender, _toAll, text) => tracker.delivered(i, sender, text, nowUs());
+    p.onDeliver = (sender, receiver, text) => tracker.delivered(i, sender, receiver, text, nowUs());
   });
 
   let ticker: ReturnType<typeof setInterval> | undefined;

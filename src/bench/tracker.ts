@@ -1,4 +1,7 @@
+import { ROOM_PREFIX } from '../protocol/index.js';
 import { benchIndex, readStamp } from './stamp.js';
+
+const ROOM_MARK = ROOM_PREFIX.charCodeAt(0);
 
 /** Messages one sender has in flight: seq → deliveries still expected. */
 class Outstanding {
@@ -13,6 +16,8 @@ export interface Counts {
   corrupt: number;
   duplicates: number;
   reordered: number;
+  /** Deliveries to a user outside the sender's room, or not addressed to a room (rooms only). */
+  misrouted: number;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface Counts {
  * to the receivers it was meant for; and measures its latency.
  */
 export class Tracker {
-  readonly counts: Counts = { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0 };
+  readonly counts: Counts = { sent: 0, delivered: 0, lost: 0, corrupt: 0, duplicates: 0, reordered: 0, misrouted: 0 };
   /** Counts inside the measurement window only. */
   window = { sent: 0, delivered: 0 };
   measuring = false;
@@ -32,7 +37,14 @@ export class Tracker {
   /** Called when one of the sender's messages has reached everyone it was for. */
   onComplete: (sender: number) => void = () => {};
 
-  constructor(readonly users: number) {
+  /**
+   * @param roomOf each user's room when the users talk in rooms (docs/protocol.md §10.4): a
+   * delivery must then come from the receiver's own room, addressed to a room.
+   */
+  constructor(
+    readonly users: number,
+    private readonly roomOf?: Int32Array,
+  ) {
     this.outstanding = Array.from({ length: users }, () => new Outstanding());
     this.lastSeq = Array.from({ length: users }, () => new Int32Array(users).fill(-1));
   }
@@ -60,11 +72,15 @@ export class Tracker {
     return this.outstanding.reduce((n, o) => n + o.remaining.size, 0);
   }
 
-  delivered(receiver: number, senderField: Uint8Array, text: Uint8Array, nowUs: number): void {
+  delivered(receiver: number, senderField: Uint8Array, receiverField: Uint8Array, text: Uint8Array, nowUs: number): void {
     const sender = benchIndex(senderField);
     const stamp = readStamp(text);
     if (sender < 0 || sender >= this.users || stamp === undefined) {
       this.counts.corrupt++;
+      return;
+    }
+    if (this.roomOf && (this.roomOf[sender] !== this.roomOf[receiver] || receiverField[0] !== ROOM_MARK)) {
+      this.counts.misrouted++;
       return;
     }
     const o = this.outstanding[sender]!;

@@ -11,6 +11,12 @@ const positive = (value: string): number => {
   return n;
 };
 
+const positiveInteger = (value: string): number => {
+  const n = positive(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
 /** Options shared by `howdy bench` and `howdy soak`. */
 function loadOptions(cmd: Command, defaults: { clients: number; rate?: number; secs: number }): Command {
   return cmd
@@ -46,7 +52,7 @@ async function target(server: string | undefined, opts: Record<string, unknown>,
 
 function benchOptions(opts: Record<string, any>, proto: BenchProto, t: Awaited<ReturnType<typeof target>>, workload: Workload): BenchOptions {
   return {
-    proto, host: t.host, port: t.port, url: t.url, workload, clients: opts.clients, size: opts.size, rate: opts.rate,
+    proto, host: t.host, port: t.port, url: t.url, workload, clients: opts.clients, rooms: opts.rooms ?? 1, size: opts.size, rate: opts.rate,
     window: opts.window ?? 16, secs: opts.secs, warmup: opts.warmup, connPar: opts.connPar, hold: opts.hold ?? 0,
     churnRate: opts.churnRate, serverPid: t.serverPid,
   };
@@ -56,7 +62,8 @@ export function benchCommand(): Command {
   return loadOptions(new Command('bench'), { clients: 50, secs: 5 })
     .description('measure an HCP (or IRC) server: simulated users, verified deliveries, throughput and latency')
     .option('--irc', 'measure an IRC server instead (same as --proto irc; default port 6667)')
-    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn']).default('broadcast'))
+    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn', 'rooms']).default('broadcast'))
+    .addOption(new Option('--rooms <n>', 'rooms: spread the users evenly over this many rooms, each user talking in its own').default(1).argParser(positiveInteger))
     .addOption(new Option('--window <n>', 'closed loop: undelivered messages allowed per user').default(16).argParser(positive))
     .addOption(new Option('--hold <s>', 'connect: seconds to hold the users idle').default(2).argParser(Number))
     .action(async (server: string | undefined, opts) => {

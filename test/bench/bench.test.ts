@@ -4,7 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { failed } from '../../src/bench/report.js';
 import { runBench, type BenchOptions } from '../../src/bench/run.js';
+import { MsgType } from '../../src/protocol/index.js';
+import { LocalRouter } from '../../src/server/core/router.js';
+import type { Session } from '../../src/server/core/session.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { exited, freePort, howdy, listening } from '../helpers/spawn.js';
 
@@ -17,7 +21,7 @@ afterEach(async () => {
 });
 
 const base = (port: number): BenchOptions => ({
-  proto: 'framed', host: '127.0.0.1', port, workload: 'broadcast', clients: 6, size: 64, rate: undefined,
+  proto: 'framed', host: '127.0.0.1', port, workload: 'broadcast', clients: 6, rooms: 1, size: 64, rate: undefined,
   window: 4, secs: 0.5, warmup: 0.2, connPar: 8, hold: 0.2, churnRate: 20, serverPid: process.pid,
 });
 
@@ -84,5 +88,53 @@ describe('howdy bench', () => {
     const r = await runBench({ ...base(port), proto: 'irc', workload: 'mixed', clients: 4, serverPid: irc.pid });
     expect(r.counts).toMatchObject({ lost: 0, corrupt: 0, duplicates: 0, reordered: 0 });
     expect(r.counts.delivered).toBeGreaterThan(0);
+  });
+});
+
+/** A server whose rooms leak: every MESSAGE to a room goes to the whole lobby. */
+class LobbyLeakingRouter extends LocalRouter<Session> {
+  override toRoom(sender: Session | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number {
+    return sender && frame[4] === MsgType.MESSAGE ? this.toLobby(sender, frame, stamped) : super.toRoom(sender, room, frame, stamped);
+  }
+}
+
+describe('howdy bench --workload rooms (docs/protocol.md §10.4)', () => {
+  it('the command seats users in rooms: every member hears every message of its room, nobody else does, nothing is left behind', async () => {
+    const running = (server = await startTestServer({ messageRate: 0 }));
+    const bench = howdy(['bench', `127.0.0.1:${running.port}`, '--workload', 'rooms', '--rooms', '3', '--clients', '12', '--secs', '1', '--warmup', '0.3', '--json']);
+    expect(await exited(bench)).toBe(0);
+    const result = JSON.parse(bench.output().trim().split('\n').at(-1)!);
+    expect(result).toMatchObject({ workload: 'rooms', clients: 12, rooms: 3, lost: 0, corrupt: 0, duplicates: 0, reordered: 0, misrouted: 0 });
+    expect(result.deliveries_per_s).toBeGreaterThan(0);
+    expect(result.delivered).toBe(result.sent * 3); // rooms of 4: each message reaches the 3 other members
+    // the owners' accounts were deleted, and their rooms with them
+    expect(await running.store.accounts.keys()).toEqual([]);
+    expect((await running.store.rooms.load()).rooms).toEqual([]);
+  });
+
+  it('runs over WebSocket, open loop', async () => {
+    server = await startTestServer({ httpPort: 0, messageRate: 0 });
+    const url = `ws://127.0.0.1:${server.httpAddress!.port}/hcp`;
+    const r = await runBench({ ...base(server.port), proto: 'ws', url, workload: 'rooms', rooms: 2, clients: 6, rate: 300 });
+    expect(r.counts).toMatchObject({ lost: 0, corrupt: 0, duplicates: 0, reordered: 0, misrouted: 0 });
+    expect(r.counts.delivered).toBeGreaterThan(0);
+    expect(r.counts.delivered).toBe(r.counts.sent * 2);
+  });
+
+  it('catches a server that relays room messages to the whole lobby', async () => {
+    server = await startTestServer({ messageRate: 0 }, { router: new LobbyLeakingRouter() });
+    const r = await runBench({ ...base(server.port), workload: 'rooms', rooms: 2, clients: 6 });
+    // each message reaches its 2 room-mates and, wrongly, the 3 users of the other room
+    expect(r.counts.misrouted).toBe(r.counts.sent * 3);
+    expect(r.counts).toMatchObject({ lost: 0, duplicates: 0, reordered: 0 });
+    expect(failed(r)).toBe(true);
+  });
+
+  it('refuses what cannot be measured: a wire without rooms, too few users, a server that offers no rooms', async () => {
+    server = await startTestServer({ accounts: 'off' });
+    const o: BenchOptions = { ...base(server.port), workload: 'rooms', rooms: 2, clients: 6 };
+    await expect(runBench({ ...o, proto: 'classic' })).rejects.toThrow(/framed HCP\/2 or WebSocket/);
+    await expect(runBench({ ...o, clients: 3 })).rejects.toThrow(/--clients 4/);
+    await expect(runBench(o)).rejects.toThrow(/bench0000[01]-[0-9a-f]+: the server does not offer accounts and rooms/);
   });
 });
