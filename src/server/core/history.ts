@@ -15,10 +15,12 @@ const PAGE = { default: 50, most: 200 };
 const CATCH_UP = { default: 1000, most: 1000 };
 const SEARCH = { default: 20, most: 100 };
 /**
- * Messages taken into the search index per step, and how often a step runs while it trails: small
- * steps (a few ms of work each) keep the event loop free for the live chat; 20 000 messages a second.
+ * Messages taken into the search index per step (a few ms of work), and the share of the time the
+ * steps may take while it trails: the live chat keeps the rest, however busy it is; the index then
+ * trails the history (docs/protocol.md §11), never the reverse.
  */
 const INDEX_STEP = 500;
+const INDEX_SHARE = 0.1;
 const INDEX_EVERY_MS = 25;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -68,7 +70,7 @@ export class History<M extends HistoryMember> {
   private batchSenders: M[] = [];
   private readonly guests = new Map<string, GuestSession>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
-  private indexing = false;
+  private indexTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages may wait for the search index (none since the last step found it complete). */
   private trailing = true;
 
@@ -86,12 +88,15 @@ export class History<M extends HistoryMember> {
     this.lastId = await guard(this.store.lastId());
     this.epoch = await guard(this.store.epoch());
     await this.prune();
-    this.timers.push(setInterval(() => void this.indexStep(), INDEX_EVERY_MS), setInterval(() => void this.prune(), PRUNE_EVERY_MS));
+    this.timers.push(setInterval(() => void this.prune(), PRUNE_EVERY_MS));
     for (const t of this.timers) t.unref?.();
+    this.nextIndexStep(INDEX_EVERY_MS);
   }
 
   stop(): void {
     for (const t of this.timers.splice(0)) clearInterval(t);
+    clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
   }
 
   /** The id the next message will get: a connection accepted now gets live from it. */
@@ -247,17 +252,24 @@ export class History<M extends HistoryMember> {
     return id;
   }
 
-  /** Takes a step of messages into the search index while it trails. */
+  /** Takes a step of messages into the search index while it trails, then rests INDEX_SHARE's worth. */
   private async indexStep(): Promise<void> {
-    if (this.indexing || !this.trailing) return;
-    this.indexing = true;
-    try {
-      if ((await this.store.index(INDEX_STEP)) < INDEX_STEP) this.trailing = false;
-    } catch (err) {
-      this.log.error({ err }, 'history: the search index could not be fed');
-    } finally {
-      this.indexing = false;
+    const started = performance.now();
+    if (this.trailing) {
+      try {
+        if ((await this.store.index(INDEX_STEP)) < INDEX_STEP) this.trailing = false;
+      } catch (err) {
+        this.log.error({ err }, 'history: the search index could not be fed');
+      }
     }
+    const took = performance.now() - started;
+    this.nextIndexStep(Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE));
+  }
+
+  private nextIndexStep(ms: number): void {
+    if (this.timers.length === 0) return; // stopped
+    this.indexTimer = setTimeout(() => void this.indexStep(), ms);
+    this.indexTimer.unref?.();
   }
 
   private async prune(): Promise<void> {
