@@ -1,3 +1,4 @@
+import { isRoomName } from '../client/index.js';
 import { ALL } from '../protocol/index.js';
 import type { PageChat } from './chat.js';
 
@@ -23,8 +24,9 @@ export function watchAttention(chat: PageChat): void {
     if (!hidden()) return;
     unseen++;
     showTitle();
-    const whisper = m.to !== ALL;
-    if (whisper || m.mention) notify(whisper ? `${m.from} whispers` : `${m.from} mentioned you`, m.action ? `* ${m.from} ${m.text}` : m.text);
+    const whisper = m.to !== ALL && !isRoomName(m.to);
+    const where = isRoomName(m.to) ? ` in ${m.to}` : '';
+    if (whisper || m.mention) notify(whisper ? `${m.from} whispers` : `${m.from} mentioned you${where}`, m.action ? `* ${m.from} ${m.text}` : m.text);
   });
 }
 

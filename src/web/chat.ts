@@ -1,11 +1,14 @@
 import {
-  ChatSession, connectWebSocket, presenceNotices, type SessionState,
+  ChatSession, connectWebSocket, findRoom, isRoomName, presenceNotices, type RoomEvent, type RoomInfo, type SessionState,
 } from '../client/index.js';
-import { actionOf, COMMANDS, parseCommand } from '../client/commands.js';
+import { actionOf, COMMANDS, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type RoomCommand } from '../client/commands.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
 import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
+import { Conversations } from './conversations.js';
 import { mentions } from './mention.js';
+import { RoomRequests } from './room-requests.js';
+import { changesMembership, roomEventText } from './room-words.js';
 import { errorText, sentence } from './wording.js';
 
 /** One line of the log: a message, a notice (joins, leaves, help) or an error told by the server. */
@@ -17,9 +20,10 @@ export interface PageChatEvents extends Record<string, unknown> {
   change: void;
   /** A message from someone else, for the tab title and notifications. */
   incoming: Extract<Entry, { kind: 'message' }>;
+  /** Something happened in a room the user is in, by someone else or by the user (docs/protocol.md §10.4). */
+  room: RoomEvent;
 }
 
-/** How the name form takes a name: as a guest, or by logging in to its account. */
 /** How the name form takes a name: as a guest, by logging in, or by creating an account with it. */
 export type NameMode = 'guest' | 'login' | 'create';
 
@@ -31,19 +35,20 @@ export type Profile = Pick<ExtensionFields, 'displayName' | 'about' | 'status' |
 /** A password change or an account's deletion is confirmed with the password: LOGIN_FAILED means that one is wrong. */
 const WRONG_CURRENT_PASSWORD = { [ErrorCode.LOGIN_FAILED]: 'That is not your current password.' };
 
-/** The log keeps this many lines; older ones go (a page left open for days stays light). */
-const LOG_LIMIT = 2000;
-
 /**
  * The chat as the page sees it, apart from how it is drawn: the session (connection, reconnects,
- * target, sending: src/client/session.ts, shared with the terminal client), the log, and unread
- * whispers. Components read it and call its methods; it tells them to redraw with `change`.
+ * target, sending, rooms: src/client/session.ts, shared with the terminal client) and the
+ * conversations, each with its log and unread count: the lobby, the user's rooms, the people
+ * whispered with. The conversation shown is the one the user talks to (the session's target).
+ * Components read it and call its methods; it tells them to redraw with `change`.
  */
 export class PageChat extends Emitter<PageChatEvents> {
-  entries: Entry[] = [];
   /** The server's address for people: this page's host, or the server `howdy gui` relays to. */
   serverName: string;
-  unread = new Map<string, number>();
+  /** The room requests (docs/protocol.md §10.4) of the dialogs and of the slash commands. */
+  readonly roomRequests: RoomRequests;
+  /** The server has rooms: it granted them when the user last joined (kept while reconnecting). */
+  roomsOffered = false;
   loginError = '';
   /** Why the line just typed was not sent; it belongs to the moment, so a change of state clears it. */
   sendError = '';
@@ -58,6 +63,7 @@ export class PageChat extends Emitter<PageChatEvents> {
   private readonly session: ChatSession;
   /** The name being taken (or held) is an account's, taken with its password. */
   private byAccount = false;
+  private readonly conversations = new Conversations();
   private nextId = 1;
 
   constructor(wsUrl: string, serverName: string) {
@@ -70,16 +76,30 @@ export class PageChat extends Emitter<PageChatEvents> {
     });
     this.session.on('joined', ({ name, again, loggedIn }) => {
       this.loginError = '';
-      this.addNotice(joinedText(name, again, loggedIn ? 'login' : 'guest', this.accountsOffered));
+      this.roomsOffered = this.session.roomsEnabled;
+      this.tell(ALL, joinedText(name, again, loggedIn ? 'login' : 'guest', this.accountsOffered));
     });
     this.session.on('refused', (r) => this.onRefused(r));
     this.session.on('users', (e) => {
-      if (e.initial) this.changed();
-      else for (const line of presenceNotices(e)) this.addNotice(`${line}.`);
+      if (e.initial) return this.changed();
+      for (const line of presenceNotices(e)) this.tell(ALL, `${line}.`);
+      this.tellPeople(e.joined, e.left);
     });
     this.session.on('message', (m) => this.onMessage(m));
-    this.session.on('error', (e) => this.add({ id: this.nextId++, at: new Date(), kind: 'error', text: errorText(e.code, e.reason) }));
+    this.session.on('error', (e) => this.add(this.target, { id: this.nextId++, at: new Date(), kind: 'error', text: errorText(e.code, e.reason) }));
     this.session.on('target', () => this.changed());
+    this.session.on('rooms', () => this.changed());
+    this.session.on('room', (e) => this.happened(e));
+    this.roomRequests = new RoomRequests(this.session, {
+      me: () => this.me ?? '',
+      shown: () => this.target,
+      ask: (request, wording) => this.ask(request, wording),
+      happened: (e) => this.happened(e),
+      tell: (conversation, text) => this.tell(conversation, text),
+      show: (name) => this.select(name),
+      refuse: (text) => this.refuse(text),
+      online: (name) => this.users.some((u) => nameKey(u) === nameKey(name)),
+    });
   }
 
   start(): void {
@@ -100,14 +120,42 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.state.kind === 'joined' && !this.left ? this.session.users : [];
   }
 
-  /** Whom the user talks to: "All" or a user, who stays the target after leaving (see `targetGone`). */
+  /**
+   * Whom the user talks to, and so the conversation shown: "All", a room, or a user, who stays the
+   * target after leaving (see `targetGone`), as does a room the user is no longer in.
+   */
   get target(): string {
     return this.session.target;
   }
 
-  /** The user whispered to has left: nothing goes to them until they are back. */
+  /** The user whispered to has left, or the user is out of the room: nothing goes there now. */
   get targetGone(): boolean {
     return this.state.kind === 'joined' && !this.session.targetPresent;
+  }
+
+  /** The log of the conversation shown. */
+  get entries(): readonly Entry[] {
+    return this.conversations.entries(this.target);
+  }
+
+  /** Messages in a conversation (the lobby, a room, a person's whispers) that came while another was shown. */
+  unread(name: string): number {
+    return this.conversations.unread(name);
+  }
+
+  /** The messages not read yet in the conversations the sidebar lists (for the drawer's button on a phone). */
+  get unreadTotal(): number {
+    return [ALL, ...this.rooms.map((r) => r.name), ...this.users].reduce((total, name) => total + this.unread(name), 0);
+  }
+
+  /** The rooms the user is in (docs/protocol.md §10.4), kept while reconnecting. */
+  get rooms(): readonly RoomInfo[] {
+    return this.left ? [] : this.session.rooms;
+  }
+
+  /** The room of that name the user is in. */
+  room(name: string): RoomInfo | undefined {
+    return findRoom(this.rooms, name);
   }
 
   setServerName(name: string): void {
@@ -200,17 +248,20 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   /**
    * Handles one line typed in the composer: a slash command, or text for the current target.
-   * Returns whether the line was taken (the composer then empties); a refused line stays, so
-   * nothing typed is lost.
+   * Returns (for a room's command, once the server answered) whether the line was taken (the
+   * composer then empties); a refused line stays, so nothing typed is lost.
    */
-  submit(line: string): boolean {
+  submit(line: string): boolean | Promise<boolean> {
     this.sendError = '';
-    const cmd = parseCommand(line, { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer });
+    const context = { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer };
+    // asked for rooms' commands only: the page has no account commands (Settings does that)
+    const cmd = parseCommand(line, context, { rooms: true }) as Command | RoomCommand;
+    if (isRoomCommand(cmd)) return this.roomRequests.run(cmd);
     switch (cmd.kind) {
       case 'invalid':
         return this.refuse(sentence(cmd.reason));
       case 'help':
-        for (const c of COMMANDS) this.addNotice(`${c.usage} — ${c.meaning}`);
+        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : [])]) this.addNotice(`${c.usage} — ${c.meaning}`);
         return true;
       case 'who':
         this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
@@ -229,14 +280,14 @@ export class PageChat extends Emitter<PageChatEvents> {
     }
   }
 
-  /** Picks whom to talk to from the list; picking the current target again goes back to everyone. */
+  /** Shows a conversation (the lobby, a room, a person), and talks there from now on. */
   select(name: string): void {
-    this.attempt(() => this.setTarget(nameKey(name) === nameKey(this.target) ? ALL : name));
+    this.attempt(() => this.setTarget(name));
   }
 
-  /** Clears a user's unread badge without talking to them. */
+  /** Clears a conversation's unread badge without showing it. */
   markRead(name: string): void {
-    this.unread.delete(name);
+    this.conversations.markRead(name);
     this.changed();
   }
 
@@ -275,7 +326,7 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   private setTarget(name: string): void {
     this.session.setTarget(name);
-    this.unread.delete(this.target);
+    this.conversations.markRead(this.target);
   }
 
   /** Runs what the session may refuse; a refusal is told under the text box in plain words. */
@@ -298,19 +349,45 @@ export class PageChat extends Emitter<PageChatEvents> {
     return errorText(err.code, err.message);
   }
 
+  /**
+   * A message goes to its conversation: the lobby's, a room's (its receiver begins with #: §10.4),
+   * or the whispers with the other person. One the user sent from another conversation (`/w bob
+   * hi` in the lobby) shows there too; one from someone else counts as unread until its
+   * conversation is shown.
+   */
   private onMessage(m: { from: string; to: string; text: string; own: boolean }): void {
     const action = actionOf(m.text);
+    const whisper = m.to !== ALL && !isRoomName(m.to);
     const entry = {
       id: this.nextId++, at: new Date(), kind: 'message' as const, from: m.from, to: m.to, own: m.own,
       text: action ?? m.text, action: action !== undefined,
-      // a whisper is for the user anyway; a mention is their name said to everyone
-      mention: !m.own && m.to === ALL && this.me !== undefined && mentions(m.text, this.me),
+      // a whisper is for the user anyway; a mention is their name said in the lobby or a room
+      mention: !m.own && !whisper && this.me !== undefined && mentions(m.text, this.me),
     };
-    if (!m.own && m.to !== ALL && nameKey(m.from) !== nameKey(this.target)) {
-      this.unread.set(m.from, (this.unread.get(m.from) ?? 0) + 1);
-    }
-    this.add(entry);
+    const conversation = whisper && !m.own ? m.from : m.to;
+    const shown = nameKey(conversation) === nameKey(this.target);
+    this.add(conversation, entry);
+    if (m.own && whisper && !shown) this.add(this.target, entry);
+    if (!m.own && !shown) this.conversations.countUnread(conversation);
     if (!m.own) this.emit('incoming', entry);
+  }
+
+  /** Tells in the conversations with them (if any) that people came or went. */
+  private tellPeople(joined: readonly string[], left: readonly string[]): void {
+    const talkedWith = (name: string) => this.conversations.has(name) || nameKey(name) === nameKey(this.target);
+    for (const name of joined.filter(talkedWith)) this.tell(name, `${name} joined.`);
+    for (const name of left.filter(talkedWith)) this.tell(name, `${name} left.`);
+  }
+
+  /**
+   * A room's event, or the user's own change worded as one, told in the room's log; one that
+   * takes the user into or out of a room is told in the lobby too, unless the room is shown.
+   */
+  private happened(e: RoomEvent): void {
+    const text = roomEventText(e, this.me ?? '');
+    this.tell(e.room, text);
+    if (changesMembership(e, this.me ?? '') && nameKey(e.room) !== nameKey(this.target)) this.tell(ALL, `${e.room}: ${text}`);
+    this.emit('room', e);
   }
 
   private refuse(why: string): false {
@@ -319,12 +396,17 @@ export class PageChat extends Emitter<PageChatEvents> {
     return false;
   }
 
+  /** A quiet line in the conversation shown. */
   private addNotice(text: string): void {
-    this.add({ id: this.nextId++, at: new Date(), kind: 'notice', text });
+    this.tell(this.target, text);
   }
 
-  private add(entry: Entry): void {
-    this.entries = [...this.entries.slice(-(LOG_LIMIT - 1)), entry];
+  private tell(conversation: string, text: string): void {
+    this.add(conversation, { id: this.nextId++, at: new Date(), kind: 'notice', text });
+  }
+
+  private add(conversation: string, entry: Entry): void {
+    this.conversations.add(conversation, entry);
     this.changed();
   }
 

@@ -5,8 +5,9 @@
  * the history, every message once, in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MsgType, type ExtensionFields, type HcpMessage, type RequestType } from '../../src/protocol/index.js';
+import { MsgType, type ExtensionFields, type RequestType } from '../../src/protocol/index.js';
 import { FramedPeer } from '../helpers/clients.js';
+import { ask, framedUser } from '../helpers/requests.js';
 import { exited, freePort, howdy } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
 
@@ -33,22 +34,9 @@ async function server(data: string, port: number) {
   throw new Error(`the server did not start: ${child.output()}`);
 }
 
-let nextId = 1;
-async function ask(peer: FramedPeer, type: RequestType, fields: ExtensionFields = {}): Promise<ExtensionFields> {
-  const id = nextId++;
-  peer.send({ type, id, fields });
-  const answers = (m: HcpMessage) => (m.type === MsgType.REPLY || m.type === MsgType.ERROR) && 'id' in m && m.id === id;
-  await peer.until(() => peer.received.some(answers), `the answer to request ${id}`, 15_000);
-  const answer = peer.received.find(answers)!;
-  if (answer.type === MsgType.ERROR) throw new Error(answer.reason);
-  return (answer as { fields: ExtensionFields }).fields;
-}
-
 async function user(port: number, name: string, create: boolean): Promise<FramedPeer> {
-  const peer = await FramedPeer.open(port);
+  const peer = await framedUser(port, name, { password: `${name} password`, create, caps: ['accounts', 'history'] });
   cleanups.push(() => peer.end());
-  await ask(peer, MsgType.CAPS, { caps: ['accounts', 'history'] });
-  await ask(peer, create ? MsgType.ACCOUNT_CREATE : MsgType.LOGIN, { name, password: `${name} password` });
   return peer;
 }
 

@@ -5,11 +5,12 @@
  * read what. Classic peers and clients that did not ask see exactly what they saw before.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, MsgType, type ExtensionFields, type HcpMessage, type RequestType } from '../../src/protocol/index.js';
+import { ErrorCode, MsgType, type ExtensionFields } from '../../src/protocol/index.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { ClassicPeer, FramedPeer, join, textsOf, type AnyPeer } from '../helpers/clients.js';
 import type { HistoryStore, StoredMessage } from '../../src/server/core/ports.js';
 import { openStore } from '../../src/server/store/sqlite.js';
+import { ask, framedUser, refusal, type UserOptions } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
@@ -25,31 +26,11 @@ async function start(options: Partial<ServerOptions> = {}): Promise<TestServer> 
   return server;
 }
 
-let nextId = 1;
-async function ask(peer: FramedPeer, type: RequestType, fields: ExtensionFields = {}): Promise<ExtensionFields> {
-  const id = nextId++;
-  peer.send({ type, id, fields });
-  await peer.until(() => peer.received.some((m) => answers(m, id)), `the answer to request ${id}`);
-  const answer = peer.received.find((m) => answers(m, id))!;
-  if (answer.type === MsgType.ERROR) throw Object.assign(new Error(answer.reason), { code: answer.code });
-  return (answer as { fields: ExtensionFields }).fields;
-}
-const answers = (m: HcpMessage, id: number) => (m.type === MsgType.REPLY || m.type === MsgType.ERROR) && 'id' in m && m.id === id;
-const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { code: number }) => err.code);
-
 const ALL_CAPS = ['accounts', 'rooms', 'history'];
-/** A framed peer granted `caps`, then named: a guest, or logged in to (created) an account when a password is given. */
-async function user(name: string, { password, create = true, caps = ALL_CAPS }: { password?: string; create?: boolean; caps?: string[] } = {}): Promise<FramedPeer> {
-  const peer = await FramedPeer.open(server!.port);
+/** A framed peer granted accounts, rooms and history (or `caps`), then named. */
+async function user(name: string, options: UserOptions = {}): Promise<FramedPeer> {
+  const peer = await framedUser(server!.port, name, { caps: ALL_CAPS, ...options });
   peers.push(peer);
-  await ask(peer, MsgType.CAPS, { caps });
-  if (password === undefined) {
-    peer.send({ type: MsgType.PROPOSAL, name });
-    await peer.take(MsgType.ACK);
-  } else {
-    await ask(peer, create ? MsgType.ACCOUNT_CREATE : MsgType.LOGIN, { name, password });
-  }
-  await peer.until(() => peer.received.some((m) => m.type === MsgType.UPDATE), 'the first UPDATE');
   return peer;
 }
 

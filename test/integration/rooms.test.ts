@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, MsgType, type ExtensionFields, type HcpMessage, type RequestType } from '../../src/protocol/index.js';
+import { ErrorCode, MsgType, type ExtensionFields, type RequestType } from '../../src/protocol/index.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { ClassicPeer, FramedPeer, join, textsOf, type AnyPeer } from '../helpers/clients.js';
+import { ask, framedUser, refusal, type UserOptions } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
@@ -28,31 +29,10 @@ async function start(options: Partial<ServerOptions> = {}, data?: string): Promi
   return server;
 }
 
-let nextId = 1;
-/** Sends a request; resolves with its REPLY's fields, rejects with its ERROR's code. */
-async function ask(peer: FramedPeer, type: RequestType, fields: ExtensionFields = {}): Promise<ExtensionFields> {
-  const id = nextId++;
-  peer.send({ type, id, fields });
-  await peer.until(() => peer.received.some((m) => answers(m, id)), `the answer to request ${id}`);
-  const answer = peer.received.find((m) => answers(m, id))!;
-  if (answer.type === MsgType.ERROR) throw Object.assign(new Error(answer.reason), { code: answer.code });
-  return (answer as { fields: ExtensionFields }).fields;
-}
-const answers = (m: HcpMessage, id: number) => (m.type === MsgType.REPLY || m.type === MsgType.ERROR) && 'id' in m && m.id === id;
-const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { code: number }) => err.code);
-
-/** A framed peer granted `caps`, then named: a guest, or logged in to (created) an account when a password is given. */
-async function user(name: string, { password, create = true, caps = ['accounts', 'rooms'] }: { password?: string; create?: boolean; caps?: string[] } = {}): Promise<FramedPeer> {
-  const peer = await FramedPeer.open(server!.port);
+/** A framed peer granted accounts and rooms (or `caps`), then named. */
+async function user(name: string, options: UserOptions = {}): Promise<FramedPeer> {
+  const peer = await framedUser(server!.port, name, options);
   peers.push(peer);
-  expect((await ask(peer, MsgType.CAPS, { caps })).caps ?? []).toEqual(caps);
-  if (password === undefined) {
-    peer.send({ type: MsgType.PROPOSAL, name });
-    await peer.take(MsgType.ACK);
-  } else {
-    await ask(peer, create ? MsgType.ACCOUNT_CREATE : MsgType.LOGIN, { name, password });
-  }
-  await peer.until(() => peer.received.some((m) => m.type === MsgType.UPDATE), 'the first UPDATE');
   return peer;
 }
 

@@ -40,6 +40,26 @@ describe('HCP over WebSocket', () => {
     await expect.poll(() => p.received.find((m) => m.type === MsgType.ERROR)).toMatchObject({ code: ErrorCode.SPOOFED_SENDER });
   });
 
+  it('a browser peer granted history gets every message stamped, its own as an echo; a plain one the MESSAGE as before', async () => {
+    server = await startTestServer({ httpPort: 0 });
+    const stamped = await wsPeer();
+    stamped.send({ type: MsgType.CAPS, id: 1, fields: { caps: ['history'] } });
+    await expect.poll(() => stamped.received.some((m) => m.type === MsgType.REPLY)).toBe(true);
+    stamped.send({ type: MsgType.PROPOSAL, name: 'web' });
+    const plain = await wsPeer('plain');
+    const framed = await join(FramedPeer.open(server.port), 'framed');
+    await expect.poll(() => stamped.received.some((m) => m.type === MsgType.ACK)).toBe(true);
+    stamped.send({ type: MsgType.MESSAGE, from: 'web', to: 'All', text: 'from the page' });
+    framed.send({ type: MsgType.MESSAGE, from: 'framed', to: 'web', text: 'psst' });
+    const stamps = () => stamped.received.flatMap((m) => (m.type === MsgType.STAMPED ? [m.fields] : []));
+    await expect.poll(() => stamps().length).toBe(2);
+    expect(stamps()).toMatchObject([{ from: 'web', to: 'All', text: 'from the page' }, { from: 'framed', to: 'web', text: 'psst' }]);
+    expect((await framed.take(MsgType.MESSAGE)).text).toBe('from the page');
+    await expect.poll(() => plain.received.find((m) => m.type === MsgType.MESSAGE)).toMatchObject({ from: 'web', text: 'from the page' });
+    expect(plain.received.some((m) => m.type === MsgType.STAMPED)).toBe(false);
+    framed.socket.destroy();
+  });
+
   it('a message over the frame limit closes that browser peer (1009) and is logged; others carry on', async () => {
     server = await startTestServer({ httpPort: 0, maxFrameBytes: 1000 });
     const watcher = await join(FramedPeer.open(server.port), 'watcher');

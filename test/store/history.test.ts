@@ -2,28 +2,12 @@
  * The history store (schema v4) on real SQLite files: appends in batches, pages both ways, the
  * full-text index fed apart and trailing, deletion, retention, and ids never reused after a restart.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store, StoredMessage } from '../../src/server/core/ports.js';
 import { ftsQuery } from '../../src/server/store/history.js';
-import { openStore } from '../../src/server/store/sqlite.js';
-import { tempFolder } from '../helpers/store.js';
+import { storeFixtures } from '../helpers/store.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function opened(data: string): Promise<Store> {
-  const store = await openStore({ data });
-  cleanups.push(() => store.close());
-  return store;
-}
-
-function folder(): string {
-  const f = tempFolder();
-  cleanups.push(f.remove);
-  return f.path;
-}
+const { opened, folder } = storeFixtures();
 
 let clock = 1_000;
 const message = (id: number, conversation: string, text: string, extra: Partial<StoredMessage> = {}): StoredMessage =>

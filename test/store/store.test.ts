@@ -1,28 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError, type Store } from '../../src/server/core/ports.js';
 import { SCHEMA_VERSION } from '../../src/server/store/migrations.js';
 import { DATABASE_FILE, LOCK_WAIT_MS, openSqliteStore, openStore } from '../../src/server/store/sqlite.js';
-import { passwordRecord, tempFolder } from '../helpers/store.js';
+import { passwordRecord, storeFixtures } from '../helpers/store.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function opened(data: string): Promise<Store> {
-  const store = await openStore({ data });
-  cleanups.push(() => store.close());
-  return store;
-}
-
-function folder(): string {
-  const f = tempFolder();
-  cleanups.push(f.remove);
-  return f.path;
-}
+const { opened, folder, cleanups } = storeFixtures();
 
 /** The refusal a promise ends with. */
 async function refusal(promise: Promise<unknown>): Promise<StoreError> {

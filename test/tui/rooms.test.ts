@@ -120,12 +120,12 @@ describe('howdy chat with rooms', () => {
     dave.press('C-u');
     dave.type('/part');
     await dave.waitFor('Closed the window of #den');
-    expect(header(dave.screen())).not.toContain('#den');
+    await expect.poll(() => header(dave.screen())).not.toContain('#den');
 
     await amy.inviteToRoom('#den', 'dave');
     await dave.waitFor('amy added you to #den'); // told in the lobby, where dave is
     await dave.waitFor('(window 2)');
-    expect(header(dave.screen())).toMatch(/\[1:All\] 2:#den/);
+    await expect.poll(() => header(dave.screen())).toMatch(/\[1:All\] 2:#den/);
     await amy.deleteRoom('#den');
     dave.press('M-2');
     await dave.waitFor('amy deleted #den');

@@ -49,6 +49,7 @@ describe('web client: whom a message goes to', () => {
     await say(alice, 'between us: my password is hunter2');
     await expect.poll(() => alice.locator('#send-error').innerText()).toBe('frank left, so your message was not sent: pick someone else, or type /all to talk to everyone.');
     expect(await alice.inputValue('#text')).toBe('between us: my password is hunter2'); // nothing typed is lost
+    await alice.click('#sidebar li[data-name="All"] .who'); // the lobby, where the marker comes
     await settle(alice, bob.client);
     expect(bob.got.join('\n')).not.toContain('hunter2');
     expect((await logTexts(alice)).join('\n')).not.toContain('hunter2');

@@ -42,7 +42,10 @@ describe('howdy gui (local bridge)', () => {
     await page.press('#text', 'Enter');
     await expect.poll(() => got).toEqual(['Stephen Colbert: Howdy from the browser']);
     jon.send('Stephen Colbert', 'whisper back');
-    await expect.poll(() => page.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Jon Stewart whisper back')]);
+    await expect.poll(() => page.locator('#users li[data-name="Jon Stewart"] .badge').innerText()).toBe('1');
+    await page.click('#users li[data-name="Jon Stewart"] .who'); // the whispers with him
+    expect(await page.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Jon Stewart whisper back')]);
+    expect(await page.locator('#rooms').count()).toBe(0); // a classic server has no rooms
     expect(gui.output()).toContain('"wire":"classic"');
     jon.close();
     await page.close();

@@ -30,7 +30,7 @@ describe('browser GUI', () => {
     await expect.poll(() => alice.locator('#login-error').innerText()).toBe('Type a name: it cannot be only spaces.');
     await pickName(alice, 'Alice');
     await expect.poll(() => alice.locator('#chat').isVisible()).toBe(true);
-    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)']);
+    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Alice (you)']);
 
     // a refused name shows the server's reason, and the user tries again
     const bob = await openPage(390); // phone width
@@ -43,7 +43,7 @@ describe('browser GUI', () => {
     // a terminal-side user over TCP
     const carol: ChatClient = await connect('127.0.0.1', server.port);
     await carol.register('Carol');
-    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Everyone (All)', 'Alice (you)', 'Bob', 'Carol']);
+    await expect.poll(() => alice.locator('#users li').allInnerTexts()).toEqual(['Alice (you)', 'Bob', 'Carol']);
     const carolGot: string[] = [];
     carol.on('message', (m) => void (m.own || carolGot.push(`${m.from}>${m.to}: ${m.text}`)));
 
@@ -59,18 +59,23 @@ describe('browser GUI', () => {
     await expect.poll(() => alice.locator('#target-label').innerText()).toBe('Whisper to Carol');
     await say(alice, 'just between us');
     await expect.poll(() => carolGot).toContain('Alice>Carol: just between us');
+    await alice.click('#sidebar li[data-name="All"] .who'); // back to everyone
 
     // the terminal user whispers to Bob: it stands out as unread until Bob opens it
     carol.send('Bob', 'psst, Bob');
     await expect.poll(() => bob.locator('#users li[data-name="Carol"] .badge').innerText()).toBe('1');
-    await expect.poll(() => bob.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Carol psst, Bob')]);
-    // the badge can be cleared without switching whom Bob talks to (on a phone, in the people drawer)
-    await bob.click('#people-toggle');
+    expect((await logTexts(bob)).join('\n')).not.toContain('psst'); // in the whispers with Carol, not the lobby
+    // the badge can be cleared without switching whom Bob talks to (on a phone, in the sidebar's drawer)
+    await bob.click('#sidebar-toggle');
     await bob.click('#users li[data-name="Carol"] .badge');
     await expect.poll(() => bob.locator('#users li[data-name="Carol"] .badge').count()).toBe(0);
     expect(await bob.locator('#target-label').innerText()).toBe('To everyone');
-    await bob.keyboard.press('Escape');
-    await expect.poll(() => bob.locator('#people').isVisible()).toBe(false);
+    await bob.click('#users li[data-name="Carol"] .who');
+    await expect.poll(() => bob.locator('#log li.whisper').allInnerTexts()).toEqual([expect.stringContaining('Carol psst, Bob')]);
+    await bob.click('#sidebar-toggle');
+    await bob.click('#sidebar li[data-name="All"] .who');
+    await expect.poll(() => bob.locator('#sidebar').isVisible()).toBe(false);
+    expect(await bob.locator('#target-label').innerText()).toBe('To everyone');
 
     // Bob keeps typing while messages arrive
     await bob.fill('#text', 'I am typ');
@@ -127,7 +132,7 @@ describe('browser GUI', () => {
     // one truthful state: connected, the list back, and no leftover "not connected" under the input
     await expect.poll(() => alice.locator('#status').innerText()).toBe(`connected to 127.0.0.1:${httpAddress.port}`);
     expect(await alice.locator('#send-error').innerText()).toBe('');
-    await expect.poll(async () => (await alice.locator('#users li').allInnerTexts()).sort()).toEqual(['Alice (you)', 'Bob', 'Everyone (All)']);
+    await expect.poll(async () => (await alice.locator('#users li').allInnerTexts()).sort()).toEqual(['Alice (you)', 'Bob']);
     await say(alice, '/all back again'); // her target, Carol, left: /all talks to everyone again
     await expect.poll(() => logTexts(bob)).toContainEqual(expect.stringContaining('Alice back again'));
     await expect.poll(() => server.core.names().sort(), { timeout: 15_000 }).toEqual(['Alice', 'Bob']);

@@ -14,9 +14,12 @@ export const RESUME_WINDOW_MS = 5 * 60_000;
 const PAGE = { default: 50, most: 200 };
 const CATCH_UP = { default: 1000, most: 1000 };
 const SEARCH = { default: 20, most: 100 };
-/** Messages taken into the search index per step, and how often a step runs while it trails. */
-const INDEX_STEP = 2000;
-const INDEX_EVERY_MS = 100;
+/**
+ * Messages taken into the search index per step, and how often a step runs while it trails: small
+ * steps (a few ms of work each) keep the event loop free for the live chat; 20 000 messages a second.
+ */
+const INDEX_STEP = 500;
+const INDEX_EVERY_MS = 25;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** What history needs of a connection besides being in rooms. */
@@ -62,6 +65,8 @@ export class History<M extends HistoryMember> {
   private readonly guests = new Map<string, GuestSession>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
   private indexing = false;
+  /** Messages may wait for the search index (none since the last step found it complete). */
+  private trailing = true;
 
   constructor(
     private readonly store: HistoryStore,
@@ -113,6 +118,7 @@ export class History<M extends HistoryMember> {
     const senders = this.batchSenders;
     this.batch = [];
     this.batchSenders = [];
+    this.trailing = true;
     return this.store.append(batch).catch((err: unknown) => {
       this.log.error({ err, messages: batch.length }, 'history: messages not kept');
       for (const sender of new Set(senders)) this.notKept(sender);
@@ -236,10 +242,10 @@ export class History<M extends HistoryMember> {
 
   /** Takes a step of messages into the search index while it trails. */
   private async indexStep(): Promise<void> {
-    if (this.indexing) return;
+    if (this.indexing || !this.trailing) return;
     this.indexing = true;
     try {
-      await this.store.index(INDEX_STEP);
+      if ((await this.store.index(INDEX_STEP)) < INDEX_STEP) this.trailing = false;
     } catch (err) {
       this.log.error({ err }, 'history: the search index could not be fed');
     } finally {

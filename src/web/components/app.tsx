@@ -1,37 +1,73 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PageChat } from '../chat.js';
 import { useChat } from '../use-chat.js';
 import { ChatView } from './chat-view.js';
 import { Header } from './header.js';
+import { LeaveRoom } from './leave-room.js';
 import { Login } from './login.js';
+import { MembersPanel } from './members-panel.js';
 import { ProfileCard } from './profile-card.js';
+import { RoomsDialog } from './rooms-dialog.js';
 import { Settings } from './settings.js';
 
 /** The dialog open over the chat, if any. */
-type Open = { kind: 'settings' } | { kind: 'profile'; name: string } | undefined;
+export type Open =
+  | { kind: 'settings' }
+  | { kind: 'profile'; name: string }
+  | { kind: 'rooms' }
+  | { kind: 'members'; room: string }
+  | { kind: 'leave'; room: string };
+
+export type OpenDialog = (dialog: Open) => void;
 
 export function App({ chat }: { chat: PageChat }) {
   useChat(chat);
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const [open, setOpen] = useState<Open>(undefined);
-  /** Closes the people drawer, putting the keyboard focus where the user goes next. */
-  const closeDrawer = (focus: 'people-toggle' | 'text') => {
+  const [open, setOpen] = useState<Open | undefined>(undefined);
+  /** Where the keyboard goes once the dialog is closed, when not back to the button that opened it. */
+  const focusAfter = useRef<string | undefined>(undefined);
+  /** Closes the sidebar's drawer, putting the keyboard focus where the user goes next. */
+  const closeDrawer = (focus: 'sidebar-toggle' | 'text') => {
     setDrawerOpen(false);
     document.getElementById(focus)?.focus();
   };
+  /** Closes the dialog; `then`: a conversation was entered or left, so the drawer closes too and the text box is next. */
+  const close = (then?: 'text') => {
+    setOpen(undefined);
+    if (then) setDrawerOpen(false);
+    focusAfter.current = then;
+  };
+  useEffect(() => {
+    if (open || !focusAfter.current) return;
+    document.getElementById(focusAfter.current)?.focus();
+    focusAfter.current = undefined;
+  }, [open]);
   const inChat = chat.me !== undefined;
-  const close = () => setOpen(undefined);
   return (
     <>
       <Header
-        chat={chat} people={inChat ? { open: drawerOpen, toggle: () => setDrawerOpen(!drawerOpen) } : undefined}
+        chat={chat} drawer={inChat ? { open: drawerOpen, toggle: () => setDrawerOpen(!drawerOpen) } : undefined}
         openSettings={inChat ? () => setOpen({ kind: 'settings' }) : undefined}
       />
       {inChat
-        ? <ChatView chat={chat} open={drawerOpen} close={closeDrawer} showProfile={(name) => setOpen({ kind: 'profile', name })} />
+        ? <ChatView chat={chat} open={drawerOpen} close={closeDrawer} openDialog={setOpen} />
         : <Login chat={chat} />}
-      {inChat && open?.kind === 'settings' && <Settings chat={chat} close={close} />}
-      {inChat && open?.kind === 'profile' && <ProfileCard chat={chat} name={open.name} close={close} />}
+      {inChat && open && <OpenDialogView chat={chat} open={open} close={close} openDialog={setOpen} />}
     </>
   );
+}
+
+function OpenDialogView({ chat, open, close, openDialog }: { chat: PageChat; open: Open; close: (then?: 'text') => void; openDialog: OpenDialog }) {
+  switch (open.kind) {
+    case 'settings':
+      return <Settings chat={chat} close={close} />;
+    case 'profile':
+      return <ProfileCard chat={chat} name={open.name} close={close} />;
+    case 'rooms':
+      return <RoomsDialog chat={chat} close={close} />;
+    case 'members':
+      return <MembersPanel key={open.room} chat={chat} room={open.room} close={close} />;
+    case 'leave':
+      return <LeaveRoom chat={chat} room={open.room} close={close} openDialog={openDialog} />;
+  }
 }

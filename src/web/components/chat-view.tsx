@@ -1,15 +1,32 @@
+import { nameKey } from '../../protocol/index.js';
+import type { PageChat } from '../chat.js';
+import type { OpenDialog } from './app.js';
 import { Composer } from './composer.js';
+import { ConversationHeader } from './conversation-header.js';
 import { Log } from './log.js';
-import { People, type PeopleProps } from './people.js';
+import { Sidebar } from './sidebar.js';
 
-/** The chat itself: who is online beside (or, on a phone, in a drawer over) the log and the text box. */
-export function ChatView({ chat, ...people }: PeopleProps) {
+interface Props {
+  chat: PageChat;
+  /** On narrow screens the sidebar is a drawer: open or not. */
+  open: boolean;
+  close: (focus: 'sidebar-toggle' | 'text') => void;
+  openDialog: OpenDialog;
+}
+
+/** The chat itself: the conversations beside (or, on a phone, in a drawer over) the one shown, its log and the text box. */
+export function ChatView({ chat, open, close, openDialog }: Props) {
   return (
     <main id="chat" class="chat">
-      <People chat={chat} {...people} />
-      {people.open && <div class="backdrop" onClick={() => people.close('people-toggle')} />}
-      <section class="conversation">
-        <Log entries={chat.entries} me={chat.me} />
+      <Sidebar
+        chat={chat} open={open} close={close}
+        showProfile={(name) => openDialog({ kind: 'profile', name })} openRooms={() => openDialog({ kind: 'rooms' })}
+      />
+      {open && <div class="backdrop" onClick={() => close('sidebar-toggle')} />}
+      <section class="conversation" aria-labelledby="conversation-title">
+        <ConversationHeader chat={chat} openDialog={openDialog} />
+        {/* a log of its own per conversation: each starts at its latest line */}
+        <Log key={nameKey(chat.target)} entries={chat.entries} me={chat.me} />
         <Composer chat={chat} />
       </section>
     </main>

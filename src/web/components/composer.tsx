@@ -1,22 +1,27 @@
 import { useState } from 'preact/hooks';
-import { ALL } from '../../protocol/index.js';
+import { isRoomName } from '../../client/index.js';
+import { ALL, nameKey } from '../../protocol/index.js';
 import type { PageChat } from '../chat.js';
 
 /** Lines the text box grows to before it scrolls. */
 const MAX_ROWS = 6;
 
-/** The text box: Enter sends, Shift+Enter starts a new line; slash commands work as in the terminal. */
+/**
+ * The text box, sending to the conversation shown: Enter sends, Shift+Enter starts a new line;
+ * slash commands work as in the terminal.
+ */
 export function Composer({ chat }: { chat: PageChat }) {
   const [text, setText] = useState('');
-  const gone = chat.targetGone;
-  const label = chat.target === ALL ? 'To everyone' : `Whisper to ${chat.target}${gone ? ' (left)' : ''}`;
-  const send = () => {
-    if (chat.submit(text)) setText('');
+  const { label, placeholder } = addressed(chat.target, chat.targetGone);
+  const send = async () => {
+    const line = text;
+    // a room's command is answered later: what was typed since stays
+    if (await chat.submit(line)) setText((now) => (now === line ? '' : now));
   };
   const onKeyDown = (ev: KeyboardEvent) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
-      send();
+      void send();
     }
   };
   if (chat.left) {
@@ -27,12 +32,12 @@ export function Composer({ chat }: { chat: PageChat }) {
     );
   }
   return (
-    <form id="composer" class="composer" autocomplete="off" onSubmit={(ev) => { ev.preventDefault(); send(); }}>
-      <label for="text" id="target-label" class={gone ? 'gone' : undefined}>{label}</label>
+    <form id="composer" class="composer" autocomplete="off" onSubmit={(ev) => { ev.preventDefault(); void send(); }}>
+      <label for="text" id="target-label" class={chat.targetGone ? 'gone' : undefined}>{label}</label>
       <div class="row">
         <textarea
           id="text" name="text" rows={Math.min(MAX_ROWS, text.split('\n').length)} value={text}
-          placeholder={chat.target === ALL ? 'Say howdy…' : `Whisper to ${chat.target}…`}
+          placeholder={placeholder}
           aria-describedby="send-error" onInput={(e) => setText(e.currentTarget.value)} onKeyDown={onKeyDown}
         />
         <button type="submit">Send</button>
@@ -40,4 +45,11 @@ export function Composer({ chat }: { chat: PageChat }) {
       <p id="send-error" class="error" role="alert">{chat.sendError}</p>
     </form>
   );
+}
+
+/** Whom the text box sends to, in its label and its placeholder. */
+function addressed(target: string, gone: boolean): { label: string; placeholder: string } {
+  if (nameKey(target) === nameKey(ALL)) return { label: 'To everyone', placeholder: 'Say howdy…' };
+  if (isRoomName(target)) return { label: `To ${target}${gone ? ' (you are not in it)' : ''}`, placeholder: `Message ${target}…` };
+  return { label: `Whisper to ${target}${gone ? ' (left)' : ''}`, placeholder: `Whisper to ${target}…` };
 }

@@ -5,18 +5,26 @@ import { currentTheme, toggleTheme } from '../theme.js';
 
 interface Props {
   chat: PageChat;
-  /** Shown in the chat only: the button that opens the people drawer on narrow screens. */
-  people?: { open: boolean; toggle: () => void } | undefined;
+  /** Shown in the chat only: the button that opens the sidebar's drawer (rooms and people) on narrow screens. */
+  drawer?: { open: boolean; toggle: () => void } | undefined;
   /** Shown in the chat only: opens the user's settings (profile, password, keeping the name). */
   openSettings?: (() => void) | undefined;
 }
 
-export function Header({ chat, people, openSettings }: Props) {
+export function Header({ chat, drawer, openSettings }: Props) {
   const [theme, setTheme] = useState(currentTheme);
   const bad = chat.state.kind === 'disconnected';
-  const count = chat.users.length;
+  const unread = chat.unreadTotal;
   return (
     <header class="top">
+      {drawer && (
+        <button
+          id="sidebar-toggle" type="button" class="plain" aria-controls="sidebar" aria-expanded={drawer.open}
+          aria-label={unread > 0 ? `Rooms and people: ${unread} unread` : 'Rooms and people'} onClick={drawer.toggle}
+        >
+          ☰{unread > 0 && <span class="badge">{unread}</span>}
+        </button>
+      )}
       <h1>Howdy</h1>
       <span id="status" class={bad ? 'bad' : undefined} role="status" aria-live="polite">
         {statusText(chat.state, chat.serverName, chat.left)}
@@ -32,15 +40,6 @@ export function Header({ chat, people, openSettings }: Props) {
       {openSettings && (
         <button id="settings-toggle" type="button" class="plain" aria-haspopup="dialog" aria-label="Settings: your profile and password" onClick={openSettings}>
           ⚙
-        </button>
-      )}
-      {people && (
-        <button
-          id="people-toggle" type="button" class="plain"
-          aria-controls="people" aria-expanded={people.open}
-          onClick={people.toggle}
-        >
-          People ({count})
         </button>
       )}
     </header>

@@ -11,20 +11,16 @@ const AT_BOTTOM_PX = 40;
  */
 export function Log({ entries, me }: { entries: readonly Entry[]; me: string | undefined }) {
   const list = useRef<HTMLOListElement>(null);
-  /** Whether the reader was at the latest when they last scrolled (for resizes). */
+  /** Whether the reader was at the latest when they last scrolled. */
   const following = useRef(true);
-  /** The log's height when last drawn: where "the bottom" was before new lines came. */
-  const drawnHeight = useRef(0);
   const [behind, setBehind] = useState(false);
   const toBottom = () => {
     const el = list.current!;
     el.scrollTop = el.scrollHeight;
   };
   useLayoutEffect(() => {
-    const el = list.current!;
-    if (drawnHeight.current - el.scrollTop - el.clientHeight < AT_BOTTOM_PX) toBottom();
+    if (following.current) toBottom();
     else setBehind(true);
-    drawnHeight.current = el.scrollHeight;
   }, [entries]);
   useEffect(() => {
     // the keyboard opening, the window or the text box resizing: stay at the latest if there before

@@ -1,3 +1,4 @@
+import { isRoomName } from '../../client/index.js';
 import { ALL } from '../../protocol/index.js';
 import type { Entry } from '../chat.js';
 import { timeLabel } from '../dates.js';
@@ -9,7 +10,7 @@ export function Message({ entry, me, now }: { entry: Entry; me: string | undefin
   if (entry.kind !== 'message') {
     return <li class={entry.kind}>{time} <span class="text">{entry.text}</span></li>;
   }
-  const whisper = entry.to !== ALL;
+  const whisper = entry.to !== ALL && !isRoomName(entry.to); // a room's messages show as the lobby's, in its own log
   const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', entry.action && 'action'];
   const from = entry.own && !entry.action ? 'You' : entry.from; // "* alice waves", not "* You waves"
   return (

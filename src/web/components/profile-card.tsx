@@ -4,7 +4,7 @@ import type { Outcome, PageChat } from '../chat.js';
 import { Dialog } from './dialog.js';
 import { STATUSES } from './settings.js';
 
-/** Someone's profile, looked up when opened (WHOIS): who they are, whether online, their status and about. */
+/** Someone's profile, looked up when opened (WHOIS, docs/protocol.md §10.3): who they are, whether online, their status and about, the rooms both are in. */
 export function ProfileCard({ chat, name, close }: { chat: PageChat; name: string; close: () => void }) {
   const [found, setFound] = useState<Outcome<ExtensionFields> | undefined>(undefined);
   useEffect(() => {
@@ -28,6 +28,7 @@ function ProfileFacts({ who }: { who: ExtensionFields }) {
       <Fact term="Account" id="fact-registered">{who.registered ? 'Registered name' : 'Guest: the name is not registered'}</Fact>
       {status && <Fact term="Status" id="fact-status">{who.statusMessage ? `${status}: ${who.statusMessage}` : status}</Fact>}
       {who.about && <Fact term="About" id="fact-about">{who.about}</Fact>}
+      {who.commonRoom && who.commonRoom.length > 0 && <Fact term="Rooms in common" id="fact-rooms">{who.commonRoom.join(', ')}</Fact>}
     </dl>
   );
 }
