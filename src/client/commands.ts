@@ -55,8 +55,18 @@ export type RoomCommand =
   | { kind: 'role'; room: string; name: string; role: RoomRole }
   | { kind: 'delete'; room: string };
 
-/** Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand (a client that handles neither keeps Command alone). */
-export interface ParseOptions { accounts?: true; rooms?: true }
+/** The history commands (docs/protocol.md §11). */
+export type HistoryCommand =
+  /** Find the messages holding every word. */
+  | { kind: 'search'; query: string }
+  /** Delete the user's last message in the conversation talked to (the one before it, when that is deleted). */
+  | { kind: 'unsend' };
+
+/**
+ * Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand,
+ * `history` HistoryCommand (a client that handles none keeps Command alone).
+ */
+export interface ParseOptions { accounts?: true; rooms?: true; history?: true }
 
 /** What the parser needs to know of the client: whom the user talks to, who is online, who last whispered. */
 export interface CommandContext {
@@ -111,6 +121,12 @@ export const ROOM_COMMANDS: readonly CommandHelp[] = [
   { usage: '/delete #room', meaning: 'delete the room for good (the owner)' },
 ];
 
+/** /help for the history commands (`history` in ParseOptions). */
+export const HISTORY_COMMANDS: readonly CommandHelp[] = [
+  { usage: '/search WORDS', meaning: 'find the messages you may read that hold every word, newest first' },
+  { usage: '/delete', meaning: 'delete your last message here, for everyone (again: the one before it)' },
+];
+
 /**
  * An action ("/me waves") travels as ordinary text that starts with `/me ` (docs/protocol.md §3,
  * "Texts"): the 2016 client shows it as typed, ours as "* alice waves".
@@ -127,8 +143,8 @@ export function actionOf(text: string): string | undefined {
  * when that user is online (the longest online name that the line starts with wins).
  */
 export function parseCommand(line: string, ctx: CommandContext): Command;
-export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand | RoomCommand;
-export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand | RoomCommand {
+export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand | RoomCommand | HistoryCommand;
+export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand | RoomCommand | HistoryCommand {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { kind: 'say', to: ctx.target, text: line };
   if (trimmed.startsWith('//')) return { kind: 'say', to: ctx.target, text: line.replace('/', '') };
@@ -166,7 +182,9 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
       return rest ? { kind: 'name', name: rest } : { kind: 'invalid', reason: 'usage: /name NAME' };
     default: {
       const lower = word.toLowerCase();
-      const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined) ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
+      const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined)
+        ?? (options?.history ? parseHistoryCommand(lower, rest) : undefined)
+        ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
       return other ?? { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
     }
   }
@@ -174,14 +192,35 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
 
 const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile']);
 
-export function isAccountCommand(cmd: Command | AccountCommand | RoomCommand): cmd is AccountCommand {
+type AnyCommand = Command | AccountCommand | RoomCommand | HistoryCommand;
+
+export function isAccountCommand(cmd: AnyCommand): cmd is AccountCommand {
   return ACCOUNT_KINDS.has(cmd.kind);
 }
 
 const ROOM_KINDS: ReadonlySet<string> = new Set<RoomCommand['kind']>(['join', 'part', 'rooms', 'members', 'topic', 'invite', 'kick', 'privacy', 'role', 'delete']);
 
-export function isRoomCommand(cmd: Command | AccountCommand | RoomCommand): cmd is RoomCommand {
+export function isRoomCommand(cmd: AnyCommand): cmd is RoomCommand {
   return ROOM_KINDS.has(cmd.kind);
+}
+
+const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['search', 'unsend']);
+
+export function isHistoryCommand(cmd: AnyCommand): cmd is HistoryCommand {
+  return HISTORY_KINDS.has(cmd.kind);
+}
+
+/** A history command by its word, or undefined when the word is none; `/delete #room` is the room's (RoomCommand). */
+function parseHistoryCommand(word: string, rest: string): HistoryCommand | { kind: 'invalid'; reason: string } | undefined {
+  switch (word) {
+    case 'search':
+    case 'find':
+      return rest ? { kind: 'search', query: rest } : { kind: 'invalid', reason: 'usage: /search WORDS' };
+    case 'delete':
+      return rest ? undefined : { kind: 'unsend' };
+    default:
+      return undefined;
+  }
 }
 
 /** `#name` for "name" or "#name" (irssi's /join tea joins #tea); undefined for nothing or a lone #. */

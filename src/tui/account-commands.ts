@@ -1,14 +1,11 @@
 import type { AccountCommand } from '../client/commands.js';
 import type { SessionEvents } from '../client/session.js';
-import type { ChatSession } from '../client/session.js';
-import { ErrorCode, HcpError, type ExtensionFields } from '../protocol/index.js';
+import { ErrorCode, type ExtensionFields } from '../protocol/index.js';
+import { runFeatureCommand, type CommandIo } from './command-runner.js';
 import type { Question } from './prompt.js';
 
 /** What an account command needs of the terminal client. */
-export interface AccountIo {
-  session: ChatSession;
-  notice(text: string): void;
-  error(text: string): void;
+export interface AccountIo extends CommandIo {
   /** Asks in the input line; undefined when the user pressed Esc. */
   ask(questions: Question[]): Promise<string[] | undefined>;
 }
@@ -20,16 +17,8 @@ const password = (label: string): Question => ({ label: `${label} (hidden, Esc c
  * §10.3). Passwords are asked for apart, hidden; refusals are told in plain words.
  */
 export async function runAccountCommand(cmd: AccountCommand, io: AccountIo): Promise<void> {
-  const { session } = io;
-  if (!session.wire) return io.error('Not connected: account commands work once the client is connected again.');
-  if (!session.accounts) {
-    return io.error(session.wire === 'classic' ? 'This server speaks classic HCP/1: it has no accounts.' : 'This server has no accounts.');
-  }
-  try {
-    await run(cmd, io);
-  } catch (err) {
-    io.error(err instanceof HcpError ? `${failed(cmd)}: ${err.message}.` : String(err));
-  }
+  const feature = { commands: 'account commands', granted: io.session.accounts, lacks: 'has no accounts' };
+  await runFeatureCommand(io, feature, () => run(cmd, io), (err) => `${failed(cmd)}: ${err.message}.`);
 }
 
 async function run(cmd: AccountCommand, io: AccountIo): Promise<void> {

@@ -2,20 +2,24 @@ import chalk from 'chalk';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import stringWidth from 'string-width';
-import { isAccountCommand, isRoomCommand, nameCompletions, parseCommand, type AccountCommand, type RoomCommand } from '../client/commands.js';
-import type { ClientEvents } from '../client/client.js';
+import {
+  isAccountCommand, isHistoryCommand, isRoomCommand, nameCompletions, parseCommand, type AccountCommand, type HistoryCommand, type RoomCommand,
+} from '../client/commands.js';
+import type { ClientMessage } from '../client/history.js';
 import { presenceNotices } from '../client/notices.js';
 import { applyMemberEvent, sameName, type RoomEvent, type RoomMember } from '../client/rooms.js';
 import type { ChatSession, SessionState } from '../client/session.js';
 import { HcpError, nameKey } from '../protocol/index.js';
 import { joinedText, refusalText, runAccountCommand } from './account-commands.js';
+import { runHistoryCommand } from './history-commands.js';
 import { inputWindow } from './input-view.js';
 import { LineEditor } from './line-editor.js';
 import { logView, rowsOf, type EntryKind, type LogEntry } from './log-rows.js';
-import { conversationOf, messageLine } from './message-line.js';
+import { clockOf, conversationOf, messageEntry } from './message-line.js';
 import { PasteCollector } from './paste.js';
 import { Prompt, type Question } from './prompt.js';
 import { roomEventText, runRoomCommand } from './room-commands.js';
+import { caughtUpLines, divider, loadOlder } from './scrollback.js';
 import { sideList } from './side-list.js';
 import { Windows, type ChatWindow } from './windows.js';
 
@@ -35,7 +39,8 @@ export interface AppProps {
 
 /**
  * The terminal client: windows (the lobby, each room, each whisper conversation: docs/protocol.md
- * §10.4) with scroll-back, who is online or the room's members, input line.
+ * §10.4) with scroll-back (and, when the server keeps history, older messages: §11), who is online
+ * or the room's members, input line.
  */
 export function App({ session, loginAs }: AppProps) {
   const { exit } = useApp();
@@ -55,7 +60,6 @@ export function App({ session, loginAs }: AppProps) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const history = useRef<{ entries: string[]; at: number }>({ entries: [], at: 0 });
   const completion = useRef<{ base: string; candidates: string[]; index: number; result: string } | undefined>(undefined);
-  const nextId = useRef(1);
   /** Questions asked in the input line (passwords): keys go there, not to the chat line. */
   const prompt = useRef<Prompt | undefined>(undefined);
 
@@ -65,12 +69,13 @@ export function App({ session, loginAs }: AppProps) {
   const logHeight = Math.max(3, size.rows - 4);
 
   // The handlers may run again before React re-renders: they read the latest values from here.
-  const live = useRef({ logWidth, rowsBelow, pendingPaste });
-  live.current = { logWidth, rowsBelow, pendingPaste };
+  const live = useRef({ logWidth, rowsBelow, pendingPaste, viewHeight: logHeight });
 
   /** Adds a line to a window (the one shown by default). */
-  const add = (kind: EntryKind, text: string, from?: string, window: ChatWindow = windows.active) => {
-    const entry: LogEntry = { id: nextId.current++, time: new Date().toTimeString().slice(0, 5), kind, text, from };
+  const add = (kind: EntryKind, text: string, from?: string, window: ChatWindow = windows.active) =>
+    addEntry({ time: clockOf(), kind, text, from }, window);
+
+  const addEntry = (entry: LogEntry, window: ChatWindow) => {
     windows.add(window, entry);
     // scrolled back, the window stays on what it shows
     if (window === windows.active && live.current.rowsBelow > 0) setRowsBelow((r) => r + rowsOf(entry, live.current.logWidth).length);
@@ -150,6 +155,10 @@ export function App({ session, loginAs }: AppProps) {
         }
       }),
       session.on('message', (m) => showMessage(m)),
+      session.on('deleted', (e) => windows.markDeleted(e.id) && redraw()),
+      session.on('caughtUp', (e) => {
+        for (const line of caughtUpLines(e.messages, (m) => windows.open(conversationOf(m)), windows.active)) addEntry(divider(line.text), line.window);
+      }),
       session.on('error', (e) => add('error', e.reason)),
       session.on('target', () => redraw()),
       session.on('rooms', (rooms) => {
@@ -165,11 +174,32 @@ export function App({ session, loginAs }: AppProps) {
   }, [session]);
 
   /** A message in its conversation's window; a whisper shows where the user is too, as irssi shows /msg. */
-  const showMessage = (m: ClientEvents['message']) => {
+  const showMessage = (m: ClientMessage) => {
     const window = windows.open(conversationOf(m));
-    const line = messageLine(m, session.name ?? 'You');
-    add(line.kind, line.text, line.from, window);
-    if (window.kind === 'whisper' && window !== windows.active) add(line.kind, line.text, line.from);
+    const entry = messageEntry(m, session.name ?? 'You');
+    addEntry(entry, window);
+    if (window.kind === 'whisper' && window !== windows.active) addEntry(entry, windows.active);
+  };
+
+  /** PgUp at the top of a window's log: its conversation's older messages (§11), the page just above what was the top shown. */
+  const loadOlderPage = async () => {
+    const window = windows.active;
+    if (!session.historyEnabled || window.past !== 'more') return;
+    redraw(); // "loading older messages…"
+    const top = window.entries[0];
+    try {
+      const added = await loadOlder(session, windows, window);
+      if (added === 0 || window !== windows.active) return;
+      const { logWidth: width, viewHeight: height } = live.current;
+      const rows = (entries: readonly LogEntry[]) => entries.reduce((n, e) => n + rowsOf(e, width).length, 0);
+      // the old top row stays in view, at the bottom, under the rows loaded
+      const fromTop = top === undefined ? 0 : rows(window.entries.slice(window.entries.indexOf(top)));
+      setRowsBelow(Math.min(Math.max(0, rows(window.entries) - height), Math.max(0, fromTop - 1)));
+    } catch (err) {
+      add('error', `No older messages: ${err instanceof HcpError ? err.message : String(err)}.`, undefined, window);
+    } finally {
+      redraw(); // the hint says it is no longer loading
+    }
   };
 
   const name = state.kind === 'joined' ? state.name : session.name;
@@ -221,7 +251,9 @@ export function App({ session, loginAs }: AppProps) {
     } else if (key.meta && /^[0-9]$/.test(chars)) {
       show((Number(chars) + 9) % 10); // Alt-1 … Alt-9 show window 1 … 9, Alt-0 window 10
     } else if (key.pageUp) {
-      setRowsBelow((r) => Math.min(Math.max(0, view.total - viewHeight), r + viewHeight - 1));
+      const top = Math.max(0, view.total - viewHeight);
+      if (view.rowsBelow >= top) void loadOlderPage();
+      else setRowsBelow((r) => Math.min(top, r + viewHeight - 1));
     } else if (key.pageDown) {
       setRowsBelow((r) => Math.max(0, Math.min(r, view.rowsBelow) - (viewHeight - 1)));
     } else if (key.tab) {
@@ -287,6 +319,9 @@ export function App({ session, loginAs }: AppProps) {
   const runAccount = (cmd: AccountCommand) =>
     void runAccountCommand(cmd, { session, ask, notice: (text) => add('notice', text), error: (text) => add('error', text) });
 
+  const runHistory = (cmd: HistoryCommand) =>
+    void runHistoryCommand(cmd, { session, windows, notice: (text) => add('notice', text), error: (text) => add('error', text) });
+
   const runRoom = (cmd: RoomCommand) =>
     void runRoomCommand(cmd, {
       session,
@@ -308,9 +343,11 @@ export function App({ session, loginAs }: AppProps) {
     const h = history.current;
     h.entries = [...h.entries, line].slice(-200);
     h.at = h.entries.length;
-    const cmd = parseCommand(line, { target: windows.active.conversation, users: session.users, lastWhisperer: session.lastWhisperer }, { accounts: true, rooms: true });
+    const context = { target: windows.active.conversation, users: session.users, lastWhisperer: session.lastWhisperer };
+    const cmd = parseCommand(line, context, { accounts: true, rooms: true, history: true });
     if (isAccountCommand(cmd)) return runAccount(cmd);
     if (isRoomCommand(cmd)) return runRoom(cmd);
+    if (isHistoryCommand(cmd)) return runHistory(cmd);
     if (cmd.kind === 'quit') {
       session.close();
       exit();
@@ -348,9 +385,11 @@ export function App({ session, loginAs }: AppProps) {
   // the rows of the log shown: all but the header row
   const viewHeight = header === undefined ? logHeight : logHeight - 1;
   const view = logView(active.entries, logWidth, viewHeight, rowsBelow);
+  live.current = { logWidth, rowsBelow, pendingPaste, viewHeight };
   const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight);
   const status = statusText(state, session.address);
-  const hint = view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : windows.list.length === 1 ? '/help ' : '';
+  const hint = active.past === 'loading' ? 'loading older messages… '
+    : view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : windows.list.length === 1 ? '/help ' : '';
   const fullBar = windows.labels();
   const bar = windows.list.length === 1 ? []
     : stringWidth(hint + fullBar.map((l) => `${l.text} `).join('')) <= size.columns - STATUS_MIN_WIDTH ? fullBar : windows.labels(true);

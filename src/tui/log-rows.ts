@@ -1,20 +1,33 @@
 import chalk from 'chalk';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import { ACCOUNT_COMMANDS, COMMANDS, ROOM_COMMANDS } from '../client/commands.js';
+import { ACCOUNT_COMMANDS, COMMANDS, HISTORY_COMMANDS, ROOM_COMMANDS } from '../client/commands.js';
 import { displayText } from './display-text.js';
 import { WINDOW_KEYS } from './windows.js';
 
-export type EntryKind = 'message' | 'own' | 'whisper' | 'action' | 'notice' | 'error' | 'help';
+/** `divider`: a quiet line between parts of the log ("— caught up: 12 messages —"). */
+export type EntryKind = 'message' | 'own' | 'whisper' | 'action' | 'notice' | 'error' | 'help' | 'divider';
 
-/** One entry of the message log: a message, an action, a notice, an error, or the /help table. */
-export interface LogEntry {
+/** The message an entry shows, from a server that keeps history (docs/protocol.md §11). */
+export interface MessageRef {
   id: number;
-  time: string;
+  /** `All`, a room, or the other party of whispers. */
+  conversation: string;
+  /** The user sent it (and may delete it). */
+  own: boolean;
+}
+
+/** One entry of the message log: a message, an action, a notice, an error, a divider, or the /help table. */
+export interface LogEntry {
+  /** HH:MM: the server's time of a stamped message, else when it was shown; a divider has none. */
+  time?: string;
   kind: EntryKind;
   /** Who said it, as shown: "bob", "You", "bob → you", "You → bob". */
   from?: string;
   text: string;
+  message?: MessageRef;
+  /** The message was deleted by its sender: its text is gone. */
+  deleted?: true;
 }
 
 const nameStyle: Partial<Record<EntryKind, (s: string) => string>> = {
@@ -30,7 +43,9 @@ const bodyStyle: Record<EntryKind, (s: string) => string> = {
   notice: chalk.gray.italic,
   error: chalk.red,
   help: (s) => s,
+  divider: chalk.dim,
 };
+const deletedStyle = chalk.dim.italic;
 const marker: Partial<Record<EntryKind, string>> = { action: '* ', notice: '* ', error: '! ' };
 
 /**
@@ -40,7 +55,7 @@ const marker: Partial<Record<EntryKind, string>> = { action: '* ', notice: '* ',
  */
 export function entryRows(entry: LogEntry, width: number): string[] {
   if (entry.kind === 'help') return helpRows(width);
-  const style = bodyStyle[entry.kind];
+  const style = entry.deleted ? deletedStyle : bodyStyle[entry.kind];
   const [first = '', ...more] = displayText(entry.text).split('\n');
   const said = entry.kind !== 'action' && entry.from !== undefined;
   // "09:50 bob: howdy", "09:50 * bob waves", "09:50 * bob joined", "09:50 ! refused"
@@ -48,7 +63,7 @@ export function entryRows(entry: LogEntry, width: number): string[] {
     ? `${nameStyle[entry.kind]!(`${entry.from}:`)} ${style(first)}`
     : style(`${marker[entry.kind] ?? ''}${entry.from === undefined ? '' : `${entry.from} `}${first}`);
   return [
-    ...wrapRows(`${chalk.dim(entry.time)} ${lead}`, width),
+    ...wrapRows(entry.time === undefined ? lead : `${chalk.dim(entry.time)} ${lead}`, width),
     ...more.flatMap((line) => {
       const indent = /^ */.exec(line)![0].slice(0, Math.floor(width / 2));
       return wrapRows(style(line.slice(indent.length)), width - indent.length).map((row) => indent + row);
@@ -58,7 +73,7 @@ export function entryRows(entry: LogEntry, width: number): string[] {
 
 /** /help: the commands as two aligned columns, the meanings wrapped under their own column. */
 function helpRows(width: number): string[] {
-  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS, ...ROOM_COMMANDS, ...WINDOW_KEYS];
+  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS, ...ROOM_COMMANDS, ...HISTORY_COMMANDS, ...WINDOW_KEYS];
   const column = Math.max(...commands.map((c) => stringWidth(c.usage))) + 2;
   const rows = [chalk.bold('Commands:')];
   for (const { usage, meaning } of commands) {

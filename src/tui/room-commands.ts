@@ -2,13 +2,10 @@ import type { RoomCommand } from '../client/commands.js';
 import { sameName, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from '../client/rooms.js';
 import type { ChatSession } from '../client/session.js';
 import { ErrorCode, HcpError } from '../protocol/index.js';
+import { runFeatureCommand, type CommandIo } from './command-runner.js';
 
 /** What a room command needs of the terminal client. */
-export interface RoomIo {
-  session: ChatSession;
-  /** Tells in the window shown. */
-  notice(text: string): void;
-  error(text: string): void;
+export interface RoomIo extends CommandIo {
   /** Tells in the room's window. */
   tell(room: string, text: string): void;
   /** Opens the room's window, and shows it. */
@@ -23,16 +20,8 @@ export interface RoomIo {
  */
 export async function runRoomCommand(cmd: RoomCommand, io: RoomIo): Promise<void> {
   const { session } = io;
-  if (!session.wire) return io.error('Not connected: room commands work once the client is connected again.');
-  if (!session.roomsEnabled) {
-    return io.error(session.wire === 'classic' ? 'This server speaks classic HCP/1: it has no rooms.' : 'This server has no rooms.');
-  }
-  if (!session.name) return io.error('Pick a name first: rooms come after joining.');
-  try {
-    await run(cmd, io);
-  } catch (err) {
-    io.error(err instanceof HcpError ? refusal(cmd, err, session) : String(err));
-  }
+  const feature = { commands: 'room commands', granted: session.roomsEnabled, lacks: 'has no rooms', afterJoining: 'rooms come after joining' };
+  await runFeatureCommand(io, feature, () => run(cmd, io), (err) => refusal(cmd, err, session));
 }
 
 async function run(cmd: RoomCommand, io: RoomIo): Promise<void> {

@@ -1,7 +1,8 @@
 import type { CommandHelp } from '../client/commands.js';
 import { isRoomName, sameName } from '../client/rooms.js';
 import { ALL } from '../protocol/index.js';
-import type { LogEntry } from './log-rows.js';
+import type { LogEntry, MessageRef } from './log-rows.js';
+import { deletedEntry } from './message-line.js';
 
 /** Entries kept per window; the oldest go first. */
 const MAX_ENTRIES = 5000;
@@ -16,12 +17,15 @@ export interface ChatWindow {
   entries: LogEntry[];
   /** Something was said in it since it was last shown. */
   unread: boolean;
+  /** What of its conversation's past it may still load (HISTORY, docs/protocol.md §11): `more`, being loaded, or all. */
+  past: 'more' | 'loading' | 'complete';
 }
 
 /** /help for the keys that show windows. */
 export const WINDOW_KEYS: readonly CommandHelp[] = [
   { usage: 'Alt-1 … Alt-9', meaning: 'show window 1 … 9 (1 is everyone; each room and whisper has its own)' },
   { usage: 'Ctrl-N, Ctrl-P', meaning: 'show the next or the previous window' },
+  { usage: 'PgUp, PgDn', meaning: "scroll the window's log; PgUp at its top loads older messages, when the server keeps them" },
 ];
 
 /** What counts as something said (marks a window unread); notices and errors do not. */
@@ -32,7 +36,7 @@ const SAID: ReadonlySet<LogEntry['kind']> = new Set(['message', 'whisper', 'acti
  * one is shown. Alt-1…9 show window N, Ctrl-N / Ctrl-P the next or previous one.
  */
 export class Windows {
-  readonly list: ChatWindow[] = [{ conversation: ALL, kind: 'lobby', entries: [], unread: false }];
+  readonly list: ChatWindow[] = [{ conversation: ALL, kind: 'lobby', entries: [], unread: false, past: 'more' }];
   private shown = 0;
 
   get active(): ChatWindow {
@@ -52,7 +56,7 @@ export class Windows {
   open(conversation: string): ChatWindow {
     const found = this.find(conversation);
     if (found) return found;
-    const window: ChatWindow = { conversation, kind: isRoomName(conversation) ? 'room' : 'whisper', entries: [], unread: false };
+    const window: ChatWindow = { conversation, kind: isRoomName(conversation) ? 'room' : 'whisper', entries: [], unread: false, past: 'more' };
     this.list.push(window);
     return window;
   }
@@ -94,6 +98,35 @@ export class Windows {
     if (window !== this.active && SAID.has(entry.kind)) window.unread = true;
   }
 
+  /** Puts older entries (a page of history) above those a window holds. */
+  prepend(window: ChatWindow, entries: readonly LogEntry[]): void {
+    window.entries.unshift(...entries);
+  }
+
+  /** The id of the oldest message a window shows of its conversation: older ones are loaded before it (§11). */
+  oldestMessage(window: ChatWindow): number | undefined {
+    const ids = conversationEntries(window).map((e) => e.message!.id);
+    return ids.length > 0 ? Math.min(...ids) : undefined;
+  }
+
+  /** The user's last message in a window's conversation that is not deleted yet: /delete deletes it. */
+  lastOwnMessage(window: ChatWindow): MessageRef | undefined {
+    return conversationEntries(window).filter((e) => e.message!.own && !e.deleted).at(-1)?.message;
+  }
+
+  /** Shows a message as deleted wherever it is (DELETED, §11); false when no window has it. */
+  markDeleted(id: number): boolean {
+    let found = false;
+    for (const window of this.list) {
+      window.entries = window.entries.map((e) => {
+        if (e.message?.id !== id || e.deleted) return e;
+        found = true;
+        return deletedEntry(e);
+      });
+    }
+    return found;
+  }
+
   /**
    * The windows as the header lists them: "[1:All] 2:#tea* 3:bob", the one shown in brackets,
    * those with something unread starred; `compact` (a narrow terminal), the others by number only: "[1:All] 2* 3".
@@ -105,4 +138,9 @@ export class Windows {
       return { text: active ? `[${label}]` : label, active, unread: w.unread };
     });
   }
+}
+
+/** The entries of a window's messages of its own conversation (a whisper shown where the user was belongs to another). */
+function conversationEntries(window: ChatWindow): LogEntry[] {
+  return window.entries.filter((e) => e.message !== undefined && sameName(e.message.conversation, window.conversation));
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_COMMANDS, actionOf, isAccountCommand, isRoomCommand, nameCompletions, parseCommand, ROOM_COMMANDS } from '../../src/client/commands.js';
+import {
+  ACCOUNT_COMMANDS, actionOf, HISTORY_COMMANDS, isAccountCommand, isHistoryCommand, isRoomCommand, nameCompletions, parseCommand, ROOM_COMMANDS,
+} from '../../src/client/commands.js';
 
 const users = ['alice', 'Jon Stewart', 'Jon', 'bob'];
 const ctx = (target = 'All', lastWhisperer?: string) => ({ target, users, lastWhisperer });
@@ -123,5 +125,22 @@ describe('room commands (docs/protocol.md §10.4)', () => {
     expect(isRoomCommand(parse('/rooms'))).toBe(true);
     expect(isRoomCommand(parse('/who'))).toBe(false);
     expect(ROOM_COMMANDS.map((c) => c.usage.split(' ')[0])).toContain('/join');
+  });
+});
+
+describe('history commands (docs/protocol.md §11)', () => {
+  const parse = (line: string, target = 'All') => parseCommand(line, ctx(target), { rooms: true, history: true });
+  it('searches for words; /delete alone takes back the last message, /delete #room is still the room\'s', () => {
+    expect(parse('/search green  tea')).toEqual({ kind: 'search', query: 'green  tea' });
+    expect(parse('/find tea')).toEqual({ kind: 'search', query: 'tea' });
+    expect(parse('/search')).toEqual({ kind: 'invalid', reason: 'usage: /search WORDS' });
+    expect(parse('/delete', '#tea')).toEqual({ kind: 'unsend' });
+    expect(parse('/delete #tea', '#tea')).toEqual({ kind: 'delete', room: '#tea' });
+    expect(isHistoryCommand(parse('/delete'))).toBe(true);
+    expect(isHistoryCommand(parse('/delete #tea'))).toBe(false);
+  });
+  it('leaves them unknown to a client that does not handle history, and lists them for /help', () => {
+    expect(parseCommand('/search tea', ctx(), { rooms: true }).kind).toBe('invalid');
+    expect(HISTORY_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/search', '/delete']);
   });
 });

@@ -4,7 +4,7 @@ import { membersText, roomEventText, roomsText } from '../../src/tui/room-comman
 import { Windows } from '../../src/tui/windows.js';
 import type { LogEntry } from '../../src/tui/log-rows.js';
 
-const entry = (kind: LogEntry['kind'], text = 'x'): LogEntry => ({ id: 1, time: '12:00', kind, text });
+const entry = (kind: LogEntry['kind'], text = 'x'): LogEntry => ({ time: '12:00', kind, text });
 const bar = (w: Windows, compact = false) => w.labels(compact).map((l) => l.text).join(' ');
 
 describe('windows', () => {
