@@ -1,24 +1,32 @@
-import { isRoomName } from '../../client/index.js';
-import { ALL } from '../../protocol/index.js';
-import type { Entry } from '../chat.js';
+import type { Entry } from '../entries.js';
+import { isWhisper } from '../entries.js';
 import { timeLabel } from '../dates.js';
 import { linkify } from '../links.js';
 
+interface Props {
+  entry: Entry;
+  me: string | undefined;
+  now: Date;
+  /** Picked out for a moment: the search hit the user opened. */
+  highlighted: boolean;
+}
+
 /** One line of the log. User text is only ever text nodes and checked links, never HTML. */
-export function Message({ entry, me, now }: { entry: Entry; me: string | undefined; now: Date }) {
-  const time = <time dateTime={entry.at.toISOString()}>{timeLabel(entry.at, now)}</time>;
+export function Message({ entry, me, now, highlighted }: Props) {
+  const time = <time dateTime={entry.at.toISOString()} title={entry.at.toLocaleString()}>{timeLabel(entry.at, now)}</time>;
   if (entry.kind !== 'message') {
-    return <li class={entry.kind}>{time} <span class="text">{entry.text}</span></li>;
+    return <li class={entry.kind} data-key={entry.key}>{time} <span class="text">{entry.text}</span></li>;
   }
-  const whisper = entry.to !== ALL && !isRoomName(entry.to); // a room's messages show as the lobby's, in its own log
-  const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', entry.action && 'action'];
-  const from = entry.own && !entry.action ? 'You' : entry.from; // "* alice waves", not "* You waves"
+  const whisper = isWhisper(entry.to); // a room's messages show as the lobby's, in its own log
+  const action = entry.action && !entry.deleted;
+  const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', action && 'action', highlighted && 'highlighted'];
+  const from = entry.own && !action ? 'You' : entry.from; // "* alice waves", not "* You waves"
   return (
-    <li class={classes.filter(Boolean).join(' ') || undefined}>
+    <li class={classes.filter(Boolean).join(' ') || undefined} data-key={entry.key} data-msg-id={entry.msgId}>
       {time}{' '}
       {whisper && <><span class="tag">{entry.own ? `whisper to ${entry.to}` : entry.to === me ? 'whisper' : `to ${entry.to}`}</span>{' '}</>}
-      <span class="from">{entry.action ? `* ${from}` : from}</span>{' '}
-      <span class="text"><Linked text={entry.text} /></span>
+      <span class="from">{action ? `* ${from}` : from}</span>{' '}
+      {entry.deleted ? <span class="text deleted">message deleted</span> : <span class="text"><Linked text={entry.text} /></span>}
     </li>
   );
 }

@@ -1,0 +1,12 @@
+/**
+ * Small line icons, drawn (no text: a screen reader reads the button's label, and a log's text is
+ * what was said). They take the colour of the text around them.
+ */
+export function SearchIcon() {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <circle cx="10.5" cy="10.5" r="6.5" />
+      <path d="M15.5 15.5 21 21" />
+    </svg>
+  );
+}
