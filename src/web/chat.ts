@@ -2,7 +2,9 @@ import {
   ChatSession, connectWebSocket, findRoom, isRoomName, LastingState, presenceNotices,
   type ClientMessage, type RoomEvent, type RoomInfo, type SearchHit, type SessionState, type StampedMessage,
 } from '../client/index.js';
-import { COMMANDS, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type RoomCommand } from '../client/commands.js';
+import {
+  COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type HistoryCommand, type RoomCommand,
+} from '../client/commands.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
 import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
@@ -21,6 +23,8 @@ export interface PageChatEvents extends Record<string, unknown> {
   incoming: MessageEntry;
   /** Something happened in a room the user is in, by someone else or by the user (docs/protocol.md §10.4). */
   room: RoomEvent;
+  /** A command asks for a dialog (§11): the search (`/search WORDS`), or deleting the user's last message here (`/delete`). */
+  dialog: { kind: 'search'; query: string } | { kind: 'delete-message'; entry: MessageEntry };
 }
 
 /** How the name form takes a name: as a guest, by logging in, or by creating an account with it. */
@@ -301,14 +305,17 @@ export class PageChat extends Emitter<PageChatEvents> {
   submit(line: string): boolean | Promise<boolean> {
     this.sendError = '';
     const context = { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer };
-    // asked for rooms' commands only: the page has no account commands (Settings does that)
-    const cmd = parseCommand(line, context, { rooms: true }) as Command | RoomCommand;
+    // no account commands: the page has Settings for that
+    const cmd = parseCommand(line, context, { rooms: true, ...(this.historyOffered && { history: true as const }) }) as Command | RoomCommand | HistoryCommand;
     if (isRoomCommand(cmd)) return this.roomRequests.run(cmd);
+    if (isHistoryCommand(cmd)) return this.historyCommand(cmd);
     switch (cmd.kind) {
       case 'invalid':
         return this.refuse(sentence(cmd.reason));
       case 'help':
-        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : [])]) this.addNotice(`${c.usage} — ${c.meaning}`);
+        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : []), ...(this.historyOffered ? HISTORY_COMMANDS : [])]) {
+          this.addNotice(`${c.usage} — ${c.meaning}`);
+        }
         return true;
       case 'who':
         this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
@@ -350,6 +357,11 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.ask(() => this.session.search(query, options));
   }
 
+  /** Deletes a message the user sent, for everyone (DELETED tells the others: §11). */
+  deleteMessage(conversation: string, id: number): Promise<Outcome<void>> {
+    return this.ask(() => this.session.deleteMessage(id, conversation));
+  }
+
   /** The tab came into view or went out of it: what comes while it is out of view is new to the user. */
   setTabVisible(visible: boolean): void {
     this.tabVisible = visible;
@@ -361,6 +373,18 @@ export class PageChat extends Emitter<PageChatEvents> {
   markRead(name: string): void {
     this.conversations.markRead(name);
     this.changed();
+  }
+
+  /** `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message in the conversation shown. */
+  private historyCommand(cmd: HistoryCommand): boolean {
+    if (cmd.kind === 'search') {
+      this.emit('dialog', { kind: 'search', query: cmd.query });
+      return true;
+    }
+    const last = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && e.own && e.msgId !== undefined && !e.deleted).at(-1);
+    if (!last) return this.refuse('You have no message here to delete.');
+    this.emit('dialog', { kind: 'delete-message', entry: last });
+    return true;
   }
 
   private nameChecked(name: string): boolean {

@@ -4,7 +4,8 @@
  * user's password before catching up; a dropped connection catches up on what was said meanwhile,
  * each message once and in order, in its conversation, from a "New messages" line; scrolling up
  * loads older messages page by page down to the beginning; the search finds words in a room and in
- * whispers and opens a hit in its conversation.
+ * whispers and opens a hit in its conversation; a deleted message reads "message deleted" for
+ * everyone, live and after a reload.
  *
  * The tests of this file follow one story: each goes on from where the one before left off.
  */
@@ -230,5 +231,39 @@ describe('web client: history', { timeout: 30_000 }, () => {
     await bob.keyboard.press('Enter');
     await expect.poll(() => shown(bob)).toBe('Carol');
     await expect.poll(() => bob.locator('#log li.highlighted').innerText()).toContain('psst: the usual place');
+  });
+
+  it('deletes the user\'s own message for everyone: it reads "message deleted", live and after a reload', async () => {
+    const { bob, alice } = story;
+    await pick(bob, 'Talk to everyone');
+    await pick(alice, 'Talk to everyone');
+    await say(bob, 'oops, wrong window');
+    await expect.poll(() => linesWith(alice, 'oops')).toEqual([expect.stringContaining('Bob oops, wrong window')]);
+    const mine = bob.locator('#log li.own', { hasText: 'oops, wrong window' });
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Delete your message' }).click();
+    const dialog = bob.getByRole('dialog', { name: 'Delete this message?' });
+    expect(await dialog.innerText()).toContain('oops, wrong window');
+    await screenshot(bob, 'web-delete-desktop-light');
+    await dialog.getByRole('button', { name: 'Delete for everyone' }).click();
+    await expect.poll(() => bob.locator('#delete-message').count()).toBe(0);
+    await expect.poll(() => mine.count()).toBe(0);
+    expect(await bob.locator('#log li.own .deleted').innerText()).toBe('message deleted');
+    await expect.poll(() => alice.locator('#log li', { hasText: 'message deleted' }).innerText()).toMatch(/Bob message deleted$/);
+    expect(await linesWith(alice, 'oops')).toEqual([]);
+
+    await alice.reload();
+    await alice.fill('#password', PASSWORD);
+    await alice.press('#password', 'Enter');
+    await expect.poll(() => shown(alice)).toBe('Everyone');
+    await expect.poll(() => alice.locator('#log li', { hasText: 'message deleted' }).count()).toBe(1);
+    expect(await linesWith(alice, 'oops')).toEqual([]);
+
+    // /delete asks for the last message still there, and Esc keeps it
+    await pick(bob, 'Whisper to Carol');
+    await say(bob, '/delete');
+    await expect.poll(() => bob.getByRole('dialog', { name: 'Delete this message?' }).innerText()).toContain('see you there');
+    await bob.keyboard.press('Escape');
+    await expect.poll(() => bob.locator('#delete-message').count()).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PageChat } from '../chat.js';
 import { useChat } from '../use-chat.js';
+import type { MessageEntry } from '../entries.js';
 import { ChatView } from './chat-view.js';
+import { DeleteMessage } from './delete-message.js';
 import { Header } from './header.js';
 import { LeaveRoom } from './leave-room.js';
 import { Login } from './login.js';
@@ -18,6 +20,7 @@ export type Open =
   | { kind: 'rooms' }
   | { kind: 'members'; room: string }
   | { kind: 'leave'; room: string }
+  | { kind: 'delete-message'; entry: MessageEntry }
   | { kind: 'search'; query?: string };
 
 export type OpenDialog = (dialog: Open) => void;
@@ -40,6 +43,7 @@ export function App({ chat }: { chat: PageChat }) {
     focusAfter.current = then;
   };
   const inChat = chat.me !== undefined;
+  useEffect(() => chat.on('dialog', setOpen), [chat]);
   useEffect(() => {
     if (!inChat || !chat.historyOffered) return;
     // Ctrl+K (⌘K), or / outside a text field: the search, as in Slack and Zulip
@@ -88,5 +92,7 @@ function OpenDialogView({ chat, open, close, openDialog }: { chat: PageChat; ope
       return <LeaveRoom chat={chat} room={open.room} close={close} openDialog={openDialog} />;
     case 'search':
       return <SearchDialog chat={chat} query={open.query} close={close} />;
+    case 'delete-message':
+      return <DeleteMessage chat={chat} entry={open.entry} close={close} />;
   }
 }

@@ -10,3 +10,11 @@ export function SearchIcon() {
     </svg>
   );
 }
+
+export function TrashIcon() {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M4 7h16M9 7V4h6v3M6.5 7l1 13h9l1-13M10 11v6M14 11v6" />
+    </svg>
+  );
+}

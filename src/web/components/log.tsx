@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { nameKey } from '../../protocol/index.js';
 import type { PageChat } from '../chat.js';
+import type { MessageEntry } from '../entries.js';
 import { HistoryEdge } from './history-edge.js';
 import { Message } from './message.js';
 
@@ -13,6 +14,8 @@ interface Props {
   chat: PageChat;
   /** The conversation whose log this is: the lobby, a room, a person. */
   conversation: string;
+  /** Asks the user whether to delete one of their messages. */
+  askDelete: (entry: MessageEntry) => void;
 }
 
 /**
@@ -22,7 +25,7 @@ interface Props {
  * that came while the user was away, it shows them from the "New messages" line; opened at a
  * search hit, it shows that message in the middle, picked out for a moment.
  */
-export function Log({ chat, conversation }: Props) {
+export function Log({ chat, conversation, askDelete }: Props) {
   const log = chat.log(conversation);
   const { entries, older, newer, divider } = log;
   const list = useRef<HTMLOListElement>(null);
@@ -105,7 +108,10 @@ export function Log({ chat, conversation }: Props) {
         {chat.historyOffered && <HistoryEdge edge={older} side="older" retry={retry('older')} />}
         {entries.flatMap((e) => [
           ...(e.key === divider ? [<li key="divider" class="divider" role="separator"><span>New messages</span></li>] : []),
-          <Message key={e.key} entry={e} me={chat.me} now={now} highlighted={e.kind === 'message' && e.msgId === highlight?.id} />,
+          <Message
+            key={e.key} entry={e} me={chat.me} now={now} highlighted={e.kind === 'message' && e.msgId === highlight?.id}
+            askDelete={chat.historyOffered ? askDelete : undefined}
+          />,
         ])}
         {chat.historyOffered && <HistoryEdge edge={newer} side="newer" retry={retry('newer')} />}
       </ol>
