@@ -207,6 +207,7 @@ describe('web client: history', { timeout: 30_000 }, () => {
       return line.top >= log.top && line.bottom <= log.bottom;
     });
     expect(view).toBe(true);
+    await screenshot(alice, 'web-search-hit-phone-dark');
     expect(await alice.evaluate(() => document.activeElement?.id)).toBe('text');
     // the page around it, not all that came after: newer ones load on the way down, or all at once
     expect(await messages(alice)).not.toContainEqual(expect.stringContaining(seeded(SEEDED)));
@@ -241,6 +242,7 @@ describe('web client: history', { timeout: 30_000 }, () => {
     await expect.poll(() => linesWith(alice, 'oops')).toEqual([expect.stringContaining('Bob oops, wrong window')]);
     const mine = bob.locator('#log li.own', { hasText: 'oops, wrong window' });
     await mine.hover();
+    await screenshot(bob, 'web-delete-hover-desktop-light');
     await mine.getByRole('button', { name: 'Delete your message' }).click();
     const dialog = bob.getByRole('dialog', { name: 'Delete this message?' });
     expect(await dialog.innerText()).toContain('oops, wrong window');
@@ -265,5 +267,9 @@ describe('web client: history', { timeout: 30_000 }, () => {
     await expect.poll(() => bob.getByRole('dialog', { name: 'Delete this message?' }).innerText()).toContain('see you there');
     await bob.keyboard.press('Escape');
     await expect.poll(() => bob.locator('#delete-message').count()).toBe(0);
+    // /search, as in the terminal client, opens the search with its hits
+    await say(bob, '/search marmalade');
+    await expect.poll(() => bob.locator('#search-results li').innerText()).toContain('Dave old message 20: marmalade on toast');
+    await bob.keyboard.press('Escape');
   });
 });
