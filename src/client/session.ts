@@ -458,13 +458,14 @@ export class ChatSession extends Emitter<SessionEvents> {
   private async afterJoin(client: ChatClient, rejoin: boolean): Promise<void> {
     await this.learnRooms({ rejoin });
     if (client !== this.client || !client.stamped) return;
-    if (this.held !== undefined) return this.catchUp(client, rejoin ? this.rooms.map((r) => r.name) : []);
-    if (this.seen.cursor === undefined) await this.learnCursor(client);
+    if (this.held !== undefined) await this.catchUp(client, rejoin ? this.rooms.map((r) => r.name) : []);
+    if (client === this.client && this.seen.cursor === undefined) await this.learnCursor(client);
   }
 
   /**
-   * The first time, no message was seen yet: the newest of the lobby is where a catch-up after a
-   * drop starts, so that nothing said after the user joined is missed, however quiet it was.
+   * No message seen yet (the first join, or a server whose history was reset): the newest of the
+   * lobby is where a catch-up after a drop starts, so that nothing said after the user joined is
+   * missed, however quiet it was.
    */
   private async learnCursor(client: ChatClient): Promise<void> {
     try {
@@ -478,13 +479,15 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   /**
    * Catches up (docs/protocol.md §11): asks CATCH_UP from the cursor, again while MORE, then shows
-   * what was missed and the live messages held meanwhile, each once, in order. The rooms a guest
+   * what was missed and the live messages held meanwhile, each once, in order (refused: the live
+   * ones, and why, without a `caughtUp`). The rooms a guest
    * joined again after its name (`rejoined`) are read from the cursor on too: what was said there
    * between its name and its join came neither live nor in the catch-up.
    */
   private async catchUp(client: ChatClient, rejoined: readonly string[]): Promise<void> {
     const after = this.seen.cursor ?? 0;
     const missed: StampedMessage[] = [];
+    let failed = false;
     try {
       missed.push(...(await untilClosed(client, pagesAfter(after, (from) => client.catchUp(from)))));
       for (const room of rejoined) {
@@ -492,6 +495,7 @@ export class ChatSession extends Emitter<SessionEvents> {
       }
     } catch (err) {
       if (client !== this.client) return; // the next connection catches up from the same cursor
+      failed = true;
       const code = err instanceof HcpError ? err.code : ErrorCode.INTERNAL;
       // HISTORY_INVALID: the server never gave the cursor; its history started anew (a server that keeps none on disk)
       const reset = code === ErrorCode.HISTORY_INVALID;
@@ -504,7 +508,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.held = undefined;
     this.lasting.cursor = this.seen.cursor;
     for (const m of show) this.show(m);
-    this.emit('caughtUp', { messages: caughtUp });
+    if (!failed) this.emit('caughtUp', { messages: caughtUp });
   }
 
   /** A message from the connection: held while catching up, shown once (§11). */

@@ -3,7 +3,7 @@
  * user's own messages once (the server's echo), catching up after a drop while live messages come
  * meanwhile, a guest's session resumed, deletions, and a new session over the same storage.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage } from '../../src/client/history.js';
 import type { ChatStorage } from '../../src/client/session-storage.js';
 import { ChatSession, type SessionEvents } from '../../src/client/session.js';
@@ -147,9 +147,12 @@ describe('the session with history (docs/protocol.md §11)', () => {
     const alice = await joined(server);
     const errors: string[] = [];
     alice.on('error', (e) => errors.push(e.reason));
+    const caughtUp = vi.fn();
+    alice.on('caughtUp', caughtUp);
     server.drop();
     await expect.poll(() => texts(alice.shown)).toEqual(['before the reset', 'live after a new server']);
     expect(errors).toEqual(["could not catch up on what you missed: the server's history starts after you left (it was reset)"]);
+    expect(caughtUp).not.toHaveBeenCalled();
     expect(alice.cursor).toBe(3);
     server.deliver(stamped(entry(5, 'a new 5'))); // an id seen before the reset: a new message all the same
     expect(texts(alice.shown).at(-1)).toBe('a new 5');
