@@ -80,6 +80,8 @@ export class ChatClient extends Emitter<ClientEvents> {
   private nextRequestId = 1;
   /** The capabilities the server granted (docs/protocol.md §10.2). */
   granted: string[] = [];
+  /** The identity of the server's history, given with `history` (§11): ids compare only within one. */
+  epoch: string | undefined;
   /** Longest text `send` takes, in UTF-8 bytes. */
   readonly maxTextBytes: number;
 
@@ -164,7 +166,9 @@ export class ChatClient extends Emitter<ClientEvents> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
     try {
-      this.granted = (await Promise.race([this.request(MsgType.CAPS, { caps: wanted }), late]))?.caps ?? [];
+      const reply = await Promise.race([this.request(MsgType.CAPS, { caps: wanted }), late]);
+      this.granted = reply?.caps ?? [];
+      this.epoch = reply?.epoch;
       return this.granted;
     } finally {
       clearTimeout(timer);

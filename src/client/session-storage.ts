@@ -16,6 +16,7 @@ export interface GuestToken {
 
 const CURSOR_KEY = 'howdy.cursor';
 const GUEST_KEY = 'howdy.guest';
+const EPOCH_KEY = 'howdy.epoch';
 
 /**
  * What a session keeps across connections and, given a ChatStorage, across its own end: the
@@ -26,8 +27,10 @@ const GUEST_KEY = 'howdy.guest';
 export class LastingState {
   private cursorValue: number | undefined;
   private guestValue: GuestToken | undefined;
+  private epochValue: string | undefined;
 
   constructor(private readonly storage?: ChatStorage) {
+    this.epochValue = read(storage, EPOCH_KEY) ?? undefined;
     const cursor = Number(read(storage, CURSOR_KEY) ?? Number.NaN);
     this.cursorValue = Number.isSafeInteger(cursor) && cursor >= 0 ? cursor : undefined;
     this.guestValue = guestOf(read(storage, GUEST_KEY));
@@ -41,6 +44,22 @@ export class LastingState {
     if (cursor === this.cursorValue) return;
     this.cursorValue = cursor;
     this.write(CURSOR_KEY, cursor === undefined ? undefined : String(cursor));
+  }
+
+  /**
+   * The history the cursor and token belong to (§11). Another one (a server whose history started
+   * anew) makes them meaningless: returns true when they were dropped for it.
+   */
+  belongTo(epoch: string): boolean {
+    if (epoch === this.epochValue) return false;
+    const dropped = this.epochValue !== undefined;
+    if (dropped) {
+      this.cursor = undefined;
+      this.guest = undefined;
+    }
+    this.epochValue = epoch;
+    this.write(EPOCH_KEY, epoch);
+    return dropped;
   }
 
   get guest(): GuestToken | undefined {

@@ -320,9 +320,9 @@ export class ChatSession extends Emitter<SessionEvents> {
   }
 
   /** Deletes a message the user sent in `conversation`; a `deleted` event tells it, as DELETED tells everyone else. */
-  async deleteMessage(id: number, conversation: string): Promise<void> {
+  /** Deletes a message the user sent; everyone who has it, the user included, is told by a DELETED (§11). */
+  async deleteMessage(id: number): Promise<void> {
     await this.ask((c) => c.deleteMessage(id));
-    this.emit('deleted', { id, conversation });
   }
 
   /**
@@ -390,6 +390,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     // before the name: a login needs the capability (a classic server has none: no wait)
     await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY]);
     if (client !== this.client) return;
+    // ids of another history (a server whose history started anew) mean nothing here (§11)
+    if (client.epoch !== undefined && this.lasting.belongTo(client.epoch)) this.seen.forget();
     // what comes live waits while what was missed since the cursor is asked for (§11)
     this.held = client.stamped && this.seen.cursor !== undefined ? [] : undefined;
     const name = this.joinedName ?? this.wantedName;

@@ -64,6 +64,8 @@ export const FIELDS = {
   query: { tag: 0x22, kind: 'text' },
   /** A guest's resume token. */
   token: { tag: 0x23, kind: 'text' },
+  /** The history's identity: ids compare only within one (§11). */
+  epoch: { tag: 0x24, kind: 'text' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;

@@ -21,7 +21,7 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Pro
     if (cmd.kind === 'search') return io.notice(searchText(cmd.query, await session.search(cmd.query)));
     const mine = io.windows.lastOwnMessage(io.windows.active);
     if (!mine) return io.error('You have no message here to delete.');
-    await session.deleteMessage(mine.id, mine.conversation);
+    await session.deleteMessage(mine.id);
   }, (err) => `${cmd.kind === 'search' ? 'No search' : 'Not deleted'}: ${err.message}.`);
 }
 

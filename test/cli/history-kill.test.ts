@@ -83,6 +83,10 @@ describe('history survives kill -9', () => {
 
     await server(data.path, port);
     const reader = await user(port, 'ann', false);
+    // the same history: the same epoch, so the clients' cursors still mean what they meant (§11)
+    const epochOf = (p: FramedPeer) => (p.received.find((m) => m.type === MsgType.REPLY && 'caps' in m.fields) as { fields: { epoch?: string } }).fields.epoch;
+    expect(epochOf(reader)).toMatch(/^[0-9a-z]+$/);
+    expect(epochOf(reader)).toBe(epochOf(clients[0]!));
     const history = await allPages(reader, MsgType.HISTORY, { conversation: 'All' });
     const stored = new Map(history.map((e) => [e.msgId, e.text]));
     // every message any client received is in the history, as received

@@ -110,6 +110,20 @@ describe('what a session keeps beyond itself', () => {
     expect(new LastingState(storage).cursor).toBe(0);
   });
 
+  it("drops the cursor and the token when the server's history is another epoch (it started anew, §11), not before", () => {
+    const storage = memoryStorage();
+    const kept = new LastingState(storage);
+    expect(kept.belongTo('e1')).toBe(false); // the first server met: nothing to drop
+    kept.cursor = 42;
+    kept.guest = { name: 'gus', token: 't' };
+    const again = new LastingState(storage);
+    expect(again.belongTo('e1')).toBe(false);
+    expect([again.cursor, again.guest?.token]).toEqual([42, 't']);
+    expect(again.belongTo('e2')).toBe(true);
+    expect([again.cursor, again.guest]).toEqual([undefined, undefined]);
+    expect(new LastingState(storage).belongTo('e2')).toBe(false);
+  });
+
   it('ignores values it did not write, and keeps going in memory when the storage fails', () => {
     const storage = memoryStorage();
     storage.setItem('howdy.cursor', 'soon');

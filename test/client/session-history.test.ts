@@ -176,15 +176,15 @@ describe('the session with history (docs/protocol.md §11)', () => {
     expect(refusing.requests(MsgType.PROPOSAL)).toHaveLength(2);
   });
 
-  it("tells deletions: the server's DELETED, and the user's own once the server took it", async () => {
+  it("tells deletions as the server's DELETED frames say (the user's own among them: §11)", async () => {
     const server = historyServer();
     const alice = await joined(server);
     const deleted: Array<SessionEvents['deleted']> = [];
     alice.on('deleted', (e) => deleted.push(e));
     server.deliver({ type: MsgType.DELETED, fields: { msgId: 7, conversation: 'bob' } });
-    await alice.deleteMessage(100, '#tea');
+    await alice.deleteMessage(100);
     expect(server.requests(MsgType.DELETE)).toEqual([expect.objectContaining({ fields: { msgId: 100 } })]);
-    expect(deleted).toEqual([{ id: 7, conversation: 'bob' }, { id: 100, conversation: '#tea' }]);
+    expect(deleted).toEqual([{ id: 7, conversation: 'bob' }]); // its own comes as the server's DELETED
   });
 
   it('a new session over the same storage (a page reloaded) resumes the guest and catches up from the cursor kept', async () => {

@@ -154,12 +154,15 @@ describe('history', () => {
     const token = (guest.received.find((m) => m.type === MsgType.SESSION) as { fields: { token: string } }).fields.token;
     expect(token).toMatch(/^[\w-]{20,}$/);
     const bob = await user('bob', { password: 'battery staple' });
+    await ask(bob, MsgType.ROOM_CREATE, { room: '#lounge' });
+    await ask(guest, MsgType.ROOM_JOIN, { room: '#lounge' });
     say(bob, 'bob', 'gus', 'secret for gus');
     await guest.until(() => stamped(guest).length === 1, 'the whisper');
     const cursor = stamped(guest)[0]!.msgId;
     guest.end();
     await bob.until(() => bob.received.some((m) => m.type === MsgType.PRESENCE && m.changes.some((c) => c.name === 'gus' && c.op === 0x02)), 'gus gone');
     say(bob, 'bob', 'All', 'while gus was away');
+    say(bob, 'bob', '#lounge', 'in the lounge meanwhile');
 
     // someone else takes the name meanwhile: a new session, none of gus's whispers
     const imposter = await user('gus');
@@ -172,7 +175,9 @@ describe('history', () => {
     await ask(back, MsgType.CAPS, { caps: ALL_CAPS });
     expect(await ask(back, MsgType.RESUME, { token })).toEqual({ name: 'gus' });
     expect(entries(await ask(back, MsgType.HISTORY, { conversation: 'bob' })).map((e) => e.text)).toEqual(['secret for gus']);
-    expect(entries(await ask(back, MsgType.CATCH_UP, { after: cursor })).map((e) => e.text)).toEqual(['while gus was away']);
+    // back in the room it was in, and what was said there meanwhile is in the catch-up
+    expect((await ask(back, MsgType.ROOM_LIST)).entry).toMatchObject([{ room: '#lounge', joined: true }]);
+    expect(entries(await ask(back, MsgType.CATCH_UP, { after: cursor })).map((e) => e.text)).toEqual(['while gus was away', 'in the lounge meanwhile']);
 
     const stranger = await FramedPeer.open(server!.port);
     peers.push(stranger);
@@ -205,7 +210,7 @@ describe('history', () => {
     expect(await refusal(ask(bob, MsgType.DELETE, { msgId: lovely.msgId }))).toBe(ErrorCode.NOT_YOURS);
     expect(await refusal(ask(alice, MsgType.DELETE, { msgId: 999_999 }))).toBe(ErrorCode.NO_SUCH_MESSAGE);
     expect(await ask(alice, MsgType.DELETE, { msgId: lovely.msgId })).toEqual({});
-    for (const p of [bob, eve]) {
+    for (const p of [alice, bob, eve]) {
       await p.until(() => p.received.some((m) => m.type === MsgType.DELETED), 'the deletion');
       expect(p.received.find((m) => m.type === MsgType.DELETED)).toMatchObject({ fields: { msgId: lovely.msgId, conversation: 'All' } });
     }
@@ -241,6 +246,22 @@ describe('history', () => {
     await carol.until(() => textsOf(carol).length === 1, 'the message, once stored');
     await alice.until(() => stamped(alice).length === 1, 'the echo');
     await store.close();
+  });
+
+  it('a history kept only in memory is a new epoch at each start: ids from 1 again, and clients are told', async () => {
+    const epochOf = async () => {
+      const peer = await FramedPeer.open(server!.port);
+      peers.push(peer);
+      return (await ask(peer, MsgType.CAPS, { caps: ['history'] })).epoch;
+    };
+    await start();
+    const first = await epochOf();
+    await server!.close();
+    await start();
+    const second = await epochOf();
+    expect(first).toMatch(/^[0-9a-z]+$/);
+    expect(second).toMatch(/^[0-9a-z]+$/);
+    expect(second).not.toBe(first);
   });
 
   it('--no-history: no capability, no ids, the chat as before', async () => {

@@ -181,6 +181,11 @@ export class ChatCore implements SessionHost {
     }
   }
 
+  /** The history's identity, told with a grant of `history` (docs/protocol.md §11). */
+  get historyEpoch(): string | undefined {
+    return this.history?.epoch;
+  }
+
   /** Names online, in order of registration. */
   names(): string[] {
     return Array.from(this.directory.online(), (s) => s.name!);
@@ -252,6 +257,7 @@ export class ChatCore implements SessionHost {
       this.router.enter(session);
       this.presence.joined(session);
       this.rooms?.online(session);
+      this.rooms?.rejoin(session, session.resumedRooms); // a resumed guest's, before it gets live
       if (session.stamped) this.stampedOnline++;
       const guest = this.history?.online(session);
       if (guest) session.link.send(encodeFrame({ type: MsgType.SESSION, fields: guest }));
@@ -299,8 +305,10 @@ export class ChatCore implements SessionHost {
     }
     const before = session.guestIdentity;
     session.guestIdentity = guest.identity;
+    session.resumedRooms = guest.rooms;
     this.take(session, guest.name, (err) => {
       session.guestIdentity = before;
+      session.resumedRooms = [];
       refuse(err);
     }, () => session.reply(id, { name: guest.name }));
     return undefined;
@@ -454,7 +462,7 @@ export class ChatCore implements SessionHost {
     const message = await this.history!.delete(session, id);
     const frame = encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: message.to } });
     for (const reader of this.directory.online()) {
-      if (reader === session || !reader.stamped) continue;
+      if (!reader.stamped) continue;
       const mayRead = message.recipient === undefined
         ? message.conversation === LOBBY_NAME || reader.rooms.has(message.conversation)
         : reader.identity === message.recipient || reader.identity === message.sender;

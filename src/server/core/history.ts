@@ -42,6 +42,8 @@ export interface HistoryOptions {
 interface GuestSession {
   identity: string;
   name: string;
+  /** The rooms it was in when its connection ended: a resume takes it back in (docs/protocol.md §11). */
+  rooms: string[];
   /** While its connection lives: undefined; then until when it can be resumed. */
   expires: number | undefined;
 }
@@ -59,6 +61,8 @@ export function whisperKey(a: string, b: string): string {
  */
 export class History<M extends HistoryMember> {
   private lastId = 0;
+  /** The history's identity (docs/protocol.md §11), told in the REPLY to CAPS. */
+  epoch = '';
   private batch: StoredMessage[] = [];
   /** The sender of each message in the batch, to be told if it could not be kept. */
   private batchSenders: M[] = [];
@@ -80,6 +84,7 @@ export class History<M extends HistoryMember> {
 
   async load(): Promise<void> {
     this.lastId = await guard(this.store.lastId());
+    this.epoch = await guard(this.store.epoch());
     await this.prune();
     this.timers.push(setInterval(() => void this.indexStep(), INDEX_EVERY_MS), setInterval(() => void this.prune(), PRUNE_EVERY_MS));
     for (const t of this.timers) t.unref?.();
@@ -137,21 +142,23 @@ export class History<M extends HistoryMember> {
       }
     }
     const token = randomBytes(18).toString('base64url');
-    this.guests.set(token, { identity: member.identity, name: member.name!, expires: undefined });
+    this.guests.set(token, { identity: member.identity, name: member.name!, rooms: [], expires: undefined });
     return { token };
   }
 
-  /** A connection ended: its guest session can be resumed for a while. */
+  /** A connection ended: its guest session (and the rooms it was in) can be resumed for a while. */
   offline(member: M): void {
     const now = Date.now();
     for (const [token, guest] of this.guests) {
-      if (guest.identity === member.identity) guest.expires = now + RESUME_WINDOW_MS;
-      else if (guest.expires !== undefined && guest.expires < now) this.guests.delete(token);
+      if (guest.identity === member.identity) {
+        guest.expires = now + RESUME_WINDOW_MS;
+        guest.rooms = [...member.rooms];
+      } else if (guest.expires !== undefined && guest.expires < now) this.guests.delete(token);
     }
   }
 
-  /** The guest session a RESUME names: its identity and name; throws RESUME_FAILED. */
-  resume(token: string): { identity: string; name: string } {
+  /** The guest session a RESUME names: its identity, name and rooms; throws RESUME_FAILED. */
+  resume(token: string): { identity: string; name: string; rooms: readonly string[] } {
     const guest = this.guests.get(token);
     if (!guest || (guest.expires !== undefined && guest.expires < Date.now())) {
       throw new HcpError(ErrorCode.RESUME_FAILED, 'that session is unknown or has expired: join anew');

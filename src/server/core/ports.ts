@@ -189,6 +189,8 @@ export interface StoredMessage {
 export interface HistoryStore {
   /** The highest id ever given (0: none), so that ids are never reused after a restart. */
   lastId(): Promise<number>;
+  /** The history's identity, made with it: ids compare only within one (docs/protocol.md §11). */
+  epoch(): Promise<string>;
   append(messages: readonly StoredMessage[]): Promise<void>;
   /**
    * What `identity` may read with ids in (after, before), oldest first, at most `limit`: the

@@ -87,6 +87,20 @@ export class Rooms<M extends RoomMember> {
     for (const room of this.rooms.values()) if (room.places.has(member.account)) this.enter(member, room);
   }
 
+  /**
+   * A resumed guest (docs/protocol.md §11) is back in the rooms it was in, those that still exist,
+   * told as joins.
+   */
+  rejoin(member: M, keys: readonly string[]): void {
+    for (const key of keys) {
+      const room = this.rooms.get(key);
+      if (!room || room.places.has(member.key!)) continue;
+      room.places.set(member.key!, { name: member.name!, role: 'member', guest: true });
+      this.enter(member, room);
+      this.event(room, member, 'join', { name: member.name!, role: 'member' });
+    }
+  }
+
   /** A connection ended: it leaves its rooms; a guest's places end with it, told as parts. */
   offline(member: M): void {
     for (const key of [...member.rooms]) {

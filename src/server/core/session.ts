@@ -40,6 +40,8 @@ export interface SessionHost {
   readonly options: SessionOptions;
   /** The capabilities this server offers to CAPS (docs/protocol.md §10.2). */
   readonly capabilities: ReadonlySet<string>;
+  /** The history's identity, given with `history` (docs/protocol.md §11). */
+  readonly historyEpoch: string | undefined;
   readonly log: Logger;
   /** Takes the valid name `name` for the session: it is told `accepted`, or `refused` with NAME_TAKEN. */
   claim(session: Session, name: string, proposal: Uint8Array): void;
@@ -82,6 +84,8 @@ export class Session implements Member {
   guestIdentity = `g:${randomBytes(12).toString('base64url')}`;
   /** The first message id this connection got live (docs/protocol.md §11). */
   firstLive = 0;
+  /** The rooms of the guest session this connection resumed, to be back in (docs/protocol.md §11). */
+  resumedRooms: readonly string[] = [];
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
   private claiming = false;
   private open = true;
@@ -208,7 +212,8 @@ export class Session implements Member {
     }
     const granted = (fields.caps ?? []).filter((c) => this.host.capabilities.has(c));
     this.capabilities = new Set(granted);
-    this.reply(id, { caps: granted });
+    const epoch = this.stamped ? this.host.historyEpoch : undefined;
+    this.reply(id, { caps: granted, ...(epoch !== undefined && { epoch }) });
   }
 
   /** Who the user is for whispers: its account, or its guest session (docs/protocol.md §11). */

@@ -21,6 +21,10 @@ export class KyselyHistoryStore implements HistoryStore {
     return runQuery(this.errors, () => this.counter(this.db, 'last_message_id'));
   }
 
+  epoch(): Promise<string> {
+    return runQuery(this.errors, async () => (await this.counter(this.db, 'epoch')).toString(36));
+  }
+
   append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     return runQuery(this.errors, () =>

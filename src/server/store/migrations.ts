@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { PRESENCE_STATUSES, ROOM_ROLES, StoreError } from '../core/ports.js';
 
@@ -91,7 +92,9 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('messages_by_recipient').on('messages').columns(['recipient', 'id']).where(sql.ref('recipient'), 'is not', null).execute();
       // counters that outlive the rows they count (the last id given, the last id indexed)
       await db.schema.createTable('counters').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'integer', (c) => c.notNull()).execute();
-      await db.insertInto('counters').values([{ name: 'last_message_id', value: 0 }, { name: 'last_indexed_id', value: 0 }]).execute();
+      // the history's identity: a database made anew (or kept in memory only) gives ids from 1 again
+      const epoch = randomInt(1, 2 ** 48);
+      await db.insertInto('counters').values([{ name: 'last_message_id', value: 0 }, { name: 'last_indexed_id', value: 0 }, { name: 'epoch', value: epoch }]).execute();
       // external content: the index holds no copy of the texts, only what finds them
       await sql`create virtual table messages_fts using fts5(text, content='messages', content_rowid='id')`.execute(db);
     },
