@@ -107,8 +107,13 @@ export class PageChat extends Emitter<PageChatEvents> {
       this.sendError = '';
       this.changed();
     });
-    // a new connection: what the logs hold now is what the user saw before (a catch-up follows: §11)
-    this.session.on('connected', () => this.conversations.markSeen());
+    this.session.on('connected', () => {
+      // a session without a cursor saw nothing of this server's history: one that started anew
+      // (another epoch, §11), whose ids are given again; the logs' ids are of the old one
+      if (this.session.cursor === undefined) this.conversations.forgetIds();
+      // what the logs hold now is what the user saw before (a catch-up follows: §11)
+      this.conversations.markSeen();
+    });
     this.session.on('joined', ({ name, again, loggedIn }) => this.onJoined(name, again, loggedIn === true));
     this.session.on('refused', (r) => this.onRefused(r));
     this.session.on('users', (e) => {
@@ -123,7 +128,7 @@ export class PageChat extends Emitter<PageChatEvents> {
       this.changed();
     });
     this.session.on('error', (e) => {
-      // the session could not catch up: the server's history was reset (§11), its ids given again
+      // the session could not catch up: the server's history was reset (§11), its ids given again (a server without epochs)
       if (e.code === ErrorCode.HISTORY_INVALID) this.conversations.forgetIds();
       this.add(this.target, lineEntry('error', errorText(e.code, e.reason)));
     });
@@ -357,9 +362,9 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.ask(() => this.session.search(query, options));
   }
 
-  /** Deletes a message the user sent, for everyone (DELETED tells the others: §11). */
-  deleteMessage(conversation: string, id: number): Promise<Outcome<void>> {
-    return this.ask(() => this.session.deleteMessage(id, conversation));
+  /** Deletes a message the user sent, for everyone (DELETED tells everyone who has it, the user included: §11). */
+  deleteMessage(id: number): Promise<Outcome<void>> {
+    return this.ask(() => this.session.deleteMessage(id));
   }
 
   /** The tab came into view or went out of it: what comes while it is out of view is new to the user. */

@@ -101,6 +101,7 @@ export class ConversationLog {
    * present only.
    */
   forgetIds(): void {
+    if (this.oldestId === undefined && this.waiting.every((e) => msgIdOf(e) === undefined)) return; // nothing of the old one
     const past = (e: Entry): Entry => (e.kind === 'message' && e.msgId !== undefined ? { ...e, key: `${e.key}-past`, msgId: undefined } : e);
     this.entries = this.entries.map(past);
     this.waiting = this.waiting.map(past);

@@ -9,9 +9,8 @@ import { FormNote, useOutcome } from './form-outcome.js';
  */
 export function DeleteMessage({ chat, entry, close }: { chat: PageChat; entry: MessageEntry; close: () => void }) {
   const [state, run] = useOutcome();
-  // the user's own message: its conversation is whom it went to
   const remove = async () => {
-    if (await run('', () => chat.deleteMessage(entry.to, entry.msgId!), '')) close();
+    if (await run('', () => chat.deleteMessage(entry.msgId!), '')) close();
   };
   return (
     <Dialog id="delete-message" title="Delete this message?" onClose={close}>
