@@ -152,6 +152,12 @@ describe('web client: history', { timeout: 30_000 }, () => {
     expect(await linesWith(bob, 'missed')).toEqual(['missed 1', 'missed 2', 'missed 3'].map((t) => expect.stringContaining(`Carol ${t}`)));
     expect(await afterDivider(bob)).toContain('missed 1');
     await screenshot(bob, 'web-history-desktop-light');
+
+    // a guest reloading in a room is back in it (the server keeps a resumed guest's rooms: §11)
+    await pick(bob, 'Room #tea');
+    await bob.reload();
+    await expect.poll(() => shown(bob)).toBe('#tea');
+    await expect.poll(async () => (await messages(bob)).at(-1)).toContain('Carol back in time for tea');
   });
 
   it('loads older messages as the reader scrolls up, keeping their place, down to the beginning of the conversation', async () => {
