@@ -260,11 +260,22 @@ describe('web client: history', { timeout: 30_000 }, () => {
     await expect.poll(() => alice.locator('#log li', { hasText: 'message deleted' }).innerText()).toMatch(/Bob message deleted$/);
     expect(await linesWith(alice, 'oops')).toEqual([]);
 
+    // on a phone, a tap on one's message shows its bin
+    await say(alice, 'typo');
+    await expect.poll(() => linesWith(bob, 'typo')).toHaveLength(1);
+    const typo = alice.locator('#log li.own', { hasText: 'typo' });
+    await typo.tap();
+    const bin = typo.getByRole('button', { name: 'Delete your message' });
+    await expect.poll(() => bin.evaluate((b) => getComputedStyle(b).opacity)).toBe('1');
+    await bin.tap();
+    await alice.getByRole('dialog', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete for everyone' }).tap();
+    await expect.poll(() => linesWith(bob, 'typo')).toEqual([]);
+
     await alice.reload();
     await alice.fill('#password', PASSWORD);
     await alice.press('#password', 'Enter');
     await expect.poll(() => shown(alice)).toBe('Everyone');
-    await expect.poll(() => alice.locator('#log li', { hasText: 'message deleted' }).count()).toBe(1);
+    await expect.poll(() => alice.locator('#log li', { hasText: 'message deleted' }).count()).toBe(2);
     expect(await linesWith(alice, 'oops')).toEqual([]);
 
     // /delete asks for the last message still there, and Esc keeps it
