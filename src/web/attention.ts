@@ -15,7 +15,9 @@ export function watchAttention(chat: PageChat): void {
     document.title = unseen > 0 ? `(${unseen}) ${base}` : base;
   };
   chat.on('change', showTitle);
+  chat.setTabVisible(!hidden());
   document.addEventListener('visibilitychange', () => {
+    chat.setTabVisible(!hidden()); // what comes while the tab is hidden is new: the log's divider
     if (hidden()) return;
     unseen = 0;
     showTitle();

@@ -1,27 +1,30 @@
 import {
-  ChatSession, connectWebSocket, findRoom, isRoomName, presenceNotices, type RoomEvent, type RoomInfo, type SessionState,
+  ChatSession, connectWebSocket, findRoom, isRoomName, LastingState, presenceNotices,
+  type ClientMessage, type RoomEvent, type RoomInfo, type SearchHit, type SessionState, type StampedMessage,
 } from '../client/index.js';
-import { actionOf, COMMANDS, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type RoomCommand } from '../client/commands.js';
+import {
+  COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type HistoryCommand, type RoomCommand,
+} from '../client/commands.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
 import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
+import type { ConversationLog } from './conversation-log.js';
 import { Conversations } from './conversations.js';
-import { mentions } from './mention.js';
+import { isWhisper, lineEntry, messageEntry, type Entry, type MessageEntry } from './entries.js';
+import { HistoryPages } from './history-pages.js';
 import { RoomRequests } from './room-requests.js';
 import { changesMembership, roomEventText } from './room-words.js';
+import { TabMemory, tabStorage } from './tab-memory.js';
 import { errorText, sentence } from './wording.js';
-
-/** One line of the log: a message, a notice (joins, leaves, help) or an error told by the server. */
-export type Entry =
-  | { id: number; at: Date; kind: 'message'; from: string; to: string; text: string; own: boolean; action: boolean; mention: boolean }
-  | { id: number; at: Date; kind: 'notice' | 'error'; text: string };
 
 export interface PageChatEvents extends Record<string, unknown> {
   change: void;
   /** A message from someone else, for the tab title and notifications. */
-  incoming: Extract<Entry, { kind: 'message' }>;
+  incoming: MessageEntry;
   /** Something happened in a room the user is in, by someone else or by the user (docs/protocol.md §10.4). */
   room: RoomEvent;
+  /** A command asks for a dialog (§11): the search (`/search WORDS`), or deleting the user's last message here (`/delete`). */
+  dialog: { kind: 'search'; query: string } | { kind: 'delete-message'; entry: MessageEntry };
 }
 
 /** How the name form takes a name: as a guest, by logging in, or by creating an account with it. */
@@ -35,12 +38,23 @@ export type Profile = Pick<ExtensionFields, 'displayName' | 'about' | 'status' |
 /** A password change or an account's deletion is confirmed with the password: LOGIN_FAILED means that one is wrong. */
 const WRONG_CURRENT_PASSWORD = { [ErrorCode.LOGIN_FAILED]: 'That is not your current password.' };
 
+/** A message to show at once, picked out for a moment (a search hit): `n` tells one click from the next on the same hit. */
+export interface Highlight {
+  conversation: string;
+  id: number;
+  n: number;
+}
+
 /**
  * The chat as the page sees it, apart from how it is drawn: the session (connection, reconnects,
- * target, sending, rooms: src/client/session.ts, shared with the terminal client) and the
+ * target, sending, rooms, history: src/client/session.ts, shared with the terminal client) and the
  * conversations, each with its log and unread count: the lobby, the user's rooms, the people
  * whispered with. The conversation shown is the one the user talks to (the session's target).
  * Components read it and call its methods; it tells them to redraw with `change`.
+ *
+ * History (docs/protocol.md §11): the tab keeps the last message seen and a guest's token (the
+ * session does, in sessionStorage), so a reload takes the guest's session up again, or asks a
+ * registered user's password, and catches up; each log grows with pages of history.
  */
 export class PageChat extends Emitter<PageChatEvents> {
   /** The server's address for people: this page's host, or the server `howdy gui` relays to. */
@@ -49,6 +63,14 @@ export class PageChat extends Emitter<PageChatEvents> {
   readonly roomRequests: RoomRequests;
   /** The server has rooms: it granted them when the user last joined (kept while reconnecting). */
   roomsOffered = false;
+  /** The server keeps history (§11): granted when the user last joined (kept while reconnecting). */
+  historyOffered = false;
+  /** The message a search hit opened, picked out for a moment. */
+  highlight: Highlight | undefined;
+  /** The name of the guest's session the page takes up again after a reload (§11), until it has. */
+  resuming: string | undefined;
+  /** The pages of history that grow the logs (§11). */
+  readonly history: HistoryPages;
   loginError = '';
   /** Why the line just typed was not sent; it belongs to the moment, so a change of state clears it. */
   sendError = '';
@@ -64,21 +86,35 @@ export class PageChat extends Emitter<PageChatEvents> {
   /** The name being taken (or held) is an account's, taken with its password. */
   private byAccount = false;
   private readonly conversations = new Conversations();
-  private nextId = 1;
+  /** The conversation shown and the account's name, kept for the tab beyond a reload. */
+  private readonly memory: TabMemory;
+  /** The conversation shown before a reload, shown again once it is there (a room, once the rooms are known). */
+  private shownBefore: string | undefined;
+  /** Whether the tab is in view: messages that come while it is not are new to the user. */
+  private tabVisible = true;
+  private highlights = 0;
 
   constructor(wsUrl: string, serverName: string) {
     super();
     this.serverName = serverName;
-    this.session = new ChatSession(() => connectWebSocket(wsUrl));
+    const storage = tabStorage();
+    this.memory = new TabMemory(storage);
+    this.session = new ChatSession(() => connectWebSocket(wsUrl), { storage });
+    this.resuming = new LastingState(storage).guest?.name;
+    if (this.resuming !== undefined) this.session.join(this.resuming);
+    else if (this.memory.account !== undefined) this.nameForm = { mode: 'login', name: this.memory.account };
     this.session.on('state', () => {
       this.sendError = '';
       this.changed();
     });
-    this.session.on('joined', ({ name, again, loggedIn }) => {
-      this.loginError = '';
-      this.roomsOffered = this.session.roomsEnabled;
-      this.tell(ALL, joinedText(name, again, loggedIn ? 'login' : 'guest', this.accountsOffered));
+    this.session.on('connected', () => {
+      // a session without a cursor saw nothing of this server's history: one that started anew
+      // (another epoch, §11), whose ids are given again; the logs' ids are of the old one
+      if (this.session.cursor === undefined) this.conversations.forgetIds();
+      // what the logs hold now is what the user saw before (a catch-up follows: §11)
+      this.conversations.markSeen();
     });
+    this.session.on('joined', ({ name, again, loggedIn }) => this.onJoined(name, again, loggedIn === true));
     this.session.on('refused', (r) => this.onRefused(r));
     this.session.on('users', (e) => {
       if (e.initial) return this.changed();
@@ -86,9 +122,21 @@ export class PageChat extends Emitter<PageChatEvents> {
       this.tellPeople(e.joined, e.left);
     });
     this.session.on('message', (m) => this.onMessage(m));
-    this.session.on('error', (e) => this.add(this.target, { id: this.nextId++, at: new Date(), kind: 'error', text: errorText(e.code, e.reason) }));
+    this.session.on('caughtUp', ({ messages }) => this.caughtUp(messages));
+    this.session.on('deleted', ({ id }) => {
+      this.conversations.markDeleted(id);
+      this.changed();
+    });
+    this.session.on('error', (e) => {
+      // the session could not catch up: the server's history was reset (§11), its ids given again (a server without epochs)
+      if (e.code === ErrorCode.HISTORY_INVALID) this.conversations.forgetIds();
+      this.add(this.target, lineEntry('error', errorText(e.code, e.reason)));
+    });
     this.session.on('target', () => this.changed());
-    this.session.on('rooms', () => this.changed());
+    this.session.on('rooms', () => {
+      this.showAgain();
+      this.changed();
+    });
     this.session.on('room', (e) => this.happened(e));
     this.roomRequests = new RoomRequests(this.session, {
       me: () => this.me ?? '',
@@ -99,6 +147,12 @@ export class PageChat extends Emitter<PageChatEvents> {
       show: (name) => this.select(name),
       refuse: (text) => this.refuse(text),
       online: (name) => this.users.some((u) => nameKey(u) === nameKey(name)),
+    });
+    this.history = new HistoryPages(this.session, {
+      log: (conversation) => this.log(conversation),
+      entry: (m) => messageEntry(m, this.me),
+      why: (err) => (err instanceof HcpError ? errorText(err.code, err.message) : sentence(String(err))),
+      changed: () => this.changed(),
     });
   }
 
@@ -133,9 +187,9 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.state.kind === 'joined' && !this.session.targetPresent;
   }
 
-  /** The log of the conversation shown. */
-  get entries(): readonly Entry[] {
-    return this.conversations.entries(this.target);
+  /** A conversation's log: its lines, where it ends in the history, its "New messages" divider. */
+  log(name: string): ConversationLog {
+    return this.conversations.log(name);
   }
 
   /** Messages in a conversation (the lobby, a room, a person's whispers) that came while another was shown. */
@@ -217,6 +271,7 @@ export class PageChat extends Emitter<PageChatEvents> {
     const outcome = await this.ask(() => this.session.createAccount(password));
     if (outcome.ok) {
       this.byAccount = true;
+      this.memory.account = this.me;
       this.addNotice(`The name ${this.me} is yours now: log in with it and your password from now on.`);
     }
     return outcome;
@@ -231,6 +286,7 @@ export class PageChat extends Emitter<PageChatEvents> {
     const outcome = await this.ask(() => this.session.deleteAccount(password), WRONG_CURRENT_PASSWORD);
     if (outcome.ok) {
       this.byAccount = false;
+      this.memory.account = undefined;
       this.addNotice(`Your account is deleted: you are a guest now, and ${this.me} is free for anyone once you leave.`);
     }
     return outcome;
@@ -254,14 +310,17 @@ export class PageChat extends Emitter<PageChatEvents> {
   submit(line: string): boolean | Promise<boolean> {
     this.sendError = '';
     const context = { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer };
-    // asked for rooms' commands only: the page has no account commands (Settings does that)
-    const cmd = parseCommand(line, context, { rooms: true }) as Command | RoomCommand;
+    // no account commands: the page has Settings for that
+    const cmd = parseCommand(line, context, { rooms: true, ...(this.historyOffered && { history: true as const }) }) as Command | RoomCommand | HistoryCommand;
     if (isRoomCommand(cmd)) return this.roomRequests.run(cmd);
+    if (isHistoryCommand(cmd)) return this.historyCommand(cmd);
     switch (cmd.kind) {
       case 'invalid':
         return this.refuse(sentence(cmd.reason));
       case 'help':
-        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : [])]) this.addNotice(`${c.usage} — ${c.meaning}`);
+        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : []), ...(this.historyOffered ? HISTORY_COMMANDS : [])]) {
+          this.addNotice(`${c.usage} — ${c.meaning}`);
+        }
         return true;
       case 'who':
         this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
@@ -269,6 +328,7 @@ export class PageChat extends Emitter<PageChatEvents> {
       case 'quit':
         this.left = true;
         this.session.close();
+        this.forgetTab();
         this.addNotice('You left. Reload the page to join again.');
         return true;
       case 'name':
@@ -285,10 +345,51 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.attempt(() => this.setTarget(name));
   }
 
+  /**
+   * Shows a message in its conversation (a search hit: `conversation` is the lobby, a room, or the
+   * other party of whispers, who may have left): at once when its log has it, else the log is
+   * opened around it (docs/protocol.md §11); either way it is picked out for a moment.
+   */
+  async showMessage(conversation: string, id: number): Promise<void> {
+    if (!this.attempt(() => this.setTarget(conversation, { absent: true }))) return;
+    this.highlight = { conversation, id, n: ++this.highlights };
+    this.changed();
+    if (!this.log(conversation).has(id)) await this.history.showAround(conversation, id);
+  }
+
+  /** Messages holding every word of `query`, newest first: everywhere the user may read, or in one conversation. */
+  search(query: string, options: Parameters<ChatSession['search']>[1] = {}): Promise<Outcome<SearchHit[]>> {
+    return this.ask(() => this.session.search(query, options));
+  }
+
+  /** Deletes a message the user sent, for everyone (DELETED tells everyone who has it, the user included: §11). */
+  deleteMessage(id: number): Promise<Outcome<void>> {
+    return this.ask(() => this.session.deleteMessage(id));
+  }
+
+  /** The tab came into view or went out of it: what comes while it is out of view is new to the user. */
+  setTabVisible(visible: boolean): void {
+    this.tabVisible = visible;
+    if (visible) this.log(this.target).read();
+    this.changed();
+  }
+
   /** Clears a conversation's unread badge without showing it. */
   markRead(name: string): void {
     this.conversations.markRead(name);
     this.changed();
+  }
+
+  /** `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message in the conversation shown. */
+  private historyCommand(cmd: HistoryCommand): boolean {
+    if (cmd.kind === 'search') {
+      this.emit('dialog', { kind: 'search', query: cmd.query });
+      return true;
+    }
+    const last = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && e.own && e.msgId !== undefined && !e.deleted).at(-1);
+    if (!last) return this.refuse('You have no message here to delete.');
+    this.emit('dialog', { kind: 'delete-message', entry: last });
+    return true;
   }
 
   private nameChecked(name: string): boolean {
@@ -298,7 +399,35 @@ export class PageChat extends Emitter<PageChatEvents> {
     return false;
   }
 
+  private onJoined(name: string, again: boolean, loggedIn: boolean): void {
+    const resumed = this.resuming !== undefined;
+    this.loginError = '';
+    this.resuming = undefined;
+    this.roomsOffered = this.session.roomsEnabled;
+    this.historyOffered = this.session.historyEnabled;
+    this.memory.account = loggedIn ? name : undefined;
+    this.tell(ALL, resumed ? `You are back as ${name}.` : joinedText(name, again, loggedIn ? 'login' : 'guest', this.accountsOffered));
+    if (again) return;
+    this.shownBefore = this.memory.shown;
+    this.showAgain();
+  }
+
+  /** After a reload: the conversation shown before, once it is there (a room, once the rooms are known). */
+  private showAgain(): void {
+    const name = this.shownBefore;
+    if (name === undefined || (isRoomName(name) && !this.room(name))) return;
+    this.shownBefore = undefined;
+    this.attempt(() => this.setTarget(name, { absent: true }));
+  }
+
+  /** The user left the chat: a reload asks for a name again, as for a new visitor. */
+  private forgetTab(): void {
+    new LastingState(tabStorage()).guest = undefined;
+    this.memory.shown = undefined;
+  }
+
   private onRefused(r: { name: string; code?: number; reason?: string }): void {
+    this.resuming = undefined;
     const withPassword = this.byAccount;
     this.byAccount = false; // the session forgot the refused password too
     this.loginError = r.code === undefined && !r.reason ? 'That name is taken or not allowed; pick another.'
@@ -324,8 +453,16 @@ export class PageChat extends Emitter<PageChatEvents> {
     return outcome;
   }
 
-  private setTarget(name: string): void {
-    this.session.setTarget(name);
+  private setTarget(name: string, options?: { absent: boolean }): void {
+    const before = this.target;
+    this.session.setTarget(name, options);
+    this.shownBefore = undefined;
+    this.memory.shown = this.target;
+    if (nameKey(before) !== nameKey(this.target)) {
+      this.log(before).leave();
+      this.highlight = undefined;
+    }
+    this.log(this.target).read();
     this.conversations.markRead(this.target);
   }
 
@@ -353,23 +490,36 @@ export class PageChat extends Emitter<PageChatEvents> {
    * A message goes to its conversation: the lobby's, a room's (its receiver begins with #: §10.4),
    * or the whispers with the other person. One the user sent from another conversation (`/w bob
    * hi` in the lobby) shows there too; one from someone else counts as unread until its
-   * conversation is shown.
+   * conversation is shown, and is new (the divider) when it comes while the user reads elsewhere.
    */
-  private onMessage(m: { from: string; to: string; text: string; own: boolean }): void {
-    const action = actionOf(m.text);
-    const whisper = m.to !== ALL && !isRoomName(m.to);
-    const entry = {
-      id: this.nextId++, at: new Date(), kind: 'message' as const, from: m.from, to: m.to, own: m.own,
-      text: action ?? m.text, action: action !== undefined,
-      // a whisper is for the user anyway; a mention is their name said in the lobby or a room
-      mention: !m.own && !whisper && this.me !== undefined && mentions(m.text, this.me),
-    };
-    const conversation = whisper && !m.own ? m.from : m.to;
+  private onMessage(m: ClientMessage): void {
+    const entry = messageEntry(m, this.me);
+    const conversation = conversationOf(m);
     const shown = nameKey(conversation) === nameKey(this.target);
-    this.add(conversation, entry);
-    if (m.own && whisper && !shown) this.add(this.target, entry);
-    if (!m.own && !shown) this.conversations.countUnread(conversation);
-    if (!m.own) this.emit('incoming', entry);
+    const fresh = this.add(conversation, entry); // not in a page of history already
+    if (m.own && isWhisper(m.to) && !shown) this.add(this.target, entry);
+    if (m.own || !fresh) return;
+    if (!shown) this.conversations.countUnread(conversation);
+    if (!this.reading(conversation)) this.log(conversation).cameWhileAway(entry);
+    this.emit('incoming', entry);
+  }
+
+  /**
+   * After a catch-up (§11), what others said while the user was away is new, in the conversation
+   * shown too: what came after the last message its log had when the connection was lost.
+   */
+  private caughtUp(messages: readonly StampedMessage[]): void {
+    for (const m of messages.filter((m) => !m.own)) {
+      const log = this.log(conversationOf(m));
+      if (m.id > (log.seenUpTo ?? 0)) log.cameWhileAway(messageEntry(m, this.me));
+    }
+    if (this.tabVisible) this.log(this.target).read();
+    this.changed();
+  }
+
+  /** Whether the user reads the conversation now: it is shown, in a tab in view. */
+  private reading(conversation: string): boolean {
+    return this.tabVisible && nameKey(conversation) === nameKey(this.target);
   }
 
   /** Tells in the conversations with them (if any) that people came or went. */
@@ -402,17 +552,24 @@ export class PageChat extends Emitter<PageChatEvents> {
   }
 
   private tell(conversation: string, text: string): void {
-    this.add(conversation, { id: this.nextId++, at: new Date(), kind: 'notice', text });
+    this.add(conversation, lineEntry('notice', text));
   }
 
-  private add(conversation: string, entry: Entry): void {
-    this.conversations.add(conversation, entry);
+  /** Adds a line to a conversation's log; whether it was new there. */
+  private add(conversation: string, entry: Entry): boolean {
+    const fresh = this.log(conversation).add(entry);
     this.changed();
+    return fresh;
   }
 
   private changed(): void {
     this.emit('change', undefined);
   }
+}
+
+/** A message's conversation: the lobby, its room, or the other party of whispers (§11's CONVERSATION). */
+function conversationOf(m: ClientMessage): string {
+  return isWhisper(m.to) && !m.own ? m.from : m.to;
 }
 
 /** The notice of joining: how, and whether after a reconnect (then logged in again, if logged in). */

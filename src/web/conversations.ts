@@ -1,8 +1,5 @@
 import { nameKey } from '../protocol/index.js';
-import type { Entry } from './chat.js';
-
-/** Each conversation keeps this many lines; older ones go (a page left open for days stays light). */
-const LOG_LIMIT = 2000;
+import { ConversationLog } from './conversation-log.js';
 
 /**
  * The page's conversations, each with its own log and count of unread messages: the lobby (`All`),
@@ -10,21 +7,35 @@ const LOG_LIMIT = 2000;
  * is named by its receiver, in any case (names and rooms are unique without regard to case: §2).
  */
 export class Conversations {
-  private readonly logs = new Map<string, Entry[]>();
+  private readonly logs = new Map<string, ConversationLog>();
   private readonly unreadCounts = new Map<string, number>();
 
-  entries(name: string): readonly Entry[] {
-    return this.logs.get(nameKey(name)) ?? [];
+  /** The conversation's log, made empty the first time it is asked for. */
+  log(name: string): ConversationLog {
+    const key = nameKey(name);
+    let log = this.logs.get(key);
+    if (!log) this.logs.set(key, (log = new ConversationLog()));
+    return log;
   }
 
   /** Whether anything was said in the conversation yet (a person's is opened by its first line). */
   has(name: string): boolean {
-    return this.logs.has(nameKey(name));
+    return (this.logs.get(nameKey(name))?.entries.length ?? 0) > 0;
   }
 
-  add(name: string, entry: Entry): void {
-    const key = nameKey(name);
-    this.logs.set(key, [...(this.logs.get(key) ?? []).slice(-(LOG_LIMIT - 1)), entry]);
+  /** Shows a message as deleted in every log that has it (DELETED, docs/protocol.md §11: an own whisper may be in two). */
+  markDeleted(id: number): void {
+    for (const log of this.logs.values()) log.markDeleted(id);
+  }
+
+  /** The server's history started anew: the messages shown are of the old one (ConversationLog.forgetIds). */
+  forgetIds(): void {
+    for (const log of this.logs.values()) log.forgetIds();
+  }
+
+  /** A connection is made: what each log holds was seen by the user (ConversationLog.markSeen). */
+  markSeen(): void {
+    for (const log of this.logs.values()) log.markSeen();
   }
 
   unread(name: string): number {

@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { ChatClient } from '../../src/client/client.js';
 import { startTestServer, type TestServer } from './server.js';
+import { repoRoot } from './spawn.js';
 
 /**
  * Debian's chromium, headless, with no background traffic (this machine has no network).
@@ -29,6 +31,42 @@ export async function openChatPage(browser: Browser, url: string, options: Brows
   return page;
 }
 
+/** The page's network as recordSockets keeps it: its WebSockets, and whether it may open new ones. */
+interface PageNet {
+  sockets: WebSocket[];
+  offline: boolean;
+}
+
+/**
+ * A script for openChatPage's `initScript`: keeps the page's WebSockets, so that a test can drop
+ * its connection as a network would (dropConnection), and keep it offline for a while.
+ */
+export function recordSockets(): void {
+  const net: PageNet = { sockets: [], offline: false };
+  Object.assign(window, { net });
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      if (net.offline) throw new Error('offline'); // the page's connect fails, and it tries again later
+      super(...args);
+      net.sockets.push(this);
+    }
+  };
+}
+
+/** Drops the page's connection (a page opened with recordSockets); `offline`: no new one until goOnline. */
+export async function dropConnection(page: Page, { offline = false } = {}): Promise<void> {
+  await page.evaluate((off) => {
+    const net = (window as unknown as { net: PageNet }).net;
+    net.offline = off;
+    for (const socket of net.sockets) socket.close();
+  }, offline);
+}
+
+/** Lets a page dropped offline connect again (at its next try). */
+export async function goOnline(page: Page): Promise<void> {
+  await page.evaluate(() => void ((window as unknown as { net: PageNet }).net.offline = false));
+}
+
 /** Proposes a name on the page's login form. */
 export async function pickName(page: Page, name: string): Promise<void> {
   await page.fill('#name', name);
@@ -41,13 +79,36 @@ export async function joinAs(page: Page, name: string): Promise<void> {
   await page.locator('#chat').waitFor();
 }
 
+/** Creates an account from the name form, and is in. */
+export async function signUp(page: Page, name: string, password: string): Promise<void> {
+  await page.locator('#mode-create').click();
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await page.fill('#password-again', password);
+  await page.click('#login button[type=submit]');
+  await page.locator('#chat').waitFor();
+}
+
+/** Picks a conversation in the sidebar by its label ("Talk to everyone", "Room #tea", "Whisper to bob"); on a phone, in its drawer, opened first. */
+export async function pick(page: Page, label: string): Promise<void> {
+  if (!(await page.locator('#sidebar').isVisible())) await page.click('#sidebar-toggle');
+  await page.getByRole('complementary', { name: 'Conversations' }).getByRole('button', { name: label, exact: true }).click();
+}
+
+/** A screenshot of the page into test-artifacts/ (the README's pictures are picked from there into docs/img). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(`${repoRoot}/test-artifacts`, { recursive: true });
+  await page.screenshot({ path: `${repoRoot}/test-artifacts/${name}.png` });
+}
+
 /** Types a line in the composer and presses Enter. */
 export async function say(page: Page, text: string): Promise<void> {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
 }
 
-export const logTexts = (page: Page): Promise<string[]> => page.locator('#log li').allInnerTexts();
+/** The lines of the log shown: what was said and told, without the lines about the history (its edges, the "New messages" divider). */
+export const logTexts = (page: Page): Promise<string[]> => page.locator('#log li:not(.edge, .divider)').allInnerTexts();
 
 /**
  * What the browser tests of one file share: a browser, a server hosting the web client, and the

@@ -114,18 +114,27 @@ describe('web client: whom a message goes to', () => {
 });
 
 describe('web client: time', () => {
-  it('shows the date beside messages from another day', async () => {
+  it('shows the date beside messages from another day, by the time the server gave them', async () => {
     const cy = await peer('cy');
     const page = await openPage({ locale: 'en-GB', timezoneId: 'UTC' });
     await page.clock.install({ time: new Date('2025-06-13T23:58:00Z') });
     await page.reload();
     await joinAs(page, 'dee');
-    cy.client.send('All', 'nearly midnight');
-    await expect.poll(() => page.locator('#log li', { hasText: 'nearly midnight' }).locator('time').innerText()).toBe('23:58');
+    cy.client.send('All', 'said on the server');
+    // the page's clock is not the server's: the message carries the server's time (docs/protocol.md §11)
+    const time = page.locator('#log li', { hasText: 'said on the server' }).locator('time');
+    await expect.poll(() => time.count()).toBe(1);
+    const at = new Date((await time.getAttribute('datetime'))!);
+    expect(Math.abs(at.getTime() - Date.now())).toBeLessThan(60_000);
+    const utc = (options: Intl.DateTimeFormatOptions) => at.toLocaleString('en-GB', { timeZone: 'UTC', ...options });
+    expect(await time.innerText()).toBe(`${utc({ day: 'numeric', month: 'short', year: 'numeric' })} ${utc({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}`);
+    // the page's own lines are the page's: today's show the time alone, until it is another day
+    const joined = page.locator('#log li', { hasText: 'You joined as dee' }).locator('time');
+    expect(await joined.innerText()).toBe('23:58');
     await page.clock.fastForward('05:00');
     cy.client.send('All', 'a new day');
-    await expect.poll(() => page.locator('#log li', { hasText: 'a new day' }).locator('time').innerText()).toBe('00:03');
-    expect(await page.locator('#log li', { hasText: 'nearly midnight' }).locator('time').innerText()).toBe('13 Jun 23:58');
+    await expect.poll(() => page.locator('#log li', { hasText: 'a new day' }).count()).toBe(1);
+    expect(await joined.innerText()).toBe('13 Jun 23:58');
   });
 });
 

@@ -77,7 +77,7 @@ describe('web client layout', () => {
     // small talk from everyone (arriving in any order), then the showcase lines one after another
     const smallTalk = MESSAGES - SHOWCASE.length - VIEWS.length;
     for (let i = 0; i < smallTalk; i++) byName.get(OTHERS[(i * 7) % OTHERS.length]!)!.send('All', SMALL_TALK[i % SMALL_TALK.length]!);
-    const shown = (page: Page) => page.locator('#log li:not(.notice)').count();
+    const shown = (page: Page) => page.locator('#log li:not(.notice, .edge)').count();
     for (const page of pages) await expect.poll(() => shown(page)).toBe(smallTalk);
     for (const [i, [from, text]] of SHOWCASE.entries()) {
       byName.get(from)!.send('All', text);

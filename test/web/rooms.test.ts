@@ -7,36 +7,23 @@
  *
  * The tests of this file follow one story: each goes on from where the one before left off.
  */
-import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
-import { joinAs, logTexts, say, webRig } from '../helpers/browser.js';
-import { repoRoot } from '../helpers/spawn.js';
+import { dropConnection, joinAs, logTexts, pick, recordSockets, say, screenshot, signUp, webRig } from '../helpers/browser.js';
 
 const rig = webRig();
 
 const PASSWORD = 'correct horse battery';
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true };
-const ARTIFACTS = `${repoRoot}/test-artifacts`;
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 /** The rooms in the sidebar, as shown. */
 const sidebarRooms = (page: Page) => page.locator('#rooms li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-name')));
 const badge = (page: Page, name: string) => page.locator(`#sidebar li[data-name="${name}"] .badge`);
 const shown = (page: Page) => text(page, '#conversation-title');
-
-/** Creates an account from the name form, and is in. */
-async function signUp(page: Page, name: string): Promise<void> {
-  await page.locator('#mode-create').click();
-  await page.fill('#name', name);
-  await page.fill('#password', PASSWORD);
-  await page.fill('#password-again', PASSWORD);
-  await page.click('#login button[type=submit]');
-  await page.locator('#chat').waitFor();
-}
 
 async function logIn(page: Page, name: string): Promise<void> {
   await page.locator('#mode-login').click();
@@ -64,29 +51,6 @@ async function createRoom(page: Page, name: string, topic: string, { private: is
 /** The names in the browse list of the rooms dialog (open). */
 const browsable = (page: Page) => page.locator('#room-browser li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-room')));
 
-/** Picks a conversation in the sidebar (on a phone, in its drawer, opened first). */
-async function pick(page: Page, label: string): Promise<void> {
-  if (!(await page.locator('#sidebar').isVisible())) await page.click('#sidebar-toggle');
-  await page.getByRole('complementary', { name: 'Conversations' }).getByRole('button', { name: label, exact: true }).click();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
-}
-
-/** Keeps the page's WebSockets in window.sockets, so that a test can drop its connection as a network would. */
-function recordSockets(): void {
-  const sockets: WebSocket[] = [];
-  Object.assign(window, { sockets });
-  window.WebSocket = class extends window.WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
-      sockets.push(this);
-    }
-  };
-}
-
 /** A registered user over TCP, with rooms: its room events kept as "event name role". */
 async function registeredPeer(name: string): Promise<{ client: ChatClient; events: string[] }> {
   const client = await connect('127.0.0.1', rig.server.port);
@@ -104,7 +68,7 @@ const story = {} as { alice: Page; bob: Page; carol: ChatClient; carolGot: strin
 describe('web client: rooms', { timeout: 30_000 }, () => {
   it('Alice creates a room; Bob, a guest, finds it and joins; they talk there, and the lobby hears none of it', async () => {
     const alice = await rig.open({ ...DESKTOP, colorScheme: 'light' });
-    await signUp(alice, 'Alice');
+    await signUp(alice, 'Alice', PASSWORD);
     await createRoom(alice, '#tea', 'Oolong, sencha and gossip');
     expect(await sidebarRooms(alice)).toEqual(['#tea']);
     expect(await alice.evaluate(() => document.activeElement?.id)).toBe('text'); // the next thing is to type
@@ -272,7 +236,7 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     // while she is away, Dave adds her to a room of his: back, she is in it
     story.dave = await registeredPeer('Dave');
     await story.dave.client.createRoom('#garden', { topic: 'Tomatoes' });
-    await alice.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
+    await dropConnection(alice);
     await expect.poll(() => text(alice, '#status')).toMatch(/^disconnected/);
     await story.dave.client.inviteToRoom('#garden', 'Alice');
     await expect.poll(() => logTexts(alice), { timeout: 10_000 }).toContainEqual(expect.stringContaining('Reconnected, and logged in again as Alice.'));

@@ -1,13 +1,16 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PageChat } from '../chat.js';
 import { useChat } from '../use-chat.js';
+import type { MessageEntry } from '../entries.js';
 import { ChatView } from './chat-view.js';
+import { DeleteMessage } from './delete-message.js';
 import { Header } from './header.js';
 import { LeaveRoom } from './leave-room.js';
 import { Login } from './login.js';
 import { MembersPanel } from './members-panel.js';
 import { ProfileCard } from './profile-card.js';
 import { RoomsDialog } from './rooms-dialog.js';
+import { SearchDialog } from './search-dialog.js';
 import { Settings } from './settings.js';
 
 /** The dialog open over the chat, if any. */
@@ -16,7 +19,9 @@ export type Open =
   | { kind: 'profile'; name: string }
   | { kind: 'rooms' }
   | { kind: 'members'; room: string }
-  | { kind: 'leave'; room: string };
+  | { kind: 'leave'; room: string }
+  | { kind: 'delete-message'; entry: MessageEntry }
+  | { kind: 'search'; query?: string };
 
 export type OpenDialog = (dialog: Open) => void;
 
@@ -37,17 +42,33 @@ export function App({ chat }: { chat: PageChat }) {
     if (then) setDrawerOpen(false);
     focusAfter.current = then;
   };
+  const inChat = chat.me !== undefined;
+  useEffect(() => chat.on('dialog', setOpen), [chat]);
+  useEffect(() => {
+    if (!inChat || !chat.historyOffered) return;
+    // Ctrl+K (⌘K), or / outside a text field: the search, as in Slack and Zulip
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('dialog[open]')) return; // one dialog at a time
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, [contenteditable]');
+      if (((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') || (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey)) {
+        e.preventDefault();
+        setOpen({ kind: 'search' });
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [inChat, chat.historyOffered]);
   useEffect(() => {
     if (open || !focusAfter.current) return;
     document.getElementById(focusAfter.current)?.focus();
     focusAfter.current = undefined;
   }, [open]);
-  const inChat = chat.me !== undefined;
   return (
     <>
       <Header
         chat={chat} drawer={inChat ? { open: drawerOpen, toggle: () => setDrawerOpen(!drawerOpen) } : undefined}
         openSettings={inChat ? () => setOpen({ kind: 'settings' }) : undefined}
+        openSearch={inChat && chat.historyOffered ? () => setOpen({ kind: 'search' }) : undefined}
       />
       {inChat
         ? <ChatView chat={chat} open={drawerOpen} close={closeDrawer} openDialog={setOpen} />
@@ -69,5 +90,9 @@ function OpenDialogView({ chat, open, close, openDialog }: { chat: PageChat; ope
       return <MembersPanel key={open.room} chat={chat} room={open.room} close={close} />;
     case 'leave':
       return <LeaveRoom chat={chat} room={open.room} close={close} openDialog={openDialog} />;
+    case 'search':
+      return <SearchDialog chat={chat} query={open.query} close={close} />;
+    case 'delete-message':
+      return <DeleteMessage chat={chat} entry={open.entry} close={close} />;
   }
 }

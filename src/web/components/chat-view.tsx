@@ -26,7 +26,7 @@ export function ChatView({ chat, open, close, openDialog }: Props) {
       <section class="conversation" aria-labelledby="conversation-title">
         <ConversationHeader chat={chat} openDialog={openDialog} />
         {/* a log of its own per conversation: each starts at its latest line */}
-        <Log key={nameKey(chat.target)} entries={chat.entries} me={chat.me} />
+        <Log key={nameKey(chat.target)} chat={chat} conversation={chat.target} askDelete={(entry) => openDialog({ kind: 'delete-message', entry })} />
         <Composer chat={chat} />
       </section>
     </main>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { PageChat } from '../chat.js';
 import { statusText } from '../status.js';
 import { currentTheme, toggleTheme } from '../theme.js';
+import { SearchIcon } from './icons.js';
 
 interface Props {
   chat: PageChat;
@@ -9,9 +10,11 @@ interface Props {
   drawer?: { open: boolean; toggle: () => void } | undefined;
   /** Shown in the chat only: opens the user's settings (profile, password, keeping the name). */
   openSettings?: (() => void) | undefined;
+  /** Shown in the chat on a server that keeps history: opens the search (also Ctrl+K). */
+  openSearch?: (() => void) | undefined;
 }
 
-export function Header({ chat, drawer, openSettings }: Props) {
+export function Header({ chat, drawer, openSettings, openSearch }: Props) {
   const [theme, setTheme] = useState(currentTheme);
   const bad = chat.state.kind === 'disconnected';
   const unread = chat.unreadTotal;
@@ -30,6 +33,14 @@ export function Header({ chat, drawer, openSettings }: Props) {
         {statusText(chat.state, chat.serverName, chat.left)}
       </span>
       <span class="spacer" />
+      {openSearch && (
+        <button
+          id="search-toggle" type="button" class="plain" aria-haspopup="dialog" aria-keyshortcuts="Control+K"
+          aria-label="Search messages (Ctrl+K)" title="Search messages (Ctrl+K)" onClick={openSearch}
+        >
+          <SearchIcon />
+        </button>
+      )}
       <button
         id="theme" type="button" class="plain"
         aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}

@@ -21,6 +21,13 @@ export function Login({ chat }: { chat: PageChat }) {
     setAgain('');
   };
   const naming = chat.state.kind === 'naming' && chat.state.waitingFor === undefined;
+  if (chat.resuming !== undefined) {
+    return (
+      <main class="login">
+        <p id="resuming" role="status">Coming back as {chat.resuming}…</p>
+      </main>
+    );
+  }
   return (
     <main class="login">
       <form id="login" autocomplete={mode === 'guest' ? 'off' : 'on'} onSubmit={onSubmit} aria-describedby="login-error">

@@ -1,24 +1,42 @@
-import { isRoomName } from '../../client/index.js';
-import { ALL } from '../../protocol/index.js';
-import type { Entry } from '../chat.js';
+import type { MessageEntry, Entry } from '../entries.js';
+import { isWhisper } from '../entries.js';
 import { timeLabel } from '../dates.js';
 import { linkify } from '../links.js';
+import { TrashIcon } from './icons.js';
+
+interface Props {
+  entry: Entry;
+  me: string | undefined;
+  now: Date;
+  /** Picked out for a moment: the search hit the user opened. */
+  highlighted: boolean;
+  /** Offered on the user's own messages that the server keeps (docs/protocol.md §11): asks to delete it. */
+  askDelete: ((entry: MessageEntry) => void) | undefined;
+}
 
 /** One line of the log. User text is only ever text nodes and checked links, never HTML. */
-export function Message({ entry, me, now }: { entry: Entry; me: string | undefined; now: Date }) {
-  const time = <time dateTime={entry.at.toISOString()}>{timeLabel(entry.at, now)}</time>;
+export function Message({ entry, me, now, highlighted, askDelete }: Props) {
+  const time = <time dateTime={entry.at.toISOString()} title={entry.at.toLocaleString()}>{timeLabel(entry.at, now)}</time>;
   if (entry.kind !== 'message') {
-    return <li class={entry.kind}>{time} <span class="text">{entry.text}</span></li>;
+    return <li class={entry.kind} data-key={entry.key}>{time} <span class="text">{entry.text}</span></li>;
   }
-  const whisper = entry.to !== ALL && !isRoomName(entry.to); // a room's messages show as the lobby's, in its own log
-  const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', entry.action && 'action'];
-  const from = entry.own && !entry.action ? 'You' : entry.from; // "* alice waves", not "* You waves"
+  const whisper = isWhisper(entry.to); // a room's messages show as the lobby's, in its own log
+  const action = entry.action && !entry.deleted;
+  const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', action && 'action', highlighted && 'highlighted'];
+  const from = entry.own && !action ? 'You' : entry.from; // "* alice waves", not "* You waves"
+  const deletable = askDelete && entry.own && entry.msgId !== undefined && !entry.deleted;
   return (
-    <li class={classes.filter(Boolean).join(' ') || undefined}>
+    // a tap on one's own message (no hover on a phone) shows its delete button: it has the focus within
+    <li class={classes.filter(Boolean).join(' ') || undefined} data-key={entry.key} data-msg-id={entry.msgId} tabIndex={deletable ? -1 : undefined}>
       {time}{' '}
       {whisper && <><span class="tag">{entry.own ? `whisper to ${entry.to}` : entry.to === me ? 'whisper' : `to ${entry.to}`}</span>{' '}</>}
-      <span class="from">{entry.action ? `* ${from}` : from}</span>{' '}
-      <span class="text"><Linked text={entry.text} /></span>
+      <span class="from">{action ? `* ${from}` : from}</span>{' '}
+      {entry.deleted ? <span class="text deleted">message deleted</span> : <span class="text"><Linked text={entry.text} /></span>}
+      {deletable && (
+        <button type="button" class="delete-message" aria-label="Delete your message" title="Delete for everyone" onClick={() => askDelete(entry)}>
+          <TrashIcon />
+        </button>
+      )}
     </li>
   );
 }
