@@ -68,7 +68,11 @@ export class History<M extends HistoryMember> {
   private batch: StoredMessage[] = [];
   /** The sender of each message in the batch, to be told if it could not be kept. */
   private batchSenders: M[] = [];
+  /** Guests' sessions by token, and each one's token by its identity (a guest's connections find it without a search). */
   private readonly guests = new Map<string, GuestSession>();
+  private readonly tokens = new Map<string, string>();
+  /** When expired sessions were last let go: at most once a resume window, however many leave. */
+  private lastSweep = 0;
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages may wait for the search index (none since the last step found it complete). */
@@ -139,26 +143,34 @@ export class History<M extends HistoryMember> {
   online(member: M): ExtensionFields | undefined {
     member.firstLive = this.nextId;
     if (!member.stamped || member.account !== undefined) return undefined;
-    for (const [token, guest] of this.guests) {
-      if (guest.identity === member.identity) {
-        guest.expires = undefined;
-        guest.name = member.name!;
-        return { token };
-      }
+    const known = this.tokens.get(member.identity);
+    const guest = known === undefined ? undefined : this.guests.get(known);
+    if (known !== undefined && guest) {
+      guest.expires = undefined;
+      guest.name = member.name!;
+      return { token: known };
     }
     const token = randomBytes(18).toString('base64url');
     this.guests.set(token, { identity: member.identity, name: member.name!, rooms: [], expires: undefined });
+    this.tokens.set(member.identity, token);
     return { token };
   }
 
   /** A connection ended: its guest session (and the rooms it was in) can be resumed for a while. */
   offline(member: M): void {
     const now = Date.now();
-    for (const [token, guest] of this.guests) {
-      if (guest.identity === member.identity) {
-        guest.expires = now + RESUME_WINDOW_MS;
-        guest.rooms = [...member.rooms];
-      } else if (guest.expires !== undefined && guest.expires < now) this.guests.delete(token);
+    const token = this.tokens.get(member.identity);
+    const guest = token === undefined ? undefined : this.guests.get(token);
+    if (guest) {
+      guest.expires = now + RESUME_WINDOW_MS;
+      guest.rooms = [...member.rooms];
+    }
+    if (now - this.lastSweep < RESUME_WINDOW_MS) return;
+    this.lastSweep = now;
+    for (const [expired, g] of this.guests) {
+      if (g.expires === undefined || g.expires >= now) continue;
+      this.guests.delete(expired);
+      this.tokens.delete(g.identity);
     }
   }
 
