@@ -410,7 +410,7 @@ export class ChatCore implements SessionHost {
     const stamped = this.history && this.stamp(sender, receiver, to, body, textEnd);
     let receivers = 1;
     if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame, stamped);
-    else if (receiver instanceof Room) receivers = this.rooms!.deliver(sender, receiver, frame, stamped);
+    else if (receiver instanceof Room) receivers = this.router.toRoom(sender, receiver.key, frame, stamped);
     else {
       this.router.toMember(receiver, stamped && receiver.stamped ? stamped : frame);
       if (stamped && sender.stamped) this.router.toMember(sender, stamped); // the echo

@@ -76,11 +76,6 @@ export class Rooms<M extends RoomMember> {
     return room;
   }
 
-  /** A member's frame for the room's other members online (and its stamped form, docs/protocol.md §11); returns how many it went to. */
-  deliver(sender: M, room: Room, frame: Uint8Array, stamped?: Uint8Array): number {
-    return this.router.toRoom(sender, room.key, frame, stamped);
-  }
-
   /** A connection's name was accepted: a logged-in user with rooms is back in its rooms (§10.4). */
   online(member: M): void {
     if (!member.speaksRooms || member.account === undefined) return;
