@@ -133,6 +133,8 @@ describe('web client: history', { timeout: 30_000 }, () => {
     const { bob, alice, carol } = story;
     await say(bob, '/join #tea'); // a guest, in a public room: it joins it again after reconnecting
     await expect.poll(() => shown(bob)).toBe('#tea');
+    // the room's newest page is what Bob saw of it: a drop before it came would make it new to him too
+    await expect.poll(() => messages(bob)).toEqual([expect.stringContaining('The kettle is on.'), expect.stringContaining('Oolong or sencha?')]);
     await dropConnection(bob, { offline: true });
     await expect.poll(() => bob.locator('#status').innerText()).toMatch(/^disconnected/);
     await sayAll(carol, 'All', ['missed 1', 'missed 2', 'missed 3']);
