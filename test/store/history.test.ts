@@ -1,13 +1,18 @@
 /**
- * The history store (schema v4) on real SQLite files: appends in batches, pages both ways, the
- * full-text index fed apart and trailing, deletion, retention, and ids never reused after a restart.
+ * The history store (schemas v4 and v5) on real SQLite files: appends in batches, pages both ways,
+ * the full-text index fed apart and trailing, deletion, retention, ids never reused after a
+ * restart, and the journal that takes each turn's appends (moved into place behind the live path,
+ * before any query, and after a restart).
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Store, StoredMessage } from '../../src/server/core/ports.js';
+import type { StoredMessage } from '../../src/server/core/ports.js';
 import { ftsQuery } from '../../src/server/store/history.js';
+import { DATABASE_FILE, openSqliteStore } from '../../src/server/store/sqlite.js';
 import { storeFixtures } from '../helpers/store.js';
 
-const { opened, folder } = storeFixtures();
+const { opened, folder, cleanups } = storeFixtures();
 
 let clock = 1_000;
 const message = (id: number, conversation: string, text: string, extra: Partial<StoredMessage> = {}): StoredMessage =>
@@ -68,5 +73,55 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect(await store.history.prune({ olderThan: 1000 })).toBe(1);
     expect(await search('news')).toEqual([3]);
     expect(ids(await store.history.after('All', 0, 10))).toEqual([2, 3]);
+  });
+
+  it('journals each append as one row, moves it into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
+    const data = folder();
+    const store = await opened(data);
+    const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
+    const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const turns = Array.from({ length: 30 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
+    for (const turn of turns) await store.history.append(turn);
+    expect([rows('journal'), rows('messages')]).toEqual([30, 0]); // one row a turn, nothing indexed on the live path
+    // a step of the work behind it moves the oldest turns, about as many messages as it is given
+    expect(await store.history.index(250)).toBe(300);
+    expect([rows('journal'), rows('messages')]).toEqual([27, 300]);
+    // a query moves the rest first, yielding to the event loop between steps of 5000
+    let turnsOfTheLoop = 0;
+    const ticking = setInterval(() => turnsOfTheLoop++, 0);
+    const whispers = await store.history.catchUp({ identity: 'a:bob', conversations: [], after: 0, before: 3001, limit: 5000 });
+    clearInterval(ticking);
+    expect(whispers).toHaveLength(1500);
+    expect(whispers.at(-1)).toEqual(turns[29]![98]);
+    expect([rows('journal'), rows('messages')]).toEqual([0, 3000]);
+    expect(await store.history.lastId()).toBe(3000);
+    // the search index is fed once the journal is moved, by the same steps
+    expect(await store.history.index(3000)).toBe(3000);
+    expect(await store.history.index(3000)).toBe(0);
+    raw.close();
+    expect(turnsOfTheLoop).toBeGreaterThan(0);
+  });
+
+  it('a journal left by a server that stopped is moved on the next start: nothing lost, ids never given twice', async () => {
+    const data = folder();
+    let store = await opened(data);
+    await store.history.append([message(1, 'All', 'before the stop'), message(2, '#tea', 'also before')]);
+    await store.history.append([message(3, 'All', 'the last turn')]);
+    await store.close(); // no query, no step: all of it still in the journal
+    store = await opened(data);
+    expect(await store.history.lastId()).toBe(3);
+    expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['before the stop', 'the last turn']);
+  });
+
+  it('appends move the oldest turns themselves while the journal is over its bound', async () => {
+    const database = new Database(':memory:');
+    const store = await openSqliteStore(database, 'test', 100);
+    cleanups.push(() => store.close());
+    const rows = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    for (let t = 0; t < 10; t++) await store.history.append(Array.from({ length: 20 }, (_, i) => message(t * 20 + i + 1, 'All', `m ${t}.${i}`)));
+    // over 100 journaled, a turn moves twice its own: the sixth, eighth and tenth moved two turns each
+    expect(rows('messages')).toBe(3 * 40);
+    expect(rows('journal')).toBe(4);
+    expect(ids(await store.history.before('All', 201, 3))).toEqual([200, 199, 198]);
   });
 });

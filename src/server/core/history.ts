@@ -15,13 +15,17 @@ const PAGE = { default: 50, most: 200 };
 const CATCH_UP = { default: 1000, most: 1000 };
 const SEARCH = { default: 20, most: 100 };
 /**
- * Messages taken into the search index per step (a few ms of work), and the share of the time the
- * steps may take while it trails: the live chat keeps the rest, however busy it is; the index then
- * trails the history (docs/protocol.md §11), never the reverse.
+ * The work behind the live path (the store's `index`: the search index, the journal's moves) is
+ * done in steps of a few ms, grown or shrunk to take about STEP_MS, and may take INDEX_SHARE of the
+ * time while it trails: the live chat keeps the rest, however busy it is; the index then trails
+ * the history (docs/protocol.md §11), never the reverse.
  */
-const INDEX_STEP = 500;
+const INDEX_STEP = { first: 500, least: 100, most: 20_000 };
+const STEP_MS = 4;
 const INDEX_SHARE = 0.1;
-const INDEX_EVERY_MS = 25;
+const INDEX_EVERY_MS = 5;
+/** How often an idle server looks for new work behind the live path. */
+const IDLE_EVERY_MS = 50;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** What history needs of a connection besides being in rooms. */
@@ -77,6 +81,8 @@ export class History<M extends HistoryMember> {
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages may wait for the search index (none since the last step found it complete). */
   private trailing = true;
+  /** Messages a step of it takes on. */
+  private step = INDEX_STEP.first;
 
   constructor(
     private readonly store: HistoryStore,
@@ -264,18 +270,20 @@ export class History<M extends HistoryMember> {
     return id;
   }
 
-  /** Takes a step of messages into the search index while it trails, then rests INDEX_SHARE's worth. */
+  /** Takes a step of the work behind the live path while it trails, then rests INDEX_SHARE's worth. */
   private async indexStep(): Promise<void> {
     const started = performance.now();
     if (this.trailing) {
       try {
-        if ((await this.store.index(INDEX_STEP)) < INDEX_STEP) this.trailing = false;
+        if ((await this.store.index(this.step)) < this.step) this.trailing = false;
       } catch (err) {
         this.log.error({ err }, 'history: the search index could not be fed');
       }
     }
     const took = performance.now() - started;
-    this.nextIndexStep(Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE));
+    // larger steps cost less a message; the live chat waits for a whole step, so not too large
+    if (this.trailing) this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (this.step * STEP_MS) / Math.max(took, 0.5))));
+    this.nextIndexStep(this.trailing ? Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE) : IDLE_EVERY_MS);
   }
 
   private nextIndexStep(ms: number): void {

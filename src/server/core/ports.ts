@@ -205,7 +205,11 @@ export interface HistoryStore {
   before(conversation: string, before: number, limit: number): Promise<StoredMessage[]>;
   /** Messages of the conversations matching the full-text `query`, newest first (before id `before`, if given). */
   search(query: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
-  /** Takes up to `limit` messages not yet in the search index into it; resolves with how many it took. */
+  /**
+   * A step of the work behind the live path: up to `limit` messages not yet in the search index (or,
+   * for a store that journals appends, not yet in place) taken in; resolves with how many it took,
+   * fewer than `limit` only when none is left.
+   */
   index(limit: number): Promise<number>;
   /** How many messages the search index has yet to take in. */
   unindexed(): Promise<number>;

@@ -14,11 +14,11 @@ const ROWS_PER_INSERT = 500;
 export class KyselyHistoryStore implements HistoryStore {
   constructor(
     private readonly db: Kysely<Schema>,
-    private readonly errors: EngineErrors,
+    protected readonly errors: EngineErrors,
   ) {}
 
   lastId(): Promise<number> {
-    return runQuery(this.errors, () => this.counter(this.db, 'last_message_id'));
+    return this.query(() => this.counter(this.db, 'last_message_id'));
   }
 
   epoch(): Promise<string> {
@@ -58,7 +58,7 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   whispersOf(identity: string): Promise<string[]> {
-    return runQuery(this.errors, async () => {
+    return this.query(async () => {
       const sent = this.db.selectFrom('messages').select('conversation').where('sender', '=', identity).where('recipient', 'is not', null);
       const got = this.db.selectFrom('messages').select('conversation').where('recipient', '=', identity);
       return (await sent.union(got).execute()).map((r) => r.conversation);
@@ -91,7 +91,7 @@ export class KyselyHistoryStore implements HistoryStore {
 
   index(limit: number): Promise<number> {
     // the texts go from the table to the index inside the engine: none of them passes through here
-    return runQuery(this.errors, () =>
+    return this.query(() =>
       this.db.transaction().execute(async (trx) => {
         const from = await this.counter(trx, 'last_indexed_id');
         const step = await trx
@@ -108,7 +108,7 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   unindexed(): Promise<number> {
-    return runQuery(this.errors, async () => {
+    return this.query(async () => {
       const from = await this.counter(this.db, 'last_indexed_id');
       const row = await this.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>', from).executeTakeFirstOrThrow();
       return Number(row.n);
@@ -116,7 +116,7 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   delete(id: number): Promise<boolean> {
-    return runQuery(this.errors, () =>
+    return this.query(() =>
       this.db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('messages').select(['text', 'deleted']).where('id', '=', id).executeTakeFirst();
         if (!row) return false;
@@ -130,14 +130,14 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   get(id: number): Promise<StoredMessage | undefined> {
-    return runQuery(this.errors, async () => {
+    return this.query(async () => {
       const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toMessage(row);
     });
   }
 
   prune({ olderThan, keep }: { olderThan?: number; keep?: number }): Promise<number> {
-    return runQuery(this.errors, () =>
+    return this.query(() =>
       this.db.transaction().execute(async (trx) => {
         const doomed: ReturnType<typeof sql<boolean>>[] = [];
         // times grow with ids: what is older is the run of ids before the first message that is not
@@ -168,7 +168,16 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   private rows(query: (db: Kysely<Schema>) => { execute(): Promise<Selectable<MessagesTable>[]> }): Promise<StoredMessage[]> {
-    return runQuery(this.errors, async () => (await query(this.db).execute()).map(toMessage));
+    return this.query(async () => (await query(this.db).execute()).map(toMessage));
+  }
+
+  /**
+   * Runs a query of the history, its engine's failures as StoreErrors. A store that keeps appends
+   * apart for a while (SQLite's journal) first brings them into the tables: a query sees every
+   * message appended before it.
+   */
+  protected query<T>(run: () => Promise<T>): Promise<T> {
+    return runQuery(this.errors, run);
   }
 }
 

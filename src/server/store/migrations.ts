@@ -99,6 +99,17 @@ export const MIGRATIONS: readonly Migration[] = [
       await sql`create virtual table messages_fts using fts5(text, content='messages', content_rowid='id')`.execute(db);
     },
   },
+  {
+    version: 5, // history's journal: each turn's messages in one row, moved into `messages` behind the live path
+    async up(db) {
+      await db.schema
+        .createTable('journal')
+        .addColumn('first', 'integer', (c) => c.primaryKey())
+        .addColumn('last', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

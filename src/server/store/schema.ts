@@ -64,6 +64,17 @@ export interface MessagesTable {
   deleted: Generated<number>;
 }
 
+/**
+ * Schema v5: a turn's messages as they were appended, not yet in `messages` (SQLite's history
+ * store moves them there behind the live path): `body` is a JSON array of rows, each
+ * [id, conversation, at, sender, recipient, sender_name, receiver, text].
+ */
+export interface JournalTable {
+  first: number;
+  last: number;
+  body: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -76,5 +87,6 @@ export interface Schema {
   rooms: RoomsTable;
   memberships: MembershipsTable;
   messages: MessagesTable;
+  journal: JournalTable;
   counters: CountersTable;
 }

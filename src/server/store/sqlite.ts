@@ -6,7 +6,7 @@ import { StoreError, type Store } from '../core/ports.js';
 import { KyselyAccountStore } from './accounts.js';
 import type { EngineErrors } from './engine.js';
 import { claimFolder } from './folder-lock.js';
-import { SqliteHistoryStore } from './history-sqlite.js';
+import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
 import { KyselyRoomStore } from './rooms.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -51,8 +51,11 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
   }
 }
 
-/** The store over an open database (its owner's settings kept), migrated; `location` names it in messages. */
-export async function openSqliteStore(database: Database.Database, location: string): Promise<Store> {
+/**
+ * The store over an open database (its owner's settings kept), migrated; `location` names it in
+ * messages; `journalMost` bounds the history's journal (history-sqlite.ts).
+ */
+export async function openSqliteStore(database: Database.Database, location: string, journalMost = JOURNAL_MOST): Promise<Store> {
   const errors = sqliteErrors(location);
   try {
     database.pragma('foreign_keys = ON');
@@ -67,7 +70,7 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
-  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database), location, close: () => db.destroy() };
+  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database, journalMost), location, close: () => db.destroy() };
 }
 
 /**
