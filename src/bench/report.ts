@@ -1,3 +1,4 @@
+import type { HistoryBenchResult, Timings } from './history.js';
 import type { BenchResult } from './run.js';
 
 /** Generator CPU above which the generator, not the server, is the likely limit. */
@@ -74,5 +75,38 @@ export function toTable(r: BenchResult): string {
     lines.push(`  FAILED: some deliveries were lost, corrupt, duplicated, out of order${o.workload === 'rooms' ? " or outside the sender's room" : ''}.`);
     if (c.lost > 0) lines.push("  (a Howdy server's flood control drops what exceeds --msg-rate: raise it for a capacity test)");
   }
+  return lines.join('\n');
+}
+
+/** A history run failed when its catch-up brought a message twice, missed one, or mixed their order, or a search missed a word said. */
+export function historyFailed(r: HistoryBenchResult): boolean {
+  return r.duplicates + r.gaps + r.reordered + r.searchMisses > 0;
+}
+
+export function historyJson(r: HistoryBenchResult): object {
+  const t = (x: Timings) => ({ p50: round2(x.p50), p99: round2(x.p99), max: round2(x.max) });
+  return {
+    workload: 'history', stored: r.stored, missed: r.missed, catch_up_ms: Math.round(r.catchUpMs), caught_up: r.caughtUp, live: r.live,
+    duplicates: r.duplicates, gaps: r.gaps, reordered: r.reordered, page_ms: t(r.pageMs), search_ms: t(r.searchMs), search_misses: r.searchMisses,
+    server_rss_kb: r.serverRssKb ?? null, server_hwm_kb: r.serverHwmKb ?? null,
+  };
+}
+
+export function historyTable(r: HistoryBenchResult): string {
+  const t = (x: Timings) => `${x.p50.toFixed(2)} / ${x.p99.toFixed(2)} / ${x.max.toFixed(2)} ms`;
+  const rows: Array<[string, string]> = [
+    ['caught up (logged in, missed ones, live again)', `${n(r.catchUpMs)} ms`],
+    ['by the catch-up / live meanwhile', `${n(r.caughtUp)} / ${n(r.live)}`],
+    ['duplicate / missing / out of order', `${r.duplicates} / ${r.gaps} / ${r.reordered}`],
+    ['page of 100 p50 / p99 / max', t(r.pageMs)],
+    ['search p50 / p99 / max', t(r.searchMs)],
+  ];
+  if (r.serverRssKb !== undefined) rows.push(['server memory (RSS / peak)', `${mib(r.serverRssKb)} / ${mib(r.serverHwmKb!)}`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = [
+    `howdy bench: history, ${n(r.stored)} messages stored, ${n(r.missed)} missed while away`,
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+  ];
+  if (historyFailed(r)) lines.push(`  FAILED: the catch-up was not exactly once and in order${r.searchMisses > 0 ? `, or ${r.searchMisses} searches missed a word said` : ''}.`);
   return lines.join('\n');
 }

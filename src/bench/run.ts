@@ -5,7 +5,7 @@ import { seatInRooms, type Seating } from './rooms.js';
 import { benchName, makeStampText } from './stamp.js';
 import { Tracker, type Counts } from './tracker.js';
 
-export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn' | 'rooms';
+export type Workload = 'broadcast' | 'whisper' | 'mixed' | 'connect' | 'churn' | 'rooms' | 'history';
 
 export interface BenchOptions extends PeerTarget {
   proto: BenchProto;

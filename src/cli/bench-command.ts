@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BenchProto } from '../bench/peers.js';
@@ -35,19 +38,27 @@ function loadOptions(cmd: Command, defaults: { clients: number; rate?: number; s
     .option('--json', 'print JSON instead of a table');
 }
 
-/** The run's target, spawning a server first with --spawn. */
-async function target(server: string | undefined, opts: Record<string, unknown>, proto: BenchProto) {
+/**
+ * The run's target, spawning a server first with --spawn: keeping nothing, or (`disk`) its data in
+ * a temporary folder, removed by `stop`.
+ */
+async function target(server: string | undefined, opts: Record<string, unknown>, proto: BenchProto, data: 'memory' | 'disk' = 'memory') {
   let { host, port } = parseAddress(server, proto === 'irc' ? 6667 : DEFAULT_PORT);
   let child: ChildProcess | undefined;
   let serverPid = opts.serverPid as number | undefined;
   let httpPort = port + 1;
+  const folder = opts.spawn && data === 'disk' ? mkdtempSync(join(tmpdir(), 'howdy-bench-')) : undefined;
   if (opts.spawn) {
-    ({ child, port, httpPort } = await spawnServer());
+    ({ child, port, httpPort } = await spawnServer(folder));
     host = '127.0.0.1';
     serverPid = child.pid;
   }
   const url = `ws://${host}:${proto === 'ws' && !opts.spawn ? port : httpPort}${opts.wsPath as string}`;
-  return { host, port, url, serverPid, child };
+  const stop = async () => {
+    if (child && child.exitCode === null) await new Promise((resolve) => child!.once('exit', resolve).kill('SIGTERM'));
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  };
+  return { host, port, url, serverPid, child, stop };
 }
 
 function benchOptions(opts: Record<string, any>, proto: BenchProto, t: Awaited<ReturnType<typeof target>>, workload: Workload): BenchOptions {
@@ -62,12 +73,18 @@ export function benchCommand(): Command {
   return loadOptions(new Command('bench'), { clients: 50, secs: 5 })
     .description('measure an HCP (or IRC) server: simulated users, verified deliveries, throughput and latency')
     .option('--irc', 'measure an IRC server instead (same as --proto irc; default port 6667)')
-    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn', 'rooms']).default('broadcast'))
+    .addOption(new Option('--workload <name>', 'what the users do').choices(['broadcast', 'whisper', 'mixed', 'connect', 'churn', 'rooms', 'history']).default('broadcast'))
     .addOption(new Option('--rooms <n>', 'rooms: spread the users evenly over this many rooms, each user talking in its own').default(1).argParser(positiveInteger))
     .addOption(new Option('--window <n>', 'closed loop: undelivered messages allowed per user').default(16).argParser(positive))
     .addOption(new Option('--hold <s>', 'connect: seconds to hold the users idle').default(2).argParser(Number))
+    .addOption(new Option('--stored <n>', 'history: messages said before the reader first comes').default(10_000).argParser(positiveInteger))
+    .addOption(new Option('--missed <n>', 'history: messages said while the reader is away').default(10_000).argParser(positiveInteger))
+    .addOption(new Option('--live-rate <msgs>', 'history: messages per second said while the reader catches up').default(200).argParser(positive))
+    .addOption(new Option('--pages <n>', 'history: pages of 100 read back').default(200).argParser(positiveInteger))
+    .addOption(new Option('--searches <n>', 'history: searches made').default(100).argParser(positiveInteger))
     .action(async (server: string | undefined, opts) => {
       const proto: BenchProto = opts.irc ? 'irc' : opts.proto;
+      if (opts.workload === 'history') return historyBench(server, opts, proto);
       const [{ SingleBar }, { runBench }, { failed, toJson, toTable }] = await Promise.all([
         import('cli-progress'), import('../bench/run.js'), import('../bench/report.js'),
       ]);
@@ -91,6 +108,23 @@ export function benchCommand(): Command {
         t.child?.kill('SIGTERM');
       }
     });
+}
+
+/** `howdy bench --workload history`: catch-up, pages and search (bench/history.ts), on a server that keeps its history on disk. */
+async function historyBench(server: string | undefined, opts: Record<string, any>, proto: BenchProto): Promise<void> {
+  const [{ runHistoryBench }, { historyFailed, historyJson, historyTable }] = await Promise.all([import('../bench/history.js'), import('../bench/report.js')]);
+  const t = await target(server, opts, proto, 'disk');
+  try {
+    const progress = process.stderr.isTTY && !opts.json ? (phase: string, done: number, total: number) => process.stderr.write(`\r ${phase.padEnd(12)} ${Math.round(done)}/${total}   `) : () => {};
+    const result = await runHistoryBench(benchOptions(opts, proto, t, 'history'), {
+      stored: opts.stored, missed: opts.missed, liveRate: opts.liveRate, pages: opts.pages, searches: opts.searches,
+    }, progress);
+    if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
+    process.stdout.write(`${opts.json ? JSON.stringify(historyJson(result)) : historyTable(result)}\n`);
+    process.exitCode = historyFailed(result) ? 1 : 0;
+  } finally {
+    await t.stop();
+  }
 }
 
 export function soakCommand(): Command {
@@ -117,12 +151,15 @@ export function soakCommand(): Command {
     });
 }
 
-/** Starts `howdy server` on free ports (pinned to CPU 0 when taskset is there), read from its log. */
-async function spawnServer(): Promise<{ child: ChildProcess; port: number; httpPort: number }> {
+/**
+ * Starts `howdy server` on free ports (pinned to CPU 0 when taskset is there), read from its log;
+ * its data in `folder`, else kept in memory only.
+ */
+async function spawnServer(folder?: string): Promise<{ child: ChildProcess; port: number; httpPort: number }> {
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  // flood control stays on, raised out of the way of simulated users who send as fast as they can;
-  // a measuring server keeps nothing on disk
-  const args = [...process.execArgv, main, 'server', '--port', '0', '--http-port', '0', '--log-format', 'json', '--ephemeral', '--msg-rate', '10000000', '--msg-burst', '10000000'];
+  // flood control stays on, raised out of the way of simulated users who send as fast as they can
+  const data = folder === undefined ? ['--ephemeral'] : ['--data', folder];
+  const args = [...process.execArgv, main, 'server', '--port', '0', '--http-port', '0', '--log-format', 'json', ...data, '--msg-rate', '10000000', '--msg-burst', '10000000'];
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const child = pinned
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
