@@ -5,6 +5,7 @@ import {
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
 import { pageOf, stampedOf, type ClientMessage, type DeletedMessage, type HistoryPage, type PageAt, type SearchHit } from './history.js';
+import { UserStatuses } from './statuses.js';
 import { isRoomName, roomEventOf, roomInfoOf, roomMemberOf, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from './rooms.js';
 
 export interface UsersEvent {
@@ -33,6 +34,8 @@ export interface ClientEvents extends Record<string, unknown> {
   session: { token: string };
   /** Something happened in a room the user is in (ROOM_EVENT, docs/protocol.md §10.4). */
   room: RoomEvent;
+  /** The status of these users online (the user too) changed: `statuses` has it (STATUS, §10.3). */
+  statuses: { names: string[] };
   /** The server refused something or reported a problem (framed servers only). */
   error: { code: number; reason: string; fatal: boolean };
   close: { reason: string };
@@ -84,6 +87,8 @@ export class ChatClient extends Emitter<ClientEvents> {
   epoch: string | undefined;
   /** Longest text `send` takes, in UTF-8 bytes. */
   readonly maxTextBytes: number;
+  /** Who online is away or busy (granted `accounts`, §10.3). */
+  readonly statuses = new UserStatuses();
 
   constructor(
     private readonly connection: Connection,
@@ -189,14 +194,22 @@ export class ChatClient extends Emitter<ClientEvents> {
     await this.request(MsgType.PASSWORD_CHANGE, { password, newPassword });
   }
 
-  /** Deletes this client's account; it stays online as a guest. */
+  /** Deletes this client's account; it stays online as a guest, available. */
   async deleteAccount(password: string): Promise<void> {
     await this.request(MsgType.ACCOUNT_DELETE, { password });
+    this.setStatuses([{ name: this.name, status: 'available' }]);
   }
 
-  /** Changes the profile's fields given; resolves with the whole profile. */
+  /** Changes the profile's fields given; resolves with the whole profile. The user's own status is the REPLY's (others get STATUS). */
   async setProfile(profile: Pick<ExtensionFields, 'displayName' | 'about' | 'status' | 'statusMessage'>): Promise<ExtensionFields> {
-    return this.request(MsgType.PROFILE_SET, profile);
+    const reply = await this.request(MsgType.PROFILE_SET, profile);
+    this.setStatuses([{ ...reply, name: this.name }]);
+    return reply;
+  }
+
+  private setStatuses(entries: readonly ExtensionFields[]): void {
+    const names = this.statuses.apply(entries);
+    if (names.length > 0) this.emit('statuses', { names });
   }
 
   /** Looks a user up: name, online, registered, a registered user's profile, and the rooms in common (`commonRoom`, with rooms). */
@@ -335,6 +348,7 @@ export class ChatClient extends Emitter<ClientEvents> {
         const joined = initial ? [] : msg.names.filter((n) => !before.has(nameKey(n)));
         const left = this.users.filter((n) => !after.has(nameKey(n)));
         this.users = msg.names;
+        this.statuses.forget(left);
         return this.emit('users', { users: this.users, joined, left, initial });
       }
       case MsgType.PRESENCE: {
@@ -353,6 +367,7 @@ export class ChatClient extends Emitter<ClientEvents> {
           }
         }
         this.users = [...users];
+        this.statuses.forget(left);
         return this.emit('users', { users: this.users, joined, left, initial: false });
       }
       case MsgType.MESSAGE:
@@ -370,6 +385,8 @@ export class ChatClient extends Emitter<ClientEvents> {
         return;
       case MsgType.REPLY:
         return this.answer(msg.id)?.resolve(msg.fields);
+      case MsgType.STATUS:
+        return this.setStatuses(msg.fields.entry ?? []);
       case MsgType.ROOM_EVENT: {
         const event = roomEventOf(msg.fields);
         if (event) this.emit('room', event);

@@ -101,6 +101,8 @@ export const ACCOUNT_COMMANDS: readonly CommandHelp[] = [
   { usage: '/unregister', meaning: 'delete your account; you stay online as a guest' },
   { usage: '/whois NAME', meaning: "show someone's profile and whether they are online" },
   { usage: '/status STATUS [text]', meaning: 'set your status (available, away or busy) and its message' },
+  { usage: '/away [text], /busy [text]', meaning: 'show others you are away, or busy (with a message); the people list marks you' },
+  { usage: '/back', meaning: 'available again, the status message cleared' },
   { usage: '/profile name TEXT', meaning: 'set the display name your profile shows' },
   { usage: '/profile about TEXT', meaning: 'set the about text of your profile' },
   { usage: '/profile', meaning: 'show your profile' },
@@ -311,6 +313,11 @@ function parseAccountCommand(word: string, rest: string): AccountCommand | { kin
       if (!known) return { kind: 'invalid', reason: `usage: /status ${STATUSES.join('|')} [message]` };
       return { kind: 'status', status: known, message: message.join(' ').trim() };
     }
+    case 'away':
+    case 'busy':
+      return { kind: 'status', status: word, message: rest };
+    case 'back':
+      return { kind: 'status', status: 'available', message: '' };
     case 'profile': {
       if (!rest) return { kind: 'profile', text: '' };
       const [field = '', ...text] = rest.split(' ');

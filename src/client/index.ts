@@ -8,3 +8,4 @@ export * from './websocket.js';
 export * from './session.js';
 export * from './session-storage.js';
 export * from './split-text.js';
+export * from './statuses.js';

@@ -12,6 +12,7 @@ import {
 } from './rooms.js';
 import { LastingState, type ChatStorage, type GuestToken } from './session-storage.js';
 import { splitText } from './split-text.js';
+import { AVAILABLE, type UserStatus } from './statuses.js';
 
 /** Where a session stands, for the status line. */
 export type SessionState =
@@ -47,6 +48,8 @@ export interface SessionEvents extends Record<string, unknown> {
   rooms: RoomInfo[];
   /** Something happened in a room the user is in (ROOM_EVENT, §10.4). */
   room: RoomEvent;
+  /** These users' status changed (§10.3): `statusOf` tells it. */
+  statuses: ClientEvents['statuses'];
 }
 
 export interface SessionOptions {
@@ -155,6 +158,11 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Whether the server has accounts (granted the `accounts` capability on this connection). */
   get accounts(): boolean {
     return this.client?.granted.includes(Capability.ACCOUNTS) ?? false;
+  }
+
+  /** `name`'s status (§10.3): away or busy as the server told, else available (also while disconnected). */
+  statusOf(name: string): UserStatus {
+    return this.client?.statuses.of(name) ?? AVAILABLE;
   }
 
   /** Whether the server has rooms (granted the `rooms` capability on this connection). */
@@ -385,6 +393,7 @@ export class ChatSession extends Emitter<SessionEvents> {
       if (client.name !== undefined) this.lasting.guest = { name: client.name, token };
     });
     client.on('room', (e) => this.onRoomEvent(e));
+    client.on('statuses', (e) => this.emit('statuses', e));
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
     // before the name: a login needs the capability (a classic server has none: no wait)

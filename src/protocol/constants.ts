@@ -46,6 +46,8 @@ export const MsgType = {
   RESUME: 0x2a,
   /** Server to client, no id: a guest's resume token (§11). */
   SESSION: 0x2b,
+  /** Server to client, no id: users' statuses, to a client granted `accounts` (§10.3). */
+  STATUS: 0x2c,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 

@@ -168,6 +168,7 @@ export function App({ session, loginAs }: AppProps) {
         redraw();
       }),
       session.on('room', (e) => showRoomEvent(e)),
+      session.on('statuses', () => redraw()),
     ];
     session.start(); // once listening, so that nothing it says is missed
     return () => offs.forEach((off) => off());
@@ -386,7 +387,7 @@ export function App({ session, loginAs }: AppProps) {
   const viewHeight = header === undefined ? logHeight : logHeight - 1;
   const view = logView(active.entries, logWidth, viewHeight, rowsBelow);
   live.current = { logWidth, rowsBelow, pendingPaste, viewHeight };
-  const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight);
+  const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight, (user) => session.statusOf(user));
   const status = statusText(state, session.address);
   const hint = active.past === 'loading' ? 'loading older messages… '
     : view.rowsBelow > 0 ? `↑ ${view.rowsBelow} more rows below, PgDn ` : windows.list.length === 1 ? '/help ' : '';
@@ -438,10 +439,11 @@ export function App({ session, loginAs }: AppProps) {
         <Box flexDirection="column" width={usersWidth} borderStyle={BORDER} paddingX={1} overflow="hidden">
           <Text bold wrap="truncate-end">{side.title}</Text>
           {side.rows.map((row) => (
-            <Text key={row.name} wrap="truncate-end" color={row.selected ? 'magenta' : undefined} bold={row.you} dimColor={row.away}>
+            <Text key={row.name} wrap="truncate-end" color={row.selected ? 'magenta' : undefined} bold={row.you} dimColor={row.offline || row.status === 'away'}>
               {row.mark}
               {row.name}
               {row.you ? ' (you)' : ''}
+              {row.status && <Text color={row.status === 'busy' ? 'red' : undefined}>{` (${row.status})`}</Text>}
             </Text>
           ))}
           {side.more > 0 && <Text dimColor wrap="truncate-end">  … and {side.more} more</Text>}

@@ -1,6 +1,6 @@
 import {
   ChatSession, connectWebSocket, findRoom, isRoomName, LastingState, presenceNotices,
-  type ClientMessage, type RoomEvent, type RoomInfo, type SearchHit, type SessionState, type StampedMessage,
+  type ClientMessage, type RoomEvent, type RoomInfo, type SearchHit, type SessionState, type StampedMessage, type UserStatus,
 } from '../client/index.js';
 import {
   COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type HistoryCommand, type RoomCommand,
@@ -138,6 +138,7 @@ export class PageChat extends Emitter<PageChatEvents> {
       this.changed();
     });
     this.session.on('room', (e) => this.happened(e));
+    this.session.on('statuses', () => this.changed());
     this.roomRequests = new RoomRequests(this.session, {
       me: () => this.me ?? '',
       shown: () => this.target,
@@ -220,6 +221,11 @@ export class PageChat extends Emitter<PageChatEvents> {
   /** The server keeps accounts (it granted the capability on this connection). */
   get accountsOffered(): boolean {
     return this.session.accounts;
+  }
+
+  /** Whether `name` is away or busy, and why (docs/protocol.md §10.3): live, from the server. */
+  statusOf(name: string): UserStatus {
+    return this.session.statusOf(name);
   }
 
   /** Whether the name held is registered to this user (logged in, or kept with a password). */

@@ -62,6 +62,9 @@ describe('account commands (docs/protocol.md §10.3)', () => {
     expect(parse('/status away  out for lunch')).toEqual({ kind: 'status', status: 'away', message: 'out for lunch' });
     expect(parse('/status BUSY')).toEqual({ kind: 'status', status: 'busy', message: '' });
     expect(parse('/status sleeping')).toEqual({ kind: 'invalid', reason: 'usage: /status available|away|busy [message]' });
+    expect(parse('/away back at 3')).toEqual({ kind: 'status', status: 'away', message: 'back at 3' });
+    expect(parse('/BUSY')).toEqual({ kind: 'status', status: 'busy', message: '' });
+    expect(parse('/back')).toEqual({ kind: 'status', status: 'available', message: '' });
     expect(parse('/profile name Alice Liddell')).toEqual({ kind: 'profile', field: 'displayName', text: 'Alice Liddell' });
     expect(parse('/profile about I chat')).toEqual({ kind: 'profile', field: 'about', text: 'I chat' });
     expect(parse('/profile')).toEqual({ kind: 'profile', text: '' });
@@ -72,7 +75,7 @@ describe('account commands (docs/protocol.md §10.3)', () => {
   it('leaves them unknown to a client that does not handle accounts, and lists them for /help', () => {
     expect(parseCommand('/register', ctx()).kind).toBe('invalid');
     expect(ACCOUNT_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(
-      ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/profile', '/profile', '/profile'],
+      ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/away', '/back', '/profile', '/profile', '/profile'],
     );
   });
 });

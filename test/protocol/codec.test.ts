@@ -289,4 +289,19 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     // a u64 beyond 2^53 - 1 cannot be read exactly: MALFORMED
     expect(() => parseMessage(MsgType.STAMPED, Uint8Array.of(0x17, 0, 8, 0, 0x20, 0, 0, 0, 0, 0, 0))).toThrow(expect.objectContaining({ code: ErrorCode.MALFORMED }));
   });
+
+  it('STATUS frames, byte for byte as the document shows them (§10.3)', () => {
+    const cases: Array<[HcpMessage, string]> = [
+      [{ type: MsgType.STATUS, fields: { entry: [{ name: 'bob', status: 'away', statusMessage: 'back at 3' }, { name: 'eve', status: 'busy' }] } },
+        '0000002d2c' + '130019' + '030003626f62' + '080004' + hex(Buffer.from('away')) + '090009' + hex(Buffer.from('back at 3'))
+        + '13000d' + '030003657665' + '080004' + hex(Buffer.from('busy'))],
+      [{ type: MsgType.STATUS, fields: { entry: [{ name: 'bob', status: 'available' }] } },
+        '000000162c' + '130012' + '030003626f62' + '080009' + hex(Buffer.from('available'))],
+    ];
+    for (const [msg, bytes] of cases) {
+      const frame = encodeFrame(msg);
+      expect(hex(frame)).toBe(bytes);
+      expect(parseMessage(frame[4]!, frame.subarray(5))).toEqual(msg);
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { LocalRouter } from './router.js';
 import { Accounts } from './accounts.js';
 import { LoginThrottle } from './login-throttle.js';
 import { Session, type SessionHost, type SessionOptions } from './session.js';
+import { AVAILABLE, Statuses } from './statuses.js';
 
 /** Failed logins wait twice as long each time, up to this lock-out window (docs/security.md). */
 const LOGIN_LOCKOUT_MS = 15 * 60_000;
@@ -92,6 +93,8 @@ export class ChatCore implements SessionHost {
   private readonly accounts: Accounts | undefined;
   private readonly rooms: Rooms<Session> | undefined;
   private readonly history: History<Session> | undefined;
+  /** Who online is away or busy, told to peers granted `accounts` (docs/protocol.md §10.3). */
+  private readonly statuses: Statuses | undefined;
   /** Online connections granted history: while there are none, no STAMPED frame is built. */
   private stampedOnline = 0;
   private readonly sessions = new Set<Session>();
@@ -110,6 +113,7 @@ export class ChatCore implements SessionHost {
     this.router = seams.router ?? new LocalRouter<Session>();
     const store = options.accounts === 'off' ? undefined : seams.accounts;
     const accounts = (this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS)));
+    this.statuses = accounts && new Statuses(() => this.presence.flush());
     this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name);
     if (options.history && seams.history) {
       const turns = seams.turns;
@@ -132,6 +136,7 @@ export class ChatCore implements SessionHost {
       () => this.names(),
       options.presenceWindowMs,
       options.welcomeBytesPerTurn,
+      (peer) => this.statuses?.listed(peer),
     );
   }
 
@@ -353,9 +358,12 @@ export class ChatCore implements SessionHost {
         const name = validateName(text('name'));
         session.beginClaim(name);
         let registered = name;
+        let status = AVAILABLE; // a user-set status is kept until they change it (docs/protocol.md §10.3)
         try {
-          if (type === MsgType.LOGIN) registered = (await accounts.login(session.key!, text('password'), session.address)).name;
-          else await accounts.create(session.key!, name, text('password'));
+          if (type === MsgType.LOGIN) {
+            registered = (await accounts.login(session.key!, text('password'), session.address)).name;
+            status = (await accounts.profile(session.key!)) ?? AVAILABLE;
+          } else await accounts.create(session.key!, name, text('password'));
         } catch (err) {
           if (err instanceof HcpError && err.code === ErrorCode.LOGIN_FAILED) this.log.warn({ peer: session.id, name, remote: session.address }, 'login failed');
           if (session.isOpen) session.abandonClaim();
@@ -369,7 +377,10 @@ export class ChatCore implements SessionHost {
           session.refuse(err, 'request refused', { name }, id);
           session.abandonClaim();
         };
-        this.take(session, registered, refuse, () => session.reply(id, { name: registered }));
+        this.take(session, registered, refuse, () => {
+          this.statuses?.set(session, status);
+          session.reply(id, { name: registered });
+        });
         return undefined;
       }
       case MsgType.PASSWORD_CHANGE:
@@ -378,11 +389,15 @@ export class ChatCore implements SessionHost {
       case MsgType.ACCOUNT_DELETE:
         await accounts.remove(needAccount(), text('password'), session.address);
         this.rooms?.accountDeleted(session.account!, session);
+        this.statuses?.set(session, AVAILABLE);
         session.account = undefined; // online on as a guest
         this.log.info({ peer: session.id, name: session.name }, 'account deleted');
         return {};
-      case MsgType.PROFILE_SET:
-        return { ...(await accounts.setProfile(needAccount(), fields)) };
+      case MsgType.PROFILE_SET: {
+        const profile = await accounts.setProfile(needAccount(), fields);
+        this.statuses?.set(session, profile);
+        return { ...profile };
+      }
       case MsgType.WHOIS: {
         const key = nameKey(text('name'));
         const online = this.directory.byKey(key);
@@ -482,6 +497,7 @@ export class ChatCore implements SessionHost {
       if (session.stamped) this.stampedOnline--;
       this.history?.offline(session);
       this.rooms?.offline(session);
+      this.statuses?.offline(session);
       this.directory.release(session);
       this.router.leave(session);
       this.presence.left(session);

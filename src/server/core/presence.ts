@@ -41,6 +41,8 @@ export class PresenceBatcher {
     private readonly minWindowMs: number,
     /** Full lists written to newcomers per turn of the event loop, at most (one, if larger). */
     private readonly welcomeBytesPerTurn: number,
+    /** Called right after a framed newcomer got its first list (its first STATUS follows it: docs/protocol.md §10.3). */
+    private readonly listed?: (peer: Session) => void,
   ) {}
 
   /** 2 ms per change in the last flush, between the minimum and half a second. */
@@ -105,6 +107,7 @@ export class PresenceBatcher {
       if (budget <= 0) break;
       this.awaiting.delete(peer);
       peer.link.send(this.list!);
+      this.listed?.(peer);
       budget -= this.list!.length;
     }
     if (this.awaiting.size > 0 && !this.welcoming) {

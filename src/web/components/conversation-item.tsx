@@ -14,15 +14,20 @@ interface Props {
   pick: (name: string) => void;
   /** More buttons on its line (a person's profile). */
   children?: ComponentChildren;
+  /** Classes of its line besides `selected` (a person's status). */
+  className?: string | undefined;
+  /** Its tooltip (a person's status message). */
+  title?: string | undefined;
 }
 
 /** One conversation in the sidebar: picking it shows it; its badge counts what came while it was not shown. */
-export function ConversationItem({ chat, name, label, ariaLabel, unreadWhat, pick, children }: Props) {
+export function ConversationItem({ chat, name, label, ariaLabel, unreadWhat, pick, children, className, title }: Props) {
   const selected = nameKey(name) === nameKey(chat.target);
   const unread = chat.unread(name);
+  const classes = [selected && 'selected', className].filter(Boolean).join(' ');
   return (
-    <li data-name={name} class={selected ? 'selected' : undefined}>
-      <button type="button" class="who" aria-current={selected ? 'true' : undefined} aria-label={ariaLabel} onClick={() => pick(name)}>
+    <li data-name={name} class={classes || undefined}>
+      <button type="button" class="who" aria-current={selected ? 'true' : undefined} aria-label={ariaLabel} title={title} onClick={() => pick(name)}>
         {label}
       </button>
       {unread > 0 && (

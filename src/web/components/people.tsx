@@ -9,7 +9,7 @@ interface Props {
   showProfile: (name: string) => void;
 }
 
-/** Who is online (the lobby's presence, docs/protocol.md §5.3): pick one to whisper to them. */
+/** Who is online (the lobby's presence, docs/protocol.md §5.3), and who of them is away or busy (§10.3): pick one to whisper to them. */
 export function People({ chat, pick, showProfile }: Props) {
   const online = chat.users.length > 0;
   return (
@@ -28,16 +28,27 @@ function Person({ chat, name, pick, showProfile }: { name: string } & Props) {
   const profile = chat.accountsOffered && (
     <button type="button" class="info" aria-label={me ? 'Your profile' : `Profile of ${name}`} title="Profile" onClick={() => showProfile(name)} />
   );
+  // away: a hollow dot and dim; busy: a red dot; the label says which, the tooltip why (as Slack shows it)
+  const { status, message } = chat.statusOf(name);
+  const shown = status === 'available' ? undefined : status;
+  const title = shown && (message ? `${shown}: ${message}` : shown);
+  const label = (
+    <>
+      {me ? `${name} (you)` : name}
+      {shown && <> <span class="status-label">{shown}</span></>}
+      {message && <> <span class="status-message">{message}</span></>}
+    </>
+  );
   if (me) {
     return (
-      <li data-name={name} class="me">
-        <span class="who">{name} (you)</span>
+      <li data-name={name} class={['me', shown].filter(Boolean).join(' ')}>
+        <span class="who" title={title}>{label}</span>
         {profile}
       </li>
     );
   }
   return (
-    <ConversationItem chat={chat} name={name} label={name} ariaLabel={`Whisper to ${name}`} unreadWhat={`whispers from ${name}`} pick={pick}>
+    <ConversationItem chat={chat} name={name} label={label} ariaLabel={`Whisper to ${name}`} unreadWhat={`whispers from ${name}`} pick={pick} className={shown} title={title}>
       {profile}
     </ConversationItem>
   );
