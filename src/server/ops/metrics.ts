@@ -17,6 +17,16 @@ const KINDS: readonly MessageKind[] = ['lobby', 'room', 'whisper'];
 /** Store calls take well under a millisecond on SQLite; a locked or failing disk takes seconds. */
 const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 2.5];
 
+/** Node's own metrics (CPU, memory, heap, event-loop lag) are the process's: one registry for every server in it. */
+let processMetrics: Registry | undefined;
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics }); // its event-loop monitor samples every 10 ms
+  }
+  return processMetrics;
+}
+
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers may share a process).
  * Nothing here runs per message: the counts are plain numbers kept where the work is done, and
@@ -27,11 +37,6 @@ export class Metrics {
   private readonly storeSeconds = new Histogram({
     name: 'howdy_store_seconds', help: 'Time taken by store calls, by call', labelNames: ['op'], buckets: STORE_BUCKETS, registers: [this.registry],
   });
-
-  constructor() {
-    // process CPU and memory, heap, and event-loop lag (its monitor samples every 10 ms)
-    collectDefaultMetrics({ register: this.registry });
-  }
 
   /** Times store calls (timed-store.ts): one histogram child per call, found once. */
   readonly storeTimer: StoreTimer = (op) => {
@@ -71,9 +76,10 @@ export class Metrics {
     this.gauge('howdy_queued_bytes', 'Bytes written to peers that the kernel has not taken yet, by transport', ['transport'], perTransport((t) => t.queuedBytes));
   }
 
-  /** The metrics in Prometheus's text format. */
+  /** The server's metrics and the process's, in Prometheus's text format. */
   async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const both = Registry.merge([processRegistry(), this.registry]);
+    return { contentType: both.contentType, body: await both.metrics() };
   }
 
   private counter(name: string, help: string, labelNames: string[], read: () => Sample[]): void {
