@@ -52,7 +52,8 @@ export function serverCommand(): Command {
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
       const [{ createLogger }, { startServer }] = await Promise.all([import('../logging/pino.js'), import('../server/server.js')]);
-      const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined);
+      const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined, opts.logFile as string | undefined);
+      process.on('SIGUSR1', () => log.reopenFile()); // logrotate moved the file away (and Node's inspector stays off)
       const server = await startServer({ ...fromCommandLine(opts), host, port }, log);
       if (opts.prompt) process.stdout.write('Server is started and listening.\n');
       const stop = (signal: string): void => {

@@ -10,8 +10,9 @@ import { WS_SUBPROTOCOL } from '../protocol/index.js';
 
 /**
  * Hosting the web client over HTTP, for the server and for the `howdy gui` bridge alike: its files,
- * /healthz, and the gate of the WebSocket endpoint (path, Origin, subprotocol). It knows nothing of
- * the chat: the upgrade is handed to the WebSocket server it is given.
+ * /healthz (and, for the server, /readyz and /metrics), and the gate of the WebSocket endpoint
+ * (path, Origin, subprotocol). It knows nothing of the chat: the upgrade is handed to the WebSocket
+ * server it is given, and the health and metrics are what the callbacks say.
  */
 
 /** The built web client: the same folder from src/http (tsx) and from dist/http (built). */
@@ -33,8 +34,12 @@ export interface HttpOptions {
   wsPath: string;
   /** Extra check on upgrade requests (the GUI bridge's token). */
   authorize?: (req: IncomingMessage) => boolean;
-  /** What /healthz reports. */
+  /** What /healthz reports (the process is alive). */
   health: () => object;
+  /** /readyz: whether the server can serve, and what each of its parts says; none: 404. */
+  readiness?: () => Promise<{ ready: boolean; [part: string]: unknown }>;
+  /** /metrics: Prometheus's text and its content type; none: 404. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   log: { warn(obj: object, msg: string): void };
 }
 
@@ -48,10 +53,17 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (req.url === '/healthz') {
-      res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ status: 'ok', ...options.health() }));
-      return;
+    const path = req.url?.split('?', 1)[0];
+    if (path === '/healthz') return json(res, 200, { status: 'ok', ...options.health() });
+    const { readiness, metrics } = options;
+    if (path === '/readyz' && readiness) {
+      return answer(res, readiness().then(({ ready, ...parts }) => json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...parts })), options.log);
+    }
+    if (path === '/metrics' && metrics) {
+      return answer(res, metrics().then(({ contentType, body }) => {
+        res.setHeader('Content-Type', contentType);
+        res.end(body);
+      }), options.log);
     }
     const notFound = () => {
       res.statusCode = 404;
@@ -75,6 +87,23 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   return server;
+}
+
+function json(res: ServerResponse, status: number, body: object): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+/** Sends what `done` writes, or a 500 if it fails (logged): an answer never hangs the request. */
+function answer(res: ServerResponse, done: Promise<void>, log: HttpOptions['log']): void {
+  done.catch((err: unknown) => {
+    log.warn({ err }, 'HTTP answer failed');
+    if (res.headersSent) return void res.destroy();
+    res.statusCode = 500;
+    res.end();
+  });
 }
 
 /** HCP over WebSocket is spoken only with subprotocol hcp.v2 (docs/protocol.md §6). */

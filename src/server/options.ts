@@ -17,6 +17,10 @@ export interface ServerOptions {
   closeGraceMs: number;
   /** Log the text of relayed messages (off by default). */
   logText: boolean;
+  /** Also write the log to this file as JSON lines, reopened on SIGUSR1 (the command builds the logger). */
+  logFile: string | undefined;
+  /** Serve Prometheus metrics at /metrics on the HTTP port. */
+  metrics: boolean;
   /** Relayed messages logged one line each per second; past it, one summary line a second. */
   logRelaysPerSecond: number;
   /** Joins and leaves within this window are told in one frame per peer. */
@@ -120,6 +124,8 @@ export const SERVER_OPTIONS: OptionTable = {
   tlsKey: { default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
   tlsPort: { default: 20004, flag: '--tls-port <port>', env: 'HOWDY_TLS_PORT', parse: port, help: 'TCP port for HCP over TLS' },
   logText: { default: false, flag: '--log-text', help: 'also log the text of relayed messages' },
+  logFile: { default: undefined, flag: '--log-file <path>', env: 'HOWDY_LOG_FILE', parse: text, help: 'also write the log to this file as JSON lines, reopened on SIGUSR1 (logrotate)' },
+  metrics: { default: true, flag: '--no-metrics', help: 'serve no Prometheus metrics at /metrics on the HTTP port' },
   logRelaysPerSecond: {
     default: 100, flag: '--log-relays <n>', parse: integer(0, 1e9),
     help: 'relayed messages logged one by one per second; the rest are summarised',

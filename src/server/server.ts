@@ -12,6 +12,9 @@ import { FlushScheduler } from './transports/flush.js';
 import { serveTcp } from './transports/tcp.js';
 import type { Store } from './core/ports.js';
 import { MEMORY, openStore } from './store/sqlite.js';
+import { Metrics } from './ops/metrics.js';
+import { timedStore } from './ops/timed-store.js';
+import { Traffic } from './transports/traffic.js';
 
 export interface RunningServer {
   readonly core: ChatCore;
@@ -60,9 +63,17 @@ export async function startServer(partial: Partial<ServerOptions>, log: Logger, 
 
 async function serve(options: ServerOptions, store: Store, log: Logger, seams: CoreSeams): Promise<RunningServer> {
   const flusher = new FlushScheduler();
-  const core = new ChatCore(options, log, { accounts: store.accounts, rooms: store.rooms, history: store.history, turns: flusher, ...seams });
+  // metrics are served over HTTP: without it, none are kept (and the store is not timed)
+  const metrics = options.metrics && options.httpPort !== undefined ? new Metrics() : undefined;
+  const stored = metrics ? timedStore(store, metrics.storeTimer) : store;
+  const core = new ChatCore(options, log, { accounts: stored.accounts, rooms: stored.rooms, history: stored.history, turns: flusher, ...seams });
   await core.load();
-  const tcp: Server = createServer((socket) => serveTcp(socket, core, flusher, options));
+  const traffic = { tcp: new Traffic(), ws: new Traffic() };
+  metrics?.watch({ core, traffic });
+  const tcp: Server = createServer((socket) => {
+    traffic.tcp.track(socket);
+    serveTcp(socket, core, flusher, options);
+  });
   await listen(tcp, options.port, options.host);
   const address = tcp.address() as AddressInfo;
   log.info({ host: address.address, port: address.port }, 'server is started and listening');
@@ -71,7 +82,10 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
   let tlsServer: TlsServer | undefined;
   let tlsAddress: AddressInfo | undefined;
   if (credentials) {
-    tlsServer = createTlsServer(credentials, (socket) => serveTcp(socket, core, flusher, options));
+    tlsServer = createTlsServer(credentials, (socket) => {
+      traffic.tcp.track(socket);
+      serveTcp(socket, core, flusher, options);
+    });
     tlsServer.on('tlsClientError', (err, socket) => log.warn({ remote: socket.remoteAddress, reason: err.message }, 'TLS handshake failed'));
     await listen(tlsServer, options.tlsPort, options.host);
     tlsAddress = tlsServer.address() as AddressInfo;
@@ -82,12 +96,22 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
   let httpAddress: AddressInfo | undefined;
   if (options.httpPort !== undefined) {
     const wss = createWebSocketTransport(core, flusher, options);
+    wss.on('connection', (_ws, req) => traffic.ws.track(req.socket));
     http = createHttpServer(wss, {
       tls: credentials,
       webRoot: options.webRoot,
       allowedOrigins: options.allowedOrigins,
       wsPath: '/hcp',
-      health: () => ({ online: core.names().length, connections: core.connectionCount }),
+      health: () => ({ online: core.onlineCount, connections: core.connectionCount }),
+      readiness: async () => {
+        const listening = tcp.listening;
+        const reachable = await store.ping().then(() => 'ok', (err: unknown) => {
+          log.warn({ err }, 'not ready: the store does not answer');
+          return 'failed';
+        });
+        return { ready: listening && reachable === 'ok', listening, store: reachable };
+      },
+      metrics: metrics && (() => metrics.scrape()),
       log,
     });
     await listen(http, options.httpPort, options.host);

@@ -17,6 +17,7 @@ import { Accounts } from './accounts.js';
 import { LoginThrottle } from './login-throttle.js';
 import { Session, type SessionHost, type SessionOptions } from './session.js';
 import { AVAILABLE, Statuses } from './statuses.js';
+import { newStats, tally, type MessageKind } from './stats.js';
 
 /** Failed logins wait twice as long each time, up to this lock-out window (docs/security.md). */
 const LOGIN_LOCKOUT_MS = 15 * 60_000;
@@ -103,6 +104,8 @@ export class ChatCore implements SessionHost {
   private readonly relayLog: RelayLog;
   private readonly perAddress = new Map<string, number>();
   private idleSweep: ReturnType<typeof setInterval> | undefined;
+  /** Running counts for the server's metrics (stats.ts). */
+  readonly stats = newStats();
 
   constructor(
     readonly options: CoreOptions,
@@ -163,11 +166,23 @@ export class ChatCore implements SessionHost {
     }
     if (why === undefined) return;
     this.log.warn({ remote: link.remote, transport: link.transport, code: 'TOO_MANY_CONNECTIONS', reason: why }, 'connection refused');
-    throw new HcpError(ErrorCode.TOO_MANY_CONNECTIONS, why, true);
+    const err = new HcpError(ErrorCode.TOO_MANY_CONNECTIONS, why, true);
+    tally(this.stats.drops, err.codeName);
+    throw err;
   }
 
   get connectionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Users online (names accepted). */
+  get onlineCount(): number {
+    return this.directory.size;
+  }
+
+  /** Every connection's link: for counting them by transport and wire form when metrics are read. */
+  links(): PeerLink[] {
+    return Array.from(this.sessions, (s) => s.link);
   }
 
   /** Pings quiet framed peers and drops the ones that stay silent (see idleTimeoutMs). */
@@ -264,6 +279,7 @@ export class ChatCore implements SessionHost {
       this.rooms?.online(session);
       this.rooms?.rejoin(session, session.resumedRooms); // a resumed guest's, before it gets live
       if (session.stamped) this.stampedOnline++;
+      this.stats.registrations[session.account !== undefined ? 'account' : 'guest']++;
       const guest = this.history?.online(session);
       if (guest) session.link.send(encodeFrame({ type: MsgType.SESSION, fields: guest }));
       this.log.info({ peer: session.id, name, wire: session.link.wire, account: session.account !== undefined, online: this.directory.size }, 'name accepted');
@@ -424,12 +440,19 @@ export class ChatCore implements SessionHost {
     const to = receiver === LOBBY ? LOBBY_NAME : receiver.name!;
     const stamped = this.history && this.stamp(sender, receiver, to, body, textEnd);
     let receivers = 1;
-    if (receiver === LOBBY) receivers = this.router.toLobby(sender, frame, stamped);
-    else if (receiver instanceof Room) receivers = this.router.toRoom(sender, receiver.key, frame, stamped);
-    else {
+    let kind: MessageKind = 'whisper';
+    if (receiver === LOBBY) {
+      kind = 'lobby';
+      receivers = this.router.toLobby(sender, frame, stamped);
+    } else if (receiver instanceof Room) {
+      kind = 'room';
+      receivers = this.router.toRoom(sender, receiver.key, frame, stamped);
+    } else {
       this.router.toMember(receiver, stamped && receiver.stamped ? stamped : frame);
       if (stamped && sender.stamped) this.router.toMember(sender, stamped); // the echo
     }
+    this.stats.messages[kind] += 1;
+    this.stats.deliveries[kind] += receivers;
     const textLength = textEnd - 2 * NAME_BYTES;
     const text = this.options.logText ? body.subarray(2 * NAME_BYTES, textEnd) : undefined;
     this.relayLog.relayed(sender.id, sender.name!, to, textLength, receivers, text);

@@ -70,6 +70,8 @@ export interface Store {
   readonly history: HistoryStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
+  /** A trivial query: resolves when the store answers (readiness), fails with a StoreError otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

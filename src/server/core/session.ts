@@ -12,6 +12,7 @@ import { LOBBY_FIELD, type Lobby, LOBBY } from './lobby.js';
 import type { PeerLink } from './peer.js';
 import type { Member } from './ports.js';
 import type { Room } from './rooms.js';
+import { tally, type CoreStats } from './stats.js';
 
 /** A receiver field starting with this byte names a room (docs/protocol.md §10.4). */
 const ROOM_PREFIX_BYTE = ROOM_PREFIX.charCodeAt(0);
@@ -43,6 +44,8 @@ export interface SessionHost {
   /** The history's identity, given with `history` (docs/protocol.md §11). */
   readonly historyEpoch: string | undefined;
   readonly log: Logger;
+  /** Where refusals and drops are counted. */
+  readonly stats: CoreStats;
   /** Takes the valid name `name` for the session: it is told `accepted`, or `refused` with NAME_TAKEN. */
   claim(session: Session, name: string, proposal: Uint8Array): void;
   /** The receiver written exactly as registered in the field at body[at] (or "All"), found without decoding. */
@@ -351,6 +354,7 @@ export class Session implements Member {
    */
   refuse(err: HcpError, what = 'request refused', fields: object = {}, id?: number): void {
     this.host.log.warn({ peer: this.id, name: this.name, ...fields, code: err.codeName, reason: err.message }, what);
+    tally(err.fatal ? this.host.stats.drops : this.host.stats.refusals, err.codeName);
     if (this.link.wire === 'framed') {
       this.link.send(encodeFrame({ type: MsgType.ERROR, code: err.code, fatal: err.fatal, reason: err.message, ...(id !== undefined && { id }) }));
     }

@@ -1,10 +1,10 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { Kysely, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import { StoreError, type Store } from '../core/ports.js';
 import { KyselyAccountStore } from './accounts.js';
-import type { EngineErrors } from './engine.js';
+import { runQuery, type EngineErrors } from './engine.js';
 import { claimFolder } from './folder-lock.js';
 import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
 import { KyselyRoomStore } from './rooms.js';
@@ -70,7 +70,11 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
-  return { accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database, journalMost), location, close: () => db.destroy() };
+  return {
+    accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database, journalMost), location,
+    ping: () => runQuery(errors, async () => void (await sql`select 1`.execute(db))),
+    close: () => db.destroy(),
+  };
 }
 
 /**
