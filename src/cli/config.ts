@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse, TomlError } from 'smol-toml';
+import { parse, stringify, TomlError } from 'smol-toml';
 import { SERVER_OPTIONS, type OptionSpec, type ServerOptions } from '../server/options.js';
 
 /** A configuration file that cannot be used: one line naming the file, the key and what is allowed. */
@@ -75,4 +75,34 @@ export function readConfigFile(file: string): Partial<ServerOptions> {
   }
   for (const option of turnedOff) options[option] = undefined; // `http = false` wins over `http-port`, as --no-http does
   return options as Partial<ServerOptions>;
+}
+
+/** A value as TOML writes it. */
+function toml(value: unknown): string {
+  return stringify({ v: value }).slice(4).trim();
+}
+
+/**
+ * The documented example configuration (howdy.example.toml), made from the option table: every
+ * key commented out with its default, its help, its variable, and whether a reload applies it.
+ */
+export function exampleConfig(): string {
+  const lines = [
+    '# Howdy server configuration (TOML): `howdy server --config howdy.toml` (or HOWDY_CONFIG=howdy.toml).',
+    '# Made from the option table (src/server/options.ts) by `npm run example-config`: every key, as',
+    '# its flag is named, commented out with its default. Flags and environment variables win over the',
+    '# file. SIGHUP reloads it: "live" options apply at once, to open connections too; the log names',
+    '# each change, and the others as needing a restart.',
+  ];
+  for (const [key, { spec, off }] of CONFIG_KEYS) {
+    const scale = spec.scale ?? 1;
+    const negated = off || spec.flag!.startsWith('--no-'); // `http = false` is `--no-http`
+    const about = negated ? `false: ${off ? spec.off!.help : spec.help}` : spec.help;
+    const notes = [!off && spec.env && `env ${spec.env}`, spec.live ? 'live' : 'restart', scale === 1000 && 'in seconds'].filter(Boolean).join(', ');
+    const value = off ? 'true'
+      : spec.default === undefined ? `"${spec.flag!.match(/<(.*)>/)![1]}"  # not set by default`
+        : toml(typeof spec.default === 'number' ? spec.default / scale : spec.default);
+    lines.push('', `# ${about} (${notes})`, `# ${key} = ${value}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
