@@ -1,5 +1,9 @@
 /** Options a reload applies to the running server (RunningServer.apply): new and open connections alike. */
+import { rmSync } from 'node:fs';
+import { get } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
+import { makeCertificates } from '../helpers/certs.js';
 import { ErrorCode, MsgType } from '../../src/protocol/index.js';
 import { FramedPeer, join, textsOf } from '../helpers/clients.js';
 import { trackPeers } from '../helpers/rig.js';
@@ -35,4 +39,36 @@ describe('live options', () => {
     expect(await mute.take(MsgType.ERROR)).toMatchObject({ code: ErrorCode.IDLE_TIMEOUT, fatal: true });
   });
 
+
+  it('a new TLS certificate serves the next handshakes, HCP over TLS and HTTPS; one that cannot be read changes nothing', async () => {
+    const [a, b] = [makeCertificates(), makeCertificates()];
+    try {
+      server = await startTestServer({ tlsCert: a.cert, tlsKey: a.key, tlsPort: 0, httpPort: 0 });
+      const tlsPort = server.tlsAddress!.port;
+      const httpsPort = server.httpAddress!.port;
+      /** Whether a handshake trusting only `ca` succeeds. */
+      const trusts = (ca: Buffer) => new Promise<boolean>((resolve) => {
+        const socket = tlsConnect({ port: tlsPort, host: '127.0.0.1', ca, servername: 'localhost' }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      const httpsTrusts = (ca: Buffer) => new Promise<boolean>((resolve) => {
+        get({ port: httpsPort, host: '127.0.0.1', path: '/healthz', ca, servername: 'localhost' }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        }).on('error', () => resolve(false));
+      });
+      expect([await trusts(a.caPem), await trusts(b.caPem)]).toEqual([true, false]);
+      server.apply({ tlsCert: b.cert, tlsKey: b.key });
+      expect([await trusts(a.caPem), await trusts(b.caPem)]).toEqual([false, true]);
+      expect([await httpsTrusts(a.caPem), await httpsTrusts(b.caPem)]).toEqual([false, true]);
+      expect(() => server.apply({ tlsCert: a.cert, tlsKey: `${a.dir}/missing.key` })).toThrow(/ENOENT/);
+      expect(server.options.tlsCert).toBe(b.cert);
+      expect(await trusts(b.caPem)).toBe(true);
+    } finally {
+      for (const c of [a, b]) rmSync(c.dir, { recursive: true, force: true });
+    }
+  });
 });
