@@ -89,6 +89,9 @@ describe('the configuration file', () => {
       ['accounts = "maybe"\n', /^howdy: .*bad\.toml: accounts: expected optional, required or off\n$/],
       ['http = "no"\n', /^howdy: .*bad\.toml: http: expected true or false\n$/],
       ['port = \n', /^howdy: .*bad\.toml:1:8: .+\n$/],
+      ['motd = "ring \\u0007"\n', /^howdy: .*bad\.toml: motd: expected a text without control characters: .*0x07.*\n$/],
+      [`motd = "${'x'.repeat(3968)}"\n`, /^howdy: .*bad\.toml: motd: expected a text of at most 3967 bytes, not 3968\n$/],
+      ['motd = "hi"\nmotd-file = "motd.txt"\n', /^howdy: give motd or motd-file, not both\n$/],
     ];
     for (const [text, expected] of cases) {
       const child = server(['--config', file('bad.toml', text)]);
