@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { LogFormat, LogLevel } from '../logging/pino.js';
-import { SERVER_OPTIONS, type OptionSpec, type ServerOptions } from '../server/options.js';
+import { defaultServerOptions, SERVER_OPTIONS, type OptionSpec, type ServerOptions } from '../server/options.js';
+import { withMotdFile } from '../server/motd.js';
+import { readConfigFile } from './config.js';
 import { promptAddress } from './prompt.js';
 
 /** The commander flags of one table entry (the option, and its "off" flag if any). */
@@ -38,24 +39,50 @@ export function fromCommandLine(opts: Record<string, unknown>): Partial<ServerOp
   return options as Partial<ServerOptions>;
 }
 
+/**
+ * The options in force: flags > environment > configuration file > defaults. `command` has parsed
+ * the command line; `fromFile` is what the file sets.
+ */
+export function resolveOptions(command: Command, fromFile: Partial<ServerOptions>): ServerOptions {
+  const options: Record<string, unknown> = { ...defaultServerOptions, ...fromCommandLine(command.opts()) };
+  for (const key of Object.keys(fromFile) as Array<keyof ServerOptions>) {
+    const spec = SERVER_OPTIONS[key] as OptionSpec<unknown>;
+    const flags = [spec.flag!, ...(spec.off ? [spec.off.flag] : [])];
+    const given = flags.some((flag) => ['cli', 'env'].includes(command.getOptionValueSource(new Option(flag).attributeName()) ?? ''));
+    if (!given) options[key] = fromFile[key];
+  }
+  const resolved = options as unknown as ServerOptions;
+  if (Boolean(resolved.tlsCert) !== Boolean(resolved.tlsKey)) throw new Error('tls-cert and tls-key go together');
+  if (resolved.motd !== '' && resolved.motdFile !== undefined) throw new Error('give motd or motd-file, not both');
+  return resolved;
+}
+
 export function serverCommand(): Command {
   const command = new Command('server').description('run the Howdy server (HCP over TCP: classic and framed on one port)');
   for (const spec of Object.values(SERVER_OPTIONS) as Array<OptionSpec<unknown>>) {
     if (spec.flag) for (const option of flagsOf(spec)) command.addOption(option);
   }
   return command
+    .addOption(new Option('--config <file>', 'TOML configuration file: every option above, by its flag\'s name (howdy.example.toml); flags and environment win; SIGHUP reloads it').env('HOWDY_CONFIG'))
     .option('--prompt', 'ask for the address and port on the terminal, as the 2016 server did')
-    .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').default('info').env('HOWDY_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']))
-    .addOption(new Option('--log-format <format>', 'pretty (default on a terminal) or json').choices(['pretty', 'json']).env('HOWDY_LOG_FORMAT'))
     .action(async (opts) => {
-      let { host, port } = opts as { host: string; port: number };
-      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
-      if (opts.prompt) ({ host, port } = await promptAddress({ host, port }));
-      const [{ createLogger }, { startServer }] = await Promise.all([import('../logging/pino.js'), import('../server/server.js')]);
-      const log = createLogger(opts.logLevel as LogLevel, opts.logFormat as LogFormat | undefined, opts.logFile as string | undefined);
+      const prompted: Partial<ServerOptions> = {};
+      // read again on SIGHUP; a prompted address stays
+      const load = (): ServerOptions => ({ ...resolveOptions(command, opts.config ? readConfigFile(opts.config as string) : {}), ...prompted });
+      let options = withMotdFile(load());
+      if (opts.prompt) Object.assign(prompted, await promptAddress({ host: options.host, port: options.port }));
+      options = { ...options, ...prompted };
+      const [{ createLogger }, { startServer }, { reload }] = await Promise.all([
+        import('../logging/pino.js'), import('../server/server.js'), import('./reload.js'),
+      ]);
+      const log = createLogger(options.logLevel, options.logFormat, options.logFile);
       process.on('SIGUSR1', () => log.reopenFile()); // logrotate moved the file away (and Node's inspector stays off)
-      const server = await startServer({ ...fromCommandLine(opts), host, port }, log);
+      const server = await startServer(options, log);
       if (opts.prompt) process.stdout.write('Server is started and listening.\n');
+      process.on('SIGHUP', () => {
+        log.info({ signal: 'SIGHUP', config: opts.config ?? null }, 'signal received: reloading');
+        options = reload(server, log, options, load);
+      });
       const stop = (signal: string): void => {
         log.info({ signal }, 'signal received');
         void server.close().then(() => {

@@ -36,6 +36,8 @@ export interface ClientEvents extends Record<string, unknown> {
   room: RoomEvent;
   /** The status of these users online (the user too) changed: `statuses` has it (STATUS, §10.3). */
   statuses: { names: string[] };
+  /** The server's message of the day (NOTICE, §10.5), after the user list; granted `notices` only. */
+  notice: { text: string };
   /** The server refused something or reported a problem (framed servers only). */
   error: { code: number; reason: string; fatal: boolean };
   close: { reason: string };
@@ -382,6 +384,9 @@ export class ChatClient extends Emitter<ClientEvents> {
         return;
       case MsgType.SESSION:
         if (msg.fields.token !== undefined) this.emit('session', { token: msg.fields.token });
+        return;
+      case MsgType.NOTICE:
+        if (msg.fields.text !== undefined) this.emit('notice', { text: msg.fields.text });
         return;
       case MsgType.REPLY:
         return this.answer(msg.id)?.resolve(msg.fields);

@@ -50,6 +50,8 @@ export interface SessionEvents extends Record<string, unknown> {
   room: RoomEvent;
   /** These users' status changed (§10.3): `statusOf` tells it. */
   statuses: ClientEvents['statuses'];
+  /** The server's message of the day (NOTICE, §10.5): after each join, reconnects included. */
+  notice: ClientEvents['notice'];
 }
 
 export interface SessionOptions {
@@ -394,10 +396,11 @@ export class ChatSession extends Emitter<SessionEvents> {
     });
     client.on('room', (e) => this.onRoomEvent(e));
     client.on('statuses', (e) => this.emit('statuses', e));
+    client.on('notice', (e) => this.emit('notice', e));
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
     // before the name: a login needs the capability (a classic server has none: no wait)
-    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY]);
+    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY, Capability.NOTICES]);
     if (client !== this.client) return;
     // ids of another history (a server whose history started anew) mean nothing here (§11)
     if (client.epoch !== undefined && this.lasting.belongTo(client.epoch)) this.seen.forget();

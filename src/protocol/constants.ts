@@ -48,6 +48,8 @@ export const MsgType = {
   SESSION: 0x2b,
   /** Server to client, no id: users' statuses, to a client granted `accounts` (§10.3). */
   STATUS: 0x2c,
+  /** Server to client, no id: the message of the day, to a client granted `notices` (§10.5). */
+  NOTICE: 0x2d,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
@@ -88,6 +90,8 @@ export const Capability = {
   ROOMS: 'rooms',
   /** History (§11). */
   HISTORY: 'history',
+  /** The message of the day as a NOTICE frame (§10.5). */
+  NOTICES: 'notices',
 } as const;
 
 /** A room's name starts with this; no user's name may (docs/protocol.md §2, §10.4). */

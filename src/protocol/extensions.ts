@@ -86,7 +86,7 @@ export const REQUEST_TYPES = [
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 /** The extension frame types a server sends of its own accord: no id. */
-export const EVENT_TYPES = [MsgType.ROOM_EVENT, MsgType.STAMPED, MsgType.DELETED, MsgType.SESSION, MsgType.STATUS] as const;
+export const EVENT_TYPES = [MsgType.ROOM_EVENT, MsgType.STAMPED, MsgType.DELETED, MsgType.SESSION, MsgType.STATUS, MsgType.NOTICE] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export type ExtensionType = RequestType | EventType;
 

@@ -1,5 +1,6 @@
 import { WEB_ROOT } from '../http/web-host.js';
-import { CLASSIC_MAX_TEXT } from '../protocol/index.js';
+import { checkTextCharacters, CLASSIC_MAX_TEXT, utf8Encode } from '../protocol/index.js';
+import type { LogFormat, LogLevel } from '../logging/pino.js';
 
 export interface ServerOptions {
   host: string;
@@ -62,6 +63,14 @@ export interface ServerOptions {
   historyDays: number;
   /** Keep at most this many messages per conversation; 0 = all. */
   historyMax: number;
+  /** Log lines below this level are not written. */
+  logLevel: LogLevel;
+  /** pretty or json; undefined: pretty on a terminal, else json. */
+  logFormat: LogFormat | undefined;
+  /** Message of the day and rules, shown to each user after registration; '' = none. */
+  motd: string;
+  /** A file holding the message of the day (read at start and on each reload), instead of `motd`. */
+  motdFile: string | undefined;
 }
 
 /** How one option is set from outside: its flag, environment variable, default and check. */
@@ -77,6 +86,8 @@ export interface OptionSpec<T> {
   scale?: number;
   /** A second flag that turns the option off (sets it to undefined), e.g. '--no-http'. */
   off?: { flag: string; help: string };
+  /** A reload (SIGHUP) applies a new value to the running server, existing connections included. */
+  live?: true;
 }
 
 export type OptionTable = { [K in keyof ServerOptions]: OptionSpec<ServerOptions[K]> };
@@ -91,9 +102,22 @@ function integer(min: number, max: number) {
 const port = integer(0, 65535);
 const count = integer(1, 1e7);
 const text = (raw: string): string => raw;
-function accountsMode(raw: string): ServerOptions['accounts'] {
-  if (raw === 'optional' || raw === 'required' || raw === 'off') return raw;
-  throw new Error('expected optional, required or off');
+function oneOf<T extends string>(...values: T[]) {
+  return (raw: string): T => {
+    if ((values as string[]).includes(raw)) return raw as T;
+    throw new Error(`expected ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
+  };
+}
+/** A message of the day goes to classic peers as a MESSAGE: it follows the rules of a text (docs/protocol.md §3). */
+export function motdText(raw: string): string {
+  const bytes = utf8Encode(raw).length;
+  if (bytes > CLASSIC_MAX_TEXT) throw new Error(`expected a text of at most ${CLASSIC_MAX_TEXT} bytes, not ${bytes}`);
+  try {
+    checkTextCharacters(raw);
+  } catch (err) {
+    throw new Error(`expected a text without control characters: ${(err as Error).message}`);
+  }
+  return raw;
 }
 
 /**
@@ -118,10 +142,10 @@ export const SERVER_OPTIONS: OptionTable = {
   },
   ephemeral: { default: false, flag: '--ephemeral', help: 'keep nothing on disk (the same as --data :memory:)' },
   history: { default: true, flag: '--no-history', help: 'keep no history of messages (no ids, no catch-up, no search)' },
-  historyDays: { default: 0, flag: '--history-days <n>', env: 'HOWDY_HISTORY_DAYS', parse: integer(0, 1e6), help: 'remove messages older than N days (0 = keep them)' },
-  historyMax: { default: 0, flag: '--history-max <n>', env: 'HOWDY_HISTORY_MAX', parse: integer(0, 1e12), help: 'keep at most N messages per conversation (0 = all)' },
-  tlsCert: { default: undefined, flag: '--tls-cert <file>', env: 'HOWDY_TLS_CERT', parse: text, help: 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS' },
-  tlsKey: { default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
+  historyDays: { live: true, default: 0, flag: '--history-days <n>', env: 'HOWDY_HISTORY_DAYS', parse: integer(0, 1e6), help: 'remove messages older than N days (0 = keep them)' },
+  historyMax: { live: true, default: 0, flag: '--history-max <n>', env: 'HOWDY_HISTORY_MAX', parse: integer(0, 1e12), help: 'keep at most N messages per conversation (0 = all)' },
+  tlsCert: { live: true, default: undefined, flag: '--tls-cert <file>', env: 'HOWDY_TLS_CERT', parse: text, help: 'PEM certificate: HCP over TLS on --tls-port, and the web client over HTTPS/WSS' },
+  tlsKey: { live: true, default: undefined, flag: '--tls-key <file>', env: 'HOWDY_TLS_KEY', parse: text, help: 'PEM private key for --tls-cert' },
   tlsPort: { default: 20004, flag: '--tls-port <port>', env: 'HOWDY_TLS_PORT', parse: port, help: 'TCP port for HCP over TLS' },
   logText: { default: false, flag: '--log-text', help: 'also log the text of relayed messages' },
   logFile: { default: undefined, flag: '--log-file <path>', env: 'HOWDY_LOG_FILE', parse: text, help: 'also write the log to this file as JSON lines, reopened on SIGUSR1 (logrotate)' },
@@ -130,32 +154,48 @@ export const SERVER_OPTIONS: OptionTable = {
     default: 100, flag: '--log-relays <n>', parse: integer(0, 1e9),
     help: 'relayed messages logged one by one per second; the rest are summarised',
   },
-  maxTextBytes: { default: CLASSIC_MAX_TEXT, flag: '--max-text <bytes>', parse: integer(1, 1 << 24), help: 'longest message text' },
+  maxTextBytes: { live: true, default: CLASSIC_MAX_TEXT, flag: '--max-text <bytes>', parse: integer(1, 1 << 24), help: 'longest message text' },
   maxFrameBytes: { default: 8192, flag: '--max-frame <bytes>', parse: integer(130, 1 << 26), help: 'longest framed HCP/2 frame' },
   maxQueuedBytes: {
-    default: 2 * 1024 * 1024, flag: '--max-queue <bytes>', parse: integer(1024, 1 << 30),
+    live: true, default: 2 * 1024 * 1024, flag: '--max-queue <bytes>', parse: integer(1024, 1 << 30),
     help: 'unread bytes allowed per peer before it is dropped',
   },
-  messageRate: { default: 50, flag: '--msg-rate <n>', parse: integer(0, 1e9), help: 'messages per second per connection; faster senders are slowed (0 = no limit)' },
+  messageRate: { live: true, default: 50, flag: '--msg-rate <n>', parse: integer(0, 1e9), help: 'messages per second per connection; faster senders are slowed (0 = no limit)' },
   messageBurst: {
-    default: 100, flag: '--msg-burst <n>', parse: integer(1, 1e9),
+    live: true, default: 100, flag: '--msg-burst <n>', parse: integer(1, 1e9),
     help: 'messages in a burst per connection; a peer sending two bursts over the rate at once is dropped',
   },
-  maxConnections: { default: 20_000, flag: '--max-connections <n>', parse: count, help: 'connections at once' },
-  maxConnectionsPerAddress: { default: 64, flag: '--max-per-address <n>', parse: count, help: 'connections at once from one address' },
-  maxUnregistered: { default: 2_000, flag: '--max-unregistered <n>', parse: count, help: 'connections at once without a name' },
-  limitLoopback: { default: false, flag: '--limit-loopback', help: 'apply --max-per-address to loopback addresses too' },
+  maxConnections: { live: true, default: 20_000, flag: '--max-connections <n>', parse: count, help: 'connections at once' },
+  maxConnectionsPerAddress: { live: true, default: 64, flag: '--max-per-address <n>', parse: count, help: 'connections at once from one address' },
+  maxUnregistered: { live: true, default: 2_000, flag: '--max-unregistered <n>', parse: count, help: 'connections at once without a name' },
+  limitLoopback: { live: true, default: false, flag: '--limit-loopback', help: 'apply --max-per-address to loopback addresses too' },
   idleTimeoutMs: {
-    default: 120_000, flag: '--idle-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
+    live: true, default: 120_000, flag: '--idle-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
     help: 'drop framed peers silent this long, pinged at half of it (0 = never)',
   },
   registrationTimeoutMs: {
-    default: 20_000, flag: '--register-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
+    live: true, default: 20_000, flag: '--register-timeout <seconds>', parse: integer(0, 86400), scale: 1000,
     help: 'time to get a name accepted (0 = none)',
   },
   accounts: {
-    default: 'optional', flag: '--accounts <mode>', env: 'HOWDY_ACCOUNTS', parse: accountsMode,
+    default: 'optional', flag: '--accounts <mode>', env: 'HOWDY_ACCOUNTS', parse: oneOf('optional', 'required', 'off'),
     help: 'optional (guests and accounts), required (only users who log in) or off',
+  },
+  logLevel: {
+    live: true, default: 'info', flag: '--log-level <level>', env: 'HOWDY_LOG_LEVEL', parse: oneOf<LogLevel>('debug', 'info', 'warn', 'error', 'silent'),
+    help: 'debug, info, warn, error or silent',
+  },
+  logFormat: {
+    default: undefined, flag: '--log-format <format>', env: 'HOWDY_LOG_FORMAT', parse: oneOf<LogFormat>('pretty', 'json'),
+    help: 'pretty (default on a terminal) or json',
+  },
+  motd: {
+    live: true, default: '', flag: '--motd <text>', env: 'HOWDY_MOTD', parse: motdText,
+    help: 'message of the day and rules, shown to each user after registration',
+  },
+  motdFile: {
+    live: true, default: undefined, flag: '--motd-file <file>', env: 'HOWDY_MOTD_FILE', parse: text,
+    help: 'a file holding the message of the day, read at start and on each reload (instead of --motd)',
   },
   loginDelayMs: { default: 1000 },
   closeGraceMs: { default: 2_000 },

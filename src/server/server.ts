@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { NAME_BYTES } from '../protocol/index.js';
@@ -15,6 +16,7 @@ import { MEMORY, openStore } from './store/sqlite.js';
 import { Metrics } from './ops/metrics.js';
 import { timedStore } from './ops/timed-store.js';
 import { Traffic } from './transports/traffic.js';
+import { withMotdFile } from './motd.js';
 
 export interface RunningServer {
   readonly core: ChatCore;
@@ -26,6 +28,13 @@ export interface RunningServer {
   readonly tlsAddress: AddressInfo | undefined;
   /** The HTTP address (web client, WebSocket), when HTTP is on. */
   readonly httpAddress: AddressInfo | undefined;
+  /** The options in force, shared with the core and the transports, which read them where used. */
+  readonly options: Readonly<ServerOptions>;
+  /**
+   * Applies new values of live options (a reload): to new and open connections alike. A new TLS
+   * certificate is loaded first; if it cannot be, this throws and nothing changed.
+   */
+  apply(changed: Partial<ServerOptions>): void;
   /** Tells framed peers, closes every connection (bounded by the close grace) and stops listening. */
   close(): Promise<void>;
 }
@@ -36,18 +45,23 @@ function fullListBytes(users: number): number {
 }
 
 /**
+ * A newcomer's first user list (and every list a classic peer gets) is one frame of 64 bytes a
+ * user: a bound below it would drop them once the server is that full.
+ */
+function fitQueueToList(options: ServerOptions, log: Logger): void {
+  const listBytes = fullListBytes(options.maxConnections);
+  if (options.maxQueuedBytes >= listBytes) return;
+  log.warn({ configured: options.maxQueuedBytes, bytes: listBytes, maxConnections: options.maxConnections }, 'max-queue raised to hold the full user list');
+  options.maxQueuedBytes = listBytes;
+}
+
+/**
  * Starts a Howdy server: HCP over TCP (classic and framed on one port), over TLS on a port of its
  * own when a certificate is given, and HTTP(S) for the web client and HCP over WebSocket.
  */
 export async function startServer(partial: Partial<ServerOptions>, log: Logger, seams: CoreSeams = {}): Promise<RunningServer> {
-  const options: ServerOptions = { ...defaultServerOptions, ...partial };
-  // A newcomer's first user list is one frame of 64 bytes a user: a bound below it would drop
-  // every newcomer once the server is that full.
-  const listBytes = fullListBytes(options.maxConnections);
-  if (options.maxQueuedBytes < listBytes) {
-    log.warn({ configured: options.maxQueuedBytes, bytes: listBytes, maxConnections: options.maxConnections }, 'max-queue raised to hold the full user list');
-    options.maxQueuedBytes = listBytes;
-  }
+  const options: ServerOptions = withMotdFile({ ...defaultServerOptions, ...partial });
+  fitQueueToList(options, log);
   // the store first: a data folder the server cannot use stops it before it listens
   const data = options.ephemeral ? MEMORY : options.data;
   const store = await openStore({ data, owner: true });
@@ -131,7 +145,19 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
       await store.close();
       log.info({}, 'server stopped');
     })());
-  return { core, store, address, tlsAddress, httpAddress, close };
+  const apply = (changed: Partial<ServerOptions>): void => {
+    const next = { ...options, ...changed };
+    if (credentials && (next.tlsCert !== options.tlsCert || next.tlsKey !== options.tlsKey)) {
+      // checked by the TLS server's first: a certificate it refuses changes nothing
+      const context = { cert: readFileSync(next.tlsCert!), key: readFileSync(next.tlsKey!) };
+      tlsServer!.setSecureContext(context);
+      (http as HttpsServer | undefined)?.setSecureContext(context);
+    }
+    Object.assign(options, changed);
+    fitQueueToList(options, log);
+    core.optionsChanged();
+  };
+  return { core, store, address, tlsAddress, httpAddress, options, apply, close };
 }
 
 function urlHost(address: string): string {

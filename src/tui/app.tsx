@@ -51,6 +51,8 @@ export function App({ session, loginAs }: AppProps) {
   const members = useRef(new Map<string, RoomMember[]>()).current;
   const [users, setUsers] = useState<string[]>([]);
   const [state, setState] = useState<SessionState>(session.state);
+  /** The server's message of the day (docs/protocol.md §10.5), shown at the top of the lobby. */
+  const [notice, setNotice] = useState<string | undefined>();
   /** Rows of the log below the window: 0 follows the newest message. */
   const [rowsBelow, setRowsBelow] = useState(0);
   /** A long paste waiting for Enter (send) or Esc (cancel). */
@@ -169,6 +171,7 @@ export function App({ session, loginAs }: AppProps) {
       }),
       session.on('room', (e) => showRoomEvent(e)),
       session.on('statuses', () => redraw()),
+      session.on('notice', (e) => setNotice(e.text)),
     ];
     session.start(); // once listening, so that nothing it says is missed
     return () => offs.forEach((off) => off());
@@ -383,8 +386,10 @@ export function App({ session, loginAs }: AppProps) {
   const room = active.kind === 'room' ? session.rooms.find((r) => sameName(r.name, active.conversation)) : undefined;
   const header = active.kind !== 'room' ? undefined
     : !room ? `${active.conversation} (you are not in it)` : room.topic ? `${room.name}: ${room.topic}` : `${room.name} (no topic)`;
-  // the rows of the log shown: all but the header row
-  const viewHeight = header === undefined ? logHeight : logHeight - 1;
+  // the lobby's: the message of the day, its first lines (at most a third of the log)
+  const noticeRows = active.kind === 'lobby' && notice !== undefined ? notice.split('\n').slice(0, Math.max(1, Math.floor(logHeight / 3))) : [];
+  // the rows of the log shown: all but the header's
+  const viewHeight = logHeight - noticeRows.length - (header === undefined ? 0 : 1);
   const view = logView(active.entries, logWidth, viewHeight, rowsBelow);
   live.current = { logWidth, rowsBelow, pendingPaste, viewHeight };
   const side = sideList(active, users, members.get(nameKey(active.conversation)), name, logHeight, (user) => session.statusOf(user));
@@ -431,7 +436,13 @@ export function App({ session, loginAs }: AppProps) {
               {header}
             </Text>
           )}
-          {header !== undefined && view.rows.length < viewHeight && <Box flexGrow={1} />}
+          {noticeRows.map((row, i) => (
+            <Text key={`notice${i}`} color="yellow" wrap="truncate-end">
+              {i === 0 ? '§ ' : '  '}
+              {row || ' '}
+            </Text>
+          ))}
+          {(header !== undefined || noticeRows.length > 0) && view.rows.length < viewHeight && <Box flexGrow={1} />}
           {view.rows.map((row, i) => (
             <Text key={i} wrap="truncate-end">{row || ' '}</Text>
           ))}

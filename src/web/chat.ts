@@ -65,6 +65,8 @@ export class PageChat extends Emitter<PageChatEvents> {
   roomsOffered = false;
   /** The server keeps history (§11): granted when the user last joined (kept while reconnecting). */
   historyOffered = false;
+  /** The server's message of the day (docs/protocol.md §10.5), shown at the top of the lobby. */
+  notice: string | undefined;
   /** The message a search hit opened, picked out for a moment. */
   highlight: Highlight | undefined;
   /** The name of the guest's session the page takes up again after a reload (§11), until it has. */
@@ -139,6 +141,10 @@ export class PageChat extends Emitter<PageChatEvents> {
     });
     this.session.on('room', (e) => this.happened(e));
     this.session.on('statuses', () => this.changed());
+    this.session.on('notice', ({ text }) => {
+      this.notice = text;
+      this.changed();
+    });
     this.roomRequests = new RoomRequests(this.session, {
       me: () => this.me ?? '',
       shown: () => this.target,

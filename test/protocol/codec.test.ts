@@ -270,6 +270,12 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     expect(() => ByteWriter.frame(MsgType.PING, 2).u8(1).done()).toThrow(/sized 7 bytes but written 6/);
   });
 
+  it('NOTICE, the message of the day, byte for byte as the document shows it (§10.5)', () => {
+    const notice = encodeFrame({ type: MsgType.NOTICE, fields: { text: 'Be nice.' } });
+    expect(hex(notice)).toBe('0000000c2d' + '1b0008' + '4265206e6963652e');
+    expect(parseMessage(notice[4]!, notice.subarray(5))).toEqual({ type: MsgType.NOTICE, fields: { text: 'Be nice.' } });
+  });
+
   it('rooms and history frames, byte for byte as the document shows them (§10.4, §11); entries and u64 fields round-trip', () => {
     const cases: Array<[HcpMessage, string]> = [
       [{ type: MsgType.ROOM_JOIN, id: 5, fields: { room: '#tea' } }, '0000000f1a01000400000005' + '0d000423746561'],

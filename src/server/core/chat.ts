@@ -1,11 +1,12 @@
 import {
-  Capability, encodeFrame, encodeMessageFrame, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, ROOM_PREFIX, utf8DecodeStrict, validateName,
+  Capability, encodeFrame, encodeMessageFrame, encodeNameField, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, ROOM_PREFIX, SERVER, utf8DecodeStrict,
+  utf8Encode, validateName,
   type ExtensionFields, type ExtensionMessage,
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
-import { fieldLength, isLobbyField, LOBBY, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
+import { fieldLength, isLobbyField, LOBBY, LOBBY_FIELD, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
 import type { AccountStore, Directory, HistoryStore, RoomStore, Router } from './ports.js';
 import { Room, Rooms } from './rooms.js';
@@ -43,6 +44,8 @@ export interface CoreOptions extends SessionOptions, HistoryOptions {
    * a join storm's lists go out in slices, so the server keeps answering everyone meanwhile.
    */
   welcomeBytesPerTurn: number;
+  /** Message of the day and rules, shown after registration; '' = none. */
+  motd: string;
   /** Connections at once, in all. */
   maxConnections: number;
   /** Connections at once from one address (loopback exempt unless limitLoopback). */
@@ -58,6 +61,8 @@ export interface CoreOptions extends SessionOptions, HistoryOptions {
 }
 
 const PING_FRAME = encodeFrame({ type: MsgType.PING, data: new Uint8Array(0) });
+/** The sender of the message of the day in its MESSAGE form: a name nobody may take (docs/protocol.md §2). */
+const SERVER_FIELD = encodeNameField(SERVER);
 
 /**
  * The chat core: who is online, registration, routing and presence, in one place. It sees
@@ -106,6 +111,8 @@ export class ChatCore implements SessionHost {
   private idleSweep: ReturnType<typeof setInterval> | undefined;
   /** Running counts for the server's metrics (stats.ts). */
   readonly stats = newStats();
+  /** The message of the day as last encoded, in both forms. */
+  private motdFrames: { text: string; notice: Uint8Array; message: Uint8Array } | undefined;
 
   constructor(
     readonly options: CoreOptions,
@@ -126,21 +133,52 @@ export class ChatCore implements SessionHost {
     }
     this.capabilities = new Set([
       ...(this.accounts ? [Capability.ACCOUNTS] : []), ...(this.rooms ? [Capability.ROOMS] : []), ...(this.history ? [Capability.HISTORY] : []),
+      Capability.NOTICES,
     ]);
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
-    if (options.idleTimeoutMs > 0) {
-      // Checked often enough that the PING and the drop come within a few seconds of their time
-      // (docs/protocol.md §5.2); a pass over the sessions costs microseconds.
-      this.idleSweep = setInterval(() => this.sweepIdle(), idleSweepMs(options.idleTimeoutMs));
-      this.idleSweep.unref?.();
-    }
+    this.optionsChanged();
     this.presence = new PresenceBatcher(
       () => this.directory.online(),
       () => this.names(),
       options.presenceWindowMs,
       options.welcomeBytesPerTurn,
-      (peer) => this.statuses?.listed(peer),
+      (peer) => {
+        this.statuses?.listed(peer);
+        this.greet(peer);
+      },
     );
+  }
+
+  /**
+   * The options object is shared and read where used; a reload that changed it calls this for what
+   * was set up from it: the idle check's pace.
+   */
+  optionsChanged(): void {
+    clearInterval(this.idleSweep);
+    this.idleSweep = undefined;
+    if (this.options.idleTimeoutMs > 0) {
+      // Checked often enough that the PING and the drop come within a few seconds of their time
+      // (docs/protocol.md §5.2); a pass over the sessions costs microseconds.
+      this.idleSweep = setInterval(() => this.sweepIdle(), idleSweepMs(this.options.idleTimeoutMs));
+      this.idleSweep.unref?.();
+    }
+  }
+
+  /**
+   * The message of the day, after a newcomer's user list (docs/protocol.md §10.5): a NOTICE to a
+   * peer granted `notices`, else a MESSAGE from Server in the lobby, to that peer only.
+   */
+  private greet(session: Session): void {
+    const text = this.options.motd;
+    if (text === '' || !session.isOpen) return;
+    if (this.motdFrames?.text !== text) {
+      this.motdFrames = {
+        text,
+        notice: encodeFrame({ type: MsgType.NOTICE, fields: { text } }),
+        message: encodeMessageFrame(SERVER_FIELD, LOBBY_FIELD, utf8Encode(text)),
+      };
+    }
+    session.link.send(session.capabilities?.has(Capability.NOTICES) ? this.motdFrames.notice : this.motdFrames.message);
   }
 
   /**

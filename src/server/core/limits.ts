@@ -13,24 +13,26 @@ export function coarseNow(): number {
   return coarse;
 }
 
-/** A token bucket: `rate` tokens a second, holding at most `burst`. */
+/**
+ * A token bucket: `messageRate` tokens a second (0: no limit), holding at most `messageBurst`; both
+ * read at each take, so a reload's new limits apply to the connections already open.
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
+  constructor(private readonly limits: { readonly messageRate: number; readonly messageBurst: number }) {
+    this.tokens = limits.messageBurst;
     this.last = coarseNow();
   }
 
   /** Takes one token; false when there is none. */
   take(): boolean {
+    const { messageRate: rate, messageBurst: burst } = this.limits;
+    if (rate === 0) return true;
     const now = coarseNow();
     if (now !== this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
+      this.tokens = Math.min(burst, this.tokens + ((now - this.last) * rate) / 1000);
       this.last = now;
     }
     if (this.tokens < 1) return false;

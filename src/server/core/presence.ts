@@ -41,8 +41,8 @@ export class PresenceBatcher {
     private readonly minWindowMs: number,
     /** Full lists written to newcomers per turn of the event loop, at most (one, if larger). */
     private readonly welcomeBytesPerTurn: number,
-    /** Called right after a framed newcomer got its first list (its first STATUS follows it: docs/protocol.md §10.3). */
-    private readonly listed?: (peer: Session) => void,
+    /** Told of each newcomer right after its first list went out (its first STATUS and NOTICE follow it: docs/protocol.md §10.3, §10.5). */
+    private readonly welcomed: (peer: Session) => void = () => {},
   ) {}
 
   /** 2 ms per change in the last flush, between the minimum and half a second. */
@@ -80,7 +80,8 @@ export class PresenceBatcher {
     this.lastBatch = this.changes.length;
     const changes = this.changes;
     this.changes = [];
-    for (const peer of this.newcomers) if (peer.link.wire === 'framed') this.awaiting.add(peer);
+    const newcomers = this.newcomers;
+    for (const peer of newcomers) if (peer.link.wire === 'framed') this.awaiting.add(peer);
     this.newcomers = new Set();
     // Encoded now, for the peers awaiting a list, even those sent theirs in a later turn: the
     // changes after this moment reach them as PRESENCE, once they have it.
@@ -91,6 +92,7 @@ export class PresenceBatcher {
       if (peer.link.wire === 'classic') {
         this.list ??= encodeFrame({ type: MsgType.UPDATE, names: this.onlineNames() });
         peer.link.send(this.list);
+        if (newcomers.has(peer)) this.welcomed(peer);
       } else {
         presence ??= encodeFrame({ type: MsgType.PRESENCE, changes });
         peer.link.send(presence);
@@ -107,7 +109,7 @@ export class PresenceBatcher {
       if (budget <= 0) break;
       this.awaiting.delete(peer);
       peer.link.send(this.list!);
-      this.listed?.(peer);
+      this.welcomed(peer);
       budget -= this.list!.length;
     }
     if (this.awaiting.size > 0 && !this.welcoming) {

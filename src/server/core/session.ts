@@ -93,7 +93,7 @@ export class Session implements Member {
   private claiming = false;
   private open = true;
   private registrationTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly bucket: TokenBucket | undefined;
+  private readonly bucket: TokenBucket;
   /**
    * Messages read while the peer was over its rate or claiming a name, in order; reading from the
    * peer is paused meanwhile, so the rest wait in its own connection (fake lag: nothing is lost).
@@ -112,8 +112,8 @@ export class Session implements Member {
     /** Remote address, without the port. */
     readonly address: string,
   ) {
-    const { messageRate, messageBurst, registrationTimeoutMs: ms } = host.options;
-    if (messageRate > 0) this.bucket = new TokenBucket(messageRate, messageBurst);
+    const ms = host.options.registrationTimeoutMs;
+    this.bucket = new TokenBucket(host.options);
     if (ms > 0) {
       this.registrationTimer = setTimeout(
         () => this.fail(new HcpError(ErrorCode.REGISTRATION_TIMEOUT, `no name was accepted within ${ms / 1000} s`, true)),
@@ -136,7 +136,7 @@ export class Session implements Member {
     if (!this.open) return;
     this.lastHeard = coarseNow();
     this.pinged = false;
-    if (this.held.length > 0 || this.claiming || (this.bucket && !this.bucket.take())) return this.hold(type, body, frame);
+    if (this.held.length > 0 || this.claiming || !this.bucket.take()) return this.hold(type, body, frame);
     this.handle(type, body, frame);
   }
 
@@ -339,7 +339,7 @@ export class Session implements Member {
   /** Handles held messages as tokens come back; reading resumes once none is left. */
   private readonly release = (): void => {
     this.heldTimer = undefined;
-    while (this.open && !this.claiming && this.held.length > 0 && (!this.bucket || this.bucket.take())) {
+    while (this.open && !this.claiming && this.held.length > 0 && this.bucket.take()) {
       const { type, body, frame } = this.held.shift()!;
       this.handle(type, body, frame);
     }

@@ -1,7 +1,7 @@
 /**
  * What one peer was sent during a turn of the event loop, waiting for the turn's flush, with the
- * slow-reader bound: when the queue, or what the socket could not write yet, passes `maxBytes`,
- * the queue is dropped and the peer reported, once (the error that follows is the last thing
+ * slow-reader bound: when the queue, or what the socket could not write yet, passes
+ * `maxQueuedBytes` (read each time: a reload may change it), the queue is dropped and the peer reported, once (the error that follows is the last thing
  * queued for it).
  */
 export class OutboundQueue {
@@ -10,7 +10,7 @@ export class OutboundQueue {
   private overflowed = false;
 
   constructor(
-    private readonly maxBytes: number,
+    private readonly limits: { readonly maxQueuedBytes: number },
     private readonly onOverflow: () => void,
   ) {}
 
@@ -31,7 +31,8 @@ export class OutboundQueue {
 
   /** Applies the bound to the queue and to `unsent`, the bytes the transport still holds. */
   bound(unsent = 0): void {
-    if (this.overflowed || (this.bytes <= this.maxBytes && unsent <= this.maxBytes)) return;
+    const max = this.limits.maxQueuedBytes;
+    if (this.overflowed || (this.bytes <= max && unsent <= max)) return;
     this.overflowed = true;
     this.take();
     this.onOverflow();

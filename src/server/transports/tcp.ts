@@ -143,7 +143,7 @@ class TcpLink implements ChannelMember, Flushable {
     private readonly options: TcpTransportOptions,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.queue = new OutboundQueue(options.maxQueuedBytes, () => this.onSlowReader?.());
+    this.queue = new OutboundQueue(options, () => this.onSlowReader?.());
   }
 
   send(frame: Uint8Array): void {

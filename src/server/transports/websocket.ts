@@ -76,7 +76,7 @@ class WebSocketLink implements PeerLink, Flushable {
     private readonly flusher: FlushScheduler,
     private readonly options: WebSocketTransportOptions,
   ) {
-    this.queue = new OutboundQueue(options.maxQueuedBytes, () => this.onSlowReader?.());
+    this.queue = new OutboundQueue(options, () => this.onSlowReader?.());
   }
 
   send(frame: Uint8Array): void {

@@ -1,4 +1,4 @@
-import { nameKey } from '../../protocol/index.js';
+import { ALL, nameKey } from '../../protocol/index.js';
 import type { PageChat } from '../chat.js';
 import type { OpenDialog } from './app.js';
 import { Composer } from './composer.js';
@@ -25,6 +25,9 @@ export function ChatView({ chat, open, close, openDialog }: Props) {
       {open && <div class="backdrop" onClick={() => close('sidebar-toggle')} />}
       <section class="conversation" aria-labelledby="conversation-title">
         <ConversationHeader chat={chat} openDialog={openDialog} />
+        {chat.notice !== undefined && nameKey(chat.target) === nameKey(ALL) && (
+          <aside class="motd" aria-label="Message of the day"><p>{chat.notice}</p></aside>
+        )}
         {/* a log of its own per conversation: each starts at its latest line */}
         <Log key={nameKey(chat.target)} chat={chat} conversation={chat.target} askDelete={(entry) => openDialog({ kind: 'delete-message', entry })} />
         <Composer chat={chat} />
