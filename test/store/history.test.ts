@@ -5,11 +5,12 @@
  * before any query, and after a restart).
  */
 import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/server/core/ports.js';
 import { ftsQuery } from '../../src/server/store/history.js';
-import { DATABASE_FILE, openSqliteStore } from '../../src/server/store/sqlite.js';
+import { DATABASE_FILE, openSqliteStore, openStore, TURN_LOG_FILE } from '../../src/server/store/sqlite.js';
 import { storeFixtures } from '../helpers/store.js';
 
 const { opened, folder, cleanups } = storeFixtures();
@@ -82,8 +83,8 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     const turns = Array.from({ length: 30 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
     for (const turn of turns) await store.history.append(turn);
-    expect([rows('journal'), rows('messages')]).toEqual([30, 0]); // one row a turn, nothing indexed on the live path
-    // a step of the work behind it moves the oldest turns, about as many messages as it is given
+    expect([rows('journal'), rows('messages')]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
+    // a step of the work behind it journals them, a row a turn, and moves the oldest, about as many messages as it is given
     expect(await store.history.index(250)).toBe(300);
     expect([rows('journal'), rows('messages')]).toEqual([27, 300]);
     // a query moves the rest first, yielding to the event loop between steps of 5000
@@ -113,9 +114,32 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['before the stop', 'the last turn']);
   });
 
+  it('the server keeps each turn in its turn log, one line, until a step journals it; a log a killed server left is taken in at start, once, a torn last line left out', async () => {
+    const data = folder();
+    let store = await openStore({ data, owner: true });
+    const log = join(data, TURN_LOG_FILE);
+    const lines = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    await store.history.append([message(1, 'All', 'one'), message(2, '#tea', 'two')]);
+    await store.history.append([message(3, 'All', 'three')]);
+    expect(lines()).toHaveLength(2);
+    expect(await store.history.index(10)).toBe(6); // journaled, moved (3) and indexed (3): the log holds nothing more
+    expect(lines()).toEqual([]);
+    await store.history.append([message(4, 'All', 'four')]);
+    await store.close(); // a clean stop journals what waits
+    expect(lines()).toEqual([]);
+    // as a killed server leaves it: a turn already known, two that are not, one cut short
+    const turn = (...ms: StoredMessage[]) => JSON.stringify(ms.map((m) => [m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, 0]));
+    writeFileSync(log, `${turn(message(4, 'All', 'four'))}\n${turn(message(5, 'All', 'five'), message(6, 'All', 'six'))}\n${turn(message(7, 'All', 'seven'))}\n[[8,"All",1,"a:alice",nu`);
+    store = await openStore({ data, owner: true });
+    cleanups.push(() => store.close());
+    expect(lines()).toEqual([]);
+    expect(await store.history.lastId()).toBe(7);
+    expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['one', 'three', 'four', 'five', 'six', 'seven']);
+  });
+
   it('appends move the oldest turns themselves while the journal is over its bound', async () => {
     const database = new Database(':memory:');
-    const store = await openSqliteStore(database, 'test', 100);
+    const store = await openSqliteStore(database, 'test', { journalMost: 100 });
     cleanups.push(() => store.close());
     const rows = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     for (let t = 0; t < 10; t++) await store.history.append(Array.from({ length: 20 }, (_, i) => message(t * 20 + i + 1, 'All', `m ${t}.${i}`)));

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { StoredMessage } from '../core/ports.js';
 import type { EngineErrors } from './engine.js';
 import { KyselyHistoryStore } from './history.js';
+import { TurnLog } from './turn-log.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -18,20 +19,23 @@ const MOVE_COLUMNS = 'id, conversation, at, sender, recipient, sender_name, rece
 
 /**
  * History on SQLite: the queries of KyselyHistoryStore, and a journal on the path of every message.
- * Each turn's messages go in one row of `journal`, a JSON array, with no index to keep: one
- * statement per turn, several times cheaper than a row and its index entries per message (a
- * whisper's entries land at scattered keys, dirtying pages all over the file). The rows move into
- * `messages` and its indexes behind the live path (`index`, at the pace the core gives it), in
- * sorted batches inside the engine. A query first moves what was journaled before it, a step at a
- * time between turns of the event loop (the live chat goes on; the query waits), so it sees every
- * message appended before it. A turn in the journal is as safe as one in `messages`: the same
- * commit, the same file.
+ * A turn's messages are one line of JSON: written to the turn log (turn-log.ts; with a data folder)
+ * and kept in memory, one write a turn; the store's steps behind the live path (`index`, at the
+ * pace the core gives it) put the turns waiting into the `journal` table in one transaction, then
+ * move journaled turns into `messages` and its indexes in sorted batches inside the engine (a
+ * whisper's index entries at scattered keys would otherwise dirty pages all over the file at
+ * every turn). A query first does the same for everything appended before it, a step at a time
+ * between turns of the event loop (the live chat goes on; the query waits), so it sees every
+ * message appended before it. A log a stopped server left is taken into the journal at start.
  */
 export class SqliteHistoryStore extends KyselyHistoryStore {
-  private readonly insertTurn: Database.Statement<[number, number, string]>;
+  private readonly journal: (turns: readonly Turn[]) => void;
   private readonly move: (upTo: number) => number;
   private readonly oldest: Database.Statement<[], { first: number | null }>;
-  /** Messages in the journal, not yet in `messages`, and the id of the newest of them. */
+  /** Turns appended, in the turn log, not yet in the journal table. */
+  private waiting: Turn[] = [];
+  private waitingMessages = 0;
+  /** Messages in the journal table, not yet in `messages`, and the id of the newest of them. */
   private journaled: number;
   private newestJournaled = 0;
 
@@ -39,10 +43,14 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     db: Kysely<Schema>,
     errors: EngineErrors,
     database: Database.Database,
+    private readonly log: TurnLog | undefined,
     private readonly journalMost = JOURNAL_MOST,
   ) {
     super(db, errors);
-    this.insertTurn = database.prepare('insert into journal (first, last, body) values (?, ?, ?)');
+    const insertTurn = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
+    this.journal = database.transaction((turns: readonly Turn[]) => {
+      for (const t of turns) insertTurn.run(t.first, t.last, t.body);
+    });
     this.oldest = database.prepare('select min(first) as first from journal');
     // sorted by conversation, the batch's index entries land together, page by page
     const insert = database.prepare(
@@ -61,21 +69,34 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
       last.run(id, id);
       return moved;
     });
-    // a journal left by a server that stopped before it was all moved
+    // a journal left by a server that stopped before it was all moved, and its turn log
     const held = database.prepare<[], { n: number; last: number | null }>('select coalesce(sum(json_array_length(body)), 0) as n, max(last) as last from journal').get();
     this.journaled = held?.n ?? 0;
     this.newestJournaled = held?.last ?? 0;
+    if (log) {
+      const counted = database.prepare<[], { value: number }>("select value from counters where name = 'last_message_id'").get()?.value ?? 0;
+      const known = Math.max(counted, this.newestJournaled);
+      const left = TurnLog.leftIn(log.path).flatMap((line) => turnOf(line) ?? []).filter((t) => t.last > known);
+      this.journal(left);
+      for (const t of left) this.journaled += t.count;
+      this.newestJournaled = Math.max(this.newestJournaled, ...left.map((t) => t.last));
+      log.clear();
+    }
   }
 
   override append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     try {
       const rows = messages.map((m) => [m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, m.deleted ? 1 : 0]);
-      this.insertTurn.run(messages[0]!.id, messages[messages.length - 1]!.id, JSON.stringify(rows));
-      this.journaled += messages.length;
-      this.newestJournaled = messages[messages.length - 1]!.id;
+      const turn: Turn = { first: messages[0]!.id, last: messages[messages.length - 1]!.id, body: JSON.stringify(rows), count: messages.length };
+      this.log?.append(turn.body);
+      this.waiting.push(turn);
+      this.waitingMessages += turn.count;
       // over the bound, each turn moves twice its own: the journal shrinks back under load
-      if (this.journaled > this.journalMost) this.moveOldest(2 * messages.length);
+      if (this.waitingMessages + this.journaled > this.journalMost) {
+        this.journalWaiting();
+        this.moveOldest(2 * messages.length);
+      }
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(this.errors.toStoreError(err));
@@ -87,9 +108,10 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
    * what is left of the step, feeds the search index; `limit` or more while work is left.
    */
   override async index(limit: number): Promise<number> {
-    if (this.journaled === 0) return super.index(limit);
     let moved: number;
     try {
+      this.journalWaiting();
+      if (this.journaled === 0) return await super.index(limit);
       moved = this.moveOldest(limit);
     } catch (err) {
       throw this.errors.toStoreError(err);
@@ -100,11 +122,32 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
 
   protected override query<T>(run: () => Promise<T>): Promise<T> {
     return super.query(async () => {
+      this.journalWaiting();
       const upTo = this.newestJournaled;
       // each step moves turns no later than `upTo`; the next waits for the event loop's next turn
       while (this.journaled > 0 && this.moveOldest(SETTLE_STEP, upTo) > 0) await new Promise(setImmediate);
       return run();
     });
+  }
+
+  /** The store closes: what waits goes into the journal table, and the turn log is let go. */
+  close(): void {
+    try {
+      this.journalWaiting();
+    } finally {
+      this.log?.close();
+    }
+  }
+
+  /** Puts the turns waiting into the journal table, in one transaction; the turn log then holds nothing more. */
+  private journalWaiting(): void {
+    if (this.waiting.length === 0) return;
+    this.journal(this.waiting);
+    this.journaled += this.waitingMessages;
+    this.newestJournaled = this.waiting[this.waiting.length - 1]!.last;
+    this.waiting = [];
+    this.waitingMessages = 0;
+    this.log?.clear();
   }
 
   /**
@@ -117,5 +160,24 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     const moved = this.move(Math.min(first + limit - 1, upTo));
     this.journaled = Math.max(0, this.journaled - moved);
     return moved;
+  }
+}
+
+/** A turn's messages as the journal keeps them: a JSON array of rows (schema.ts JournalTable). */
+interface Turn {
+  first: number;
+  last: number;
+  body: string;
+  count: number;
+}
+
+/** A line of a turn log as a turn; undefined for one that does not read as one. */
+function turnOf(line: string): Turn | undefined {
+  try {
+    const rows = JSON.parse(line) as unknown;
+    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && typeof r[0] === 'number')) return undefined;
+    return { first: rows[0][0] as number, last: rows[rows.length - 1][0] as number, body: line, count: rows.length };
+  } catch {
+    return undefined;
   }
 }

@@ -7,12 +7,15 @@ import { KyselyAccountStore } from './accounts.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { claimFolder } from './folder-lock.js';
 import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
+import { TurnLog } from './turn-log.js';
 import { KyselyRoomStore } from './rooms.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
 
 /** The data folder's database file. */
 export const DATABASE_FILE = 'howdy.db';
+/** The history's turns between their append and the database (turn-log.ts). */
+export const TURN_LOG_FILE = 'history.log';
 /** `--data :memory:`: a database in memory, gone when the server stops. */
 export const MEMORY = ':memory:';
 /**
@@ -41,7 +44,8 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
     // commits reach the operating system before they return (a killed server loses nothing), and
     // the disk at checkpoints: a power cut may lose the last moments, at far less cost per turn
     database.pragma('synchronous = NORMAL');
-    const store = await openSqliteStore(database, file);
+    // only the server keeps a turn log: another process's store would take the server's turns
+    const store = await openSqliteStore(database, file, owner ? { turnLog: join(folder, TURN_LOG_FILE) } : {});
     return { ...store, close: () => store.close().finally(release) };
   } catch (err) {
     release();
@@ -53,9 +57,12 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
 
 /**
  * The store over an open database (its owner's settings kept), migrated; `location` names it in
- * messages; `journalMost` bounds the history's journal (history-sqlite.ts).
+ * messages. The history's turns go through the turn log at `turnLog` (else they wait in memory
+ * only), and its journal holds at most `journalMost` messages (history-sqlite.ts).
  */
-export async function openSqliteStore(database: Database.Database, location: string, journalMost = JOURNAL_MOST): Promise<Store> {
+export async function openSqliteStore(
+  database: Database.Database, location: string, { turnLog, journalMost = JOURNAL_MOST }: { turnLog?: string; journalMost?: number } = {},
+): Promise<Store> {
   const errors = sqliteErrors(location);
   try {
     database.pragma('foreign_keys = ON');
@@ -70,10 +77,20 @@ export async function openSqliteStore(database: Database.Database, location: str
     await db.destroy();
     throw err instanceof StoreError ? err : errors.toStoreError(err);
   }
+  let history: SqliteHistoryStore;
+  try {
+    history = new SqliteHistoryStore(db, errors, database, turnLog === undefined ? undefined : new TurnLog(turnLog), journalMost);
+  } catch (err) {
+    await db.destroy();
+    throw errors.toStoreError(err);
+  }
   return {
-    accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history: new SqliteHistoryStore(db, errors, database, journalMost), location,
+    accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history, location,
     ping: () => runQuery(errors, async () => void (await sql`select 1`.execute(db))),
-    close: () => db.destroy(),
+    close: async () => {
+      history.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -1,0 +1,49 @@
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+/**
+ * An append-only file of lines, one a turn of the event loop: the history's turns between their
+ * append (before any byte of them is written to a socket) and the store's next batch into the
+ * database. One write a turn, no page to rewrite; the operating system keeps what was written
+ * when the process is killed, as it keeps SQLite's WAL (synchronous = NORMAL).
+ */
+export class TurnLog {
+  private readonly fd: number;
+  /** Bytes the file holds: a write that failed is cut off, so no torn line is left before later ones. */
+  private size: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a+');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** The lines of a log a stopped server left, but a last one cut short. */
+  static leftIn(path: string): string[] {
+    if (!existsSync(path)) return [];
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines.pop(); // after the last newline: nothing, or a line whose write was cut short
+    return lines;
+  }
+
+  append(line: string): void {
+    const bytes = Buffer.from(`${line}\n`);
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+      this.size += bytes.length;
+    } catch (err) {
+      ftruncateSync(this.fd, this.size);
+      throw err;
+    }
+  }
+
+  /** Everything in it is in the database now. */
+  clear(): void {
+    if (this.size === 0) return;
+    ftruncateSync(this.fd, 0);
+    this.size = 0;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
