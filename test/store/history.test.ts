@@ -76,7 +76,7 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect(ids(await store.history.after('All', 0, 10))).toEqual([2, 3]);
   });
 
-  it('journals each append as one row, moves it into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
+  it('journals the turns appended, moves them into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
     const data = folder();
     const store = await opened(data);
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
@@ -84,9 +84,9 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     const turns = Array.from({ length: 30 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
     for (const turn of turns) await store.history.append(turn);
     expect([rows('journal'), rows('messages')]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
-    // a step of the work behind it journals them, a row a turn, and moves the oldest, about as many messages as it is given
-    expect(await store.history.index(250)).toBe(300);
-    expect([rows('journal'), rows('messages')]).toEqual([27, 300]);
+    // a step of the work behind it journals them, in rows of up to 500 messages, and moves the oldest rows, about as many messages as it is given
+    expect(await store.history.index(250)).toBe(500);
+    expect([rows('journal'), rows('messages')]).toEqual([5, 500]);
     // a query moves the rest first, yielding to the event loop between steps of 5000
     let turnsOfTheLoop = 0;
     const ticking = setInterval(() => turnsOfTheLoop++, 0);
@@ -143,9 +143,9 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     cleanups.push(() => store.close());
     const rows = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     for (let t = 0; t < 10; t++) await store.history.append(Array.from({ length: 20 }, (_, i) => message(t * 20 + i + 1, 'All', `m ${t}.${i}`)));
-    // over 100 journaled, a turn moves twice its own: the sixth, eighth and tenth moved two turns each
-    expect(rows('messages')).toBe(3 * 40);
-    expect(rows('journal')).toBe(4);
+    // over 100 waiting, the sixth turn journaled the six (one row) and moved twice its own: the row holding them
+    expect(rows('messages')).toBe(120);
+    expect(rows('journal')).toBe(0);
     expect(ids(await store.history.before('All', 201, 3))).toEqual([200, 199, 198]);
   });
 });

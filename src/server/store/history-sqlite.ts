@@ -11,6 +11,8 @@ import type { Schema } from './schema.js';
  * on the disk it takes (about 150 bytes a message) when the live path outruns the moves for long.
  */
 export const JOURNAL_MOST = 1_000_000;
+/** Messages a journal row holds at most, but for a turn of more. */
+const JOURNAL_ROW = 500;
 /** Messages a query moves into place at a time before it lets the live chat go on (a few ms of work). */
 const SETTLE_STEP = 5_000;
 
@@ -49,7 +51,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     super(db, errors);
     const insertTurn = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
     this.journal = database.transaction((turns: readonly Turn[]) => {
-      for (const t of turns) insertTurn.run(t.first, t.last, t.body);
+      for (const t of joined(turns)) insertTurn.run(t.first, t.last, t.body);
     });
     this.oldest = database.prepare('select min(first) as first from journal');
     // sorted by conversation, the batch's index entries land together, page by page
@@ -169,6 +171,30 @@ interface Turn {
   last: number;
   body: string;
   count: number;
+}
+
+/**
+ * Turns joined into rows of about JOURNAL_ROW messages (fewer rows to write; a move still takes a
+ * few ms at a time): their bodies' rows in one array.
+ */
+function joined(turns: readonly Turn[]): Turn[] {
+  const rows: Turn[] = [];
+  let run: Turn[] = [];
+  let count = 0;
+  const close = () => {
+    if (run.length === 0) return;
+    const body = run.length === 1 ? run[0]!.body : `[${run.map((t) => t.body.slice(1, -1)).join(',')}]`;
+    rows.push({ first: run[0]!.first, last: run[run.length - 1]!.last, body, count });
+    run = [];
+    count = 0;
+  };
+  for (const t of turns) {
+    if (count + t.count > JOURNAL_ROW) close();
+    run.push(t);
+    count += t.count;
+  }
+  close();
+  return rows;
 }
 
 /** A line of a turn log as a turn; undefined for one that does not read as one. */
