@@ -24,8 +24,8 @@ const INDEX_STEP = { first: 500, least: 100, most: 20_000 };
 const STEP_MS = 4;
 const INDEX_SHARE = 0.1;
 const INDEX_EVERY_MS = 5;
-/** How often an idle server looks for new work behind the live path. */
-const IDLE_EVERY_MS = 50;
+/** How often a server that keeps up looks for new work behind the live path. */
+const CALM_EVERY_MS = 250;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** What history needs of a connection besides being in rooms. */
@@ -270,20 +270,30 @@ export class History<M extends HistoryMember> {
     return id;
   }
 
-  /** Takes a step of the work behind the live path while it trails, then rests INDEX_SHARE's worth. */
+  /**
+   * Takes a step of the work behind the live path. While a step finds a full step's work, the next
+   * comes after INDEX_SHARE's worth of rest; else after CALM_EVERY_MS, which gathers a few hundred
+   * ms of messages into one step: each step stalls the live chat a moment, however little it does.
+   */
   private async indexStep(): Promise<void> {
     const started = performance.now();
+    let taken = 0;
     if (this.trailing) {
+      this.trailing = false; // a commit meanwhile sets it again
       try {
-        if ((await this.store.index(this.step)) < this.step) this.trailing = false;
+        taken = await this.store.index(this.step);
       } catch (err) {
         this.log.error({ err }, 'history: the search index could not be fed');
       }
     }
     const took = performance.now() - started;
-    // larger steps cost less a message; the live chat waits for a whole step, so not too large
-    if (this.trailing) this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (this.step * STEP_MS) / Math.max(took, 0.5))));
-    this.nextIndexStep(this.trailing ? Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE) : IDLE_EVERY_MS);
+    const behind = taken >= this.step;
+    if (behind) {
+      this.trailing = true;
+      // larger steps cost less a message; the live chat waits for a whole step, so not too large
+      this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (this.step * STEP_MS) / Math.max(took, 0.5))));
+    }
+    this.nextIndexStep(behind ? Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE) : CALM_EVERY_MS);
   }
 
   private nextIndexStep(ms: number): void {
