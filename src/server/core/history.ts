@@ -17,12 +17,13 @@ const SEARCH = { default: 20, most: 100 };
 /**
  * The work behind the live path (the store's `index`: the search index, the journal's moves) is
  * done in steps of a few ms, grown or shrunk to take about STEP_MS, and may take INDEX_SHARE of the
- * time while it trails: the live chat keeps the rest, however busy it is; the index then trails
- * the history (docs/protocol.md §11), never the reverse.
+ * time while it trails (more when nobody said anything since the step before): the live chat keeps
+ * the rest, however busy it is; the index then trails the history (docs/protocol.md §11), never
+ * the reverse.
  */
 const INDEX_STEP = { first: 500, least: 100, most: 20_000 };
 const STEP_MS = 4;
-const INDEX_SHARE = 0.1;
+const INDEX_SHARE = { chatting: 0.1, quiet: 0.5 };
 const INDEX_EVERY_MS = 5;
 /** How often a server that keeps up looks for new work behind the live path. */
 const CALM_EVERY_MS = 250;
@@ -81,6 +82,8 @@ export class History<M extends HistoryMember> {
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages may wait for the search index (none since the last step found it complete). */
   private trailing = true;
+  /** Something was said since the last step. */
+  private said = false;
   /** Messages a step of it takes on. */
   private step = INDEX_STEP.first;
 
@@ -138,7 +141,7 @@ export class History<M extends HistoryMember> {
     const senders = this.batchSenders;
     this.batch = [];
     this.batchSenders = [];
-    this.trailing = true;
+    this.trailing = this.said = true;
     return this.store.append(batch).catch((err: unknown) => {
       this.log.error({ err, messages: batch.length }, 'history: messages not kept');
       for (const sender of new Set(senders)) this.notKept(sender);
@@ -293,7 +296,9 @@ export class History<M extends HistoryMember> {
       // larger steps cost less a message; the live chat waits for a whole step, so not too large
       this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (this.step * STEP_MS) / Math.max(took, 0.5))));
     }
-    this.nextIndexStep(behind ? Math.max(INDEX_EVERY_MS, (took * (1 - INDEX_SHARE)) / INDEX_SHARE) : CALM_EVERY_MS);
+    const share = this.said ? INDEX_SHARE.chatting : INDEX_SHARE.quiet;
+    this.said = false;
+    this.nextIndexStep(behind ? Math.max(INDEX_EVERY_MS, (took * (1 - share)) / share) : CALM_EVERY_MS);
   }
 
   private nextIndexStep(ms: number): void {
