@@ -132,10 +132,15 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     });
   }
 
-  /** The store closes: what waits goes into the journal table, and the turn log is let go. */
+  /**
+   * The store closes: what waits goes into the journal table, and the turn log is let go. A
+   * database that cannot take it (gone, full) leaves it in the turn log, taken in at the next start.
+   */
   close(): void {
     try {
       this.journalWaiting();
+    } catch {
+      // kept in the turn log
     } finally {
       this.log?.close();
     }
