@@ -111,7 +111,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    version: 6, // moderation: staff roles, bans, admin API tokens, the audit trail
+    version: 6, // moderation: staff roles, the server's bans, admin API tokens, the audit trail
     async up(db) {
       const roles = sql.join(STAFF_ROLES.map((r) => sql.lit(r)));
       await db.schema
@@ -122,7 +122,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
       const kinds = sql.join(BAN_KINDS.map((k) => sql.lit(k)));
       await db.schema
-        .createTable('bans')
+        .createTable('server_bans')
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('value', 'text', (c) => c.notNull())
@@ -130,7 +130,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('reason', 'text', (c) => c.notNull())
         .addColumn('by', 'text', (c) => c.notNull())
         .addColumn('at', 'text', (c) => c.notNull())
-        .addCheckConstraint('bans_kind_known', sql`kind in (${kinds})`)
+        .addCheckConstraint('server_bans_kind_known', sql`kind in (${kinds})`)
         .execute();
       // only a token's SHA-256: the token itself is shown once, by `howdy admin token`
       await db.schema

@@ -36,13 +36,13 @@ export class KyselyModerationStore implements ModerationStore {
   }
 
   bans(): Promise<Ban[]> {
-    return runQuery(this.errors, async () => (await this.db.selectFrom('bans').selectAll().orderBy('id').execute()).map(toBan));
+    return runQuery(this.errors, async () => (await this.db.selectFrom('server_bans').selectAll().orderBy('id').execute()).map(toBan));
   }
 
   addBan(ban: Omit<Ban, 'id'>): Promise<Ban> {
     return runQuery(this.errors, async () => {
       const row = await this.db
-        .insertInto('bans')
+        .insertInto('server_bans')
         .values({ kind: ban.kind, value: ban.value, until: ban.until?.toISOString() ?? null, reason: ban.reason, by: ban.by, at: ban.at.toISOString() })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -52,7 +52,7 @@ export class KyselyModerationStore implements ModerationStore {
 
   removeBan(id: number): Promise<boolean> {
     return runQuery(this.errors, async () => {
-      const result = await this.db.deleteFrom('bans').where('id', '=', id).executeTakeFirst();
+      const result = await this.db.deleteFrom('server_bans').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }

@@ -122,7 +122,7 @@ export interface Schema {
   journal: JournalTable;
   counters: CountersTable;
   staff: StaffTable;
-  bans: BansTable;
+  server_bans: BansTable;
   admin_tokens: AdminTokensTable;
   audit: AuditTable;
 }
