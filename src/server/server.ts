@@ -5,6 +5,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { NAME_BYTES } from '../protocol/index.js';
 import { createHttpServer, listen } from '../http/web-host.js';
+import { adminApi } from '../http/admin-api.js';
 import { createWebSocketTransport } from './transports/websocket.js';
 import { ChatCore, type CoreSeams } from './core/chat.js';
 import type { Logger } from '../logging/logger.js';
@@ -126,6 +127,7 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
         return { ready: listening && reachable === 'ok', listening, store: reachable };
       },
       metrics: metrics && (() => metrics.scrape()),
+      api: core.moderation && adminApi(core.moderation, stored.moderation, log),
       log,
     });
     await listen(http, options.httpPort, options.host);

@@ -5,7 +5,7 @@ import {
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { LOBBY_FIELD } from './lobby.js';
-import { BAN_KINDS, STAFF_ROLES, type AccountStore, type Ban, type BanKind, type ModerationStore, type StaffRole, type StoredMessage } from './ports.js';
+import { BAN_KINDS, STAFF_ROLES, type AccountStore, type AuditEntry, type Ban, type BanKind, type ModerationStore, type StaffRole, type StoredMessage } from './ports.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
 import { guard } from './store-errors.js';
@@ -16,7 +16,7 @@ import { guard } from './store-errors.js';
  */
 export const NEEDS = {
   users: 'moderator', warn: 'moderator', kick: 'moderator', mute: 'moderator', delete: 'moderator', bans: 'moderator',
-  ban: 'admin', unban: 'admin', announce: 'admin', room: 'admin', grant: 'admin',
+  ban: 'admin', unban: 'admin', announce: 'admin', room: 'admin', grant: 'admin', audit: 'admin',
 } as const satisfies Record<string, StaffRole>;
 export type ModAction = keyof typeof NEEDS;
 
@@ -282,6 +282,12 @@ export class Moderation {
     this.allow(actor, 'grant');
     if (!this.accounts) throw new HcpError(ErrorCode.NO_SUCH_USER, 'this server keeps no accounts');
     return grantRole(this.store, this.accounts, actor.name, name, role, this.log);
+  }
+
+  /** The audit trail's newest `limit` entries, newest first. */
+  async auditLog(actor: Actor, limit: number): Promise<AuditEntry[]> {
+    this.allow(actor, 'audit');
+    return guard(this.store.auditLog(limit));
   }
 
   /** Throws FORBIDDEN unless the actor's role may do `action`. */
