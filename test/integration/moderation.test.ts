@@ -1,7 +1,7 @@
 /** Moderation (docs/protocol.md §10.6): roles, kick, mute, bans, announce, delete, rooms, and the audit trail, over raw frames. */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, MsgType, PREFACE } from '../../src/protocol/index.js';
+import { ErrorCode, MsgType, PREFACE, type ExtensionFields, type HcpMessage } from '../../src/protocol/index.js';
 import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
 import { ask, framedUser, refusal } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -25,6 +25,13 @@ const field = (name: string) => {
 };
 /** A classic MESSAGE's bytes, from Server to `to`. */
 const fromServer = (to: string, text: string) => Buffer.concat([Buffer.of(0x05), field('Server'), field(to), Buffer.from(text)]);
+/** Waits for (and removes) the first event frame of `type` whose fields match. */
+async function event(peer: FramedPeer, type: number, match: (f: ExtensionFields) => boolean = () => true): Promise<{ type: number; fields: ExtensionFields }> {
+  const hit = (m: HcpMessage) => m.type === type && 'fields' in m && match(m.fields);
+  await peer.until(() => peer.received.some(hit), `an event of type ${type}`);
+  const i = peer.received.findIndex(hit);
+  return peer.received.splice(i, 1)[0] as { type: number; fields: ExtensionFields };
+}
 const add = <P extends AnyPeer>(p: P): P => (peers.push(p), p);
 
 /** An account with `role`, logged in on a framed connection granted `moderation` (and history). */
@@ -165,7 +172,7 @@ describe('moderation', () => {
     const expected = fromServer('All', 'Restart at noon.');
     await carl.until(() => carl.bytes.includes(expected), 'the announcement');
     await plain.take(MsgType.MESSAGE, (m) => m.from === 'Server' && m.to === 'All' && m.text === 'Restart at noon.');
-    expect(await noticed.take(MsgType.NOTICE)).toEqual({ type: MsgType.NOTICE, fields: { text: 'Restart at noon.' } });
+    expect(await event(noticed, MsgType.NOTICE)).toEqual({ type: MsgType.NOTICE, fields: { text: 'Restart at noon.' } });
     expect(await refusal(ask(admin, MsgType.MOD_ANNOUNCE, { text: 'bell\u0007' }))).toBe(ErrorCode.MOD_INVALID);
   });
 
@@ -175,17 +182,17 @@ describe('moderation', () => {
     const admin = await staff('boss', 'admin');
     const bob = add(await framedUser(server.port, 'bob', { password: PASSWORD, caps: ['accounts', 'rooms', 'history'] }));
     bob.send({ type: MsgType.MESSAGE, from: 'bob', to: 'All', text: 'rude words' });
-    const stamped = await mod.take(MsgType.STAMPED, (m) => m.fields.text === 'rude words');
+    const stamped = await event(mod, MsgType.STAMPED, (f) => f.text === 'rude words');
     await ask(mod, MsgType.MOD_DELETE, { msgId: stamped.fields.msgId! });
-    expect(await bob.take(MsgType.DELETED)).toMatchObject({ fields: { msgId: stamped.fields.msgId, conversation: 'All' } });
+    expect(await event(bob, MsgType.DELETED)).toMatchObject({ fields: { msgId: stamped.fields.msgId, conversation: 'All' } });
     const page = await ask(bob, MsgType.HISTORY, { conversation: 'All' });
     expect(page.entry!.find((e) => e.msgId === stamped.fields.msgId)).toMatchObject({ deleted: true, text: '' });
     await ask(bob, MsgType.ROOM_CREATE, { room: '#den' });
     await ask(admin, MsgType.MOD_ROOM, { room: '#den', action: 'takeover' });
-    expect(await bob.take(MsgType.ROOM_EVENT, (m) => m.fields.role === 'owner')).toMatchObject({ fields: { room: '#den', event: 'role', name: 'boss', by: 'boss' } });
+    expect(await event(bob, MsgType.ROOM_EVENT, (f) => f.role === 'owner')).toMatchObject({ fields: { room: '#den', event: 'role', name: 'boss', by: 'boss' } });
     expect(await refusal(ask(bob, MsgType.ROOM_DELETE, { room: '#den' }))).toBe(ErrorCode.ROOM_FORBIDDEN);
     await ask(admin, MsgType.MOD_ROOM, { room: '#den', action: 'close' });
-    expect(await bob.take(MsgType.ROOM_EVENT, (m) => m.fields.event === 'delete')).toMatchObject({ fields: { room: '#den', by: 'boss' } });
+    expect(await event(bob, MsgType.ROOM_EVENT, (f) => f.event === 'delete')).toMatchObject({ fields: { room: '#den', by: 'boss' } });
   });
 
   it('every action is written to the audit trail: who did what to whom, when', async () => {
