@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { adminCommand } from './admin-command.js';
 import { backupCommand } from './backup-command.js';
 import { benchCommand, soakCommand } from './bench-command.js';
 import { chatCommand } from './chat-command.js';
@@ -10,6 +11,7 @@ const program = new Command('howdy')
   .version('0.1.0')
   .addCommand(serverCommand())
   .addCommand(backupCommand())
+  .addCommand(adminCommand())
   .addCommand(guiCommand())
   .addCommand(chatCommand())
   .addCommand(benchCommand())

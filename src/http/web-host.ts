@@ -10,7 +10,7 @@ import { WS_SUBPROTOCOL } from '../protocol/index.js';
 
 /**
  * Hosting the web client over HTTP, for the server and for the `howdy gui` bridge alike: its files,
- * /healthz (and, for the server, /readyz and /metrics), and the gate of the WebSocket endpoint
+ * /healthz (and, for the server, /readyz, /metrics and the admin API), and the gate of the WebSocket endpoint
  * (path, Origin, subprotocol). It knows nothing of the chat: the upgrade is handed to the WebSocket
  * server it is given, and the health and metrics are what the callbacks say.
  */
@@ -40,6 +40,8 @@ export interface HttpOptions {
   readiness?: () => Promise<{ ready: boolean; [part: string]: unknown }>;
   /** /metrics: Prometheus's text and its content type; none: 404. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** The HTTP admin API (admin-api.ts): true when it answered the request. */
+  api?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log: { warn(obj: object, msg: string): void };
 }
 
@@ -55,6 +57,7 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
     res.setHeader('Referrer-Policy', 'no-referrer');
     const path = req.url?.split('?', 1)[0];
     if (path === '/healthz') return json(res, 200, { status: 'ok', ...options.health() });
+    if (options.api?.(req, res)) return;
     const { readiness, metrics } = options;
     if (path === '/readyz' && readiness) {
       return answer(res, readiness().then(({ ready, ...parts }) => json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...parts })), options.log);
@@ -89,7 +92,7 @@ export function createHttpServer(wss: WebSocketServer, options: HttpOptions): Se
   return server;
 }
 
-function json(res: ServerResponse, status: number, body: object): void {
+export function json(res: ServerResponse, status: number, body: object): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-store');

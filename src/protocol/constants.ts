@@ -50,6 +50,17 @@ export const MsgType = {
   STATUS: 0x2c,
   /** Server to client, no id: the message of the day, to a client granted `notices` (§10.5). */
   NOTICE: 0x2d,
+  /** Ours, moderation (§10.6): requests of a client granted `moderation`, each checked against its account's role. */
+  MOD_USERS: 0x2e,
+  MOD_WARN: 0x2f,
+  MOD_KICK: 0x30,
+  MOD_MUTE: 0x31,
+  MOD_BAN: 0x32,
+  MOD_UNBAN: 0x33,
+  MOD_BANS: 0x34,
+  MOD_ANNOUNCE: 0x35,
+  MOD_DELETE: 0x36,
+  MOD_ROOM: 0x37,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
@@ -92,6 +103,8 @@ export const Capability = {
   HISTORY: 'history',
   /** The message of the day as a NOTICE frame (§10.5). */
   NOTICES: 'notices',
+  /** Moderation requests (§10.6); each is refused unless the user's account has a role. */
+  MODERATION: 'moderation',
 } as const;
 
 /** A room's name starts with this; no user's name may (docs/protocol.md §2, §10.4). */

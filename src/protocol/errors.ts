@@ -68,6 +68,18 @@ export const ErrorCode = {
   NOT_YOURS: 0x0703,
   /** The resume token is unknown or expired. */
   RESUME_FAILED: 0x0704,
+  // 0x08xx: moderation (docs/protocol.md §10.6)
+  /** The actor's role (none, moderator) does not allow this action. */
+  FORBIDDEN: 0x0801,
+  /** A ban covers the address, the name or the account: refused at connect or at registration. */
+  BANNED: 0x0802,
+  /** The user is muted: the message was not sent. */
+  MUTED: 0x0803,
+  /** A moderator ended the connection. */
+  KICKED: 0x0804,
+  /** A moderation request's value is wrong: a ban's kind or address, a role, a room action. */
+  MOD_INVALID: 0x0805,
+  NO_SUCH_BAN: 0x0806,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

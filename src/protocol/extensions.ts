@@ -66,6 +66,23 @@ export const FIELDS = {
   token: { tag: 0x23, kind: 'text' },
   /** The history's identity: ids compare only within one (§11). */
   epoch: { tag: 0x24, kind: 'text' },
+  // 0x25–0x27: taken by another extension
+  /** An IP address, or a CIDR block in a ban (§10.6). */
+  address: { tag: 0x28, kind: 'text' },
+  /** u64 ms since the epoch: when a user connected, when a ban was made. */
+  since: { tag: 0x29, kind: 'u64' },
+  /** u32 seconds: how long a mute or a ban lasts (a ban without it: for ever; a mute of 0: unmuted). */
+  duration: { tag: 0x2a, kind: 'u32' },
+  /** u64 ms since the epoch: when a mute or a ban ends (none: for ever). */
+  until: { tag: 0x2b, kind: 'u64' },
+  /** What a ban covers: name, account or address. */
+  kind: { tag: 0x2c, kind: 'text' },
+  /** u32: a ban's id. */
+  banId: { tag: 0x2d, kind: 'u32' },
+  /** How a user is connected: tcp or ws, and classic or framed, e.g. `tcp/classic`. */
+  transport: { tag: 0x2e, kind: 'text' },
+  /** What to do with a room: close or takeover. */
+  action: { tag: 0x2f, kind: 'text' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;
@@ -83,6 +100,8 @@ export const REQUEST_TYPES = [
   MsgType.ROOM_CREATE, MsgType.ROOM_JOIN, MsgType.ROOM_PART, MsgType.ROOM_LIST, MsgType.ROOM_MEMBERS,
   MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
   MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME,
+  MsgType.MOD_USERS, MsgType.MOD_WARN, MsgType.MOD_KICK, MsgType.MOD_MUTE, MsgType.MOD_BAN, MsgType.MOD_UNBAN,
+  MsgType.MOD_BANS, MsgType.MOD_ANNOUNCE, MsgType.MOD_DELETE, MsgType.MOD_ROOM,
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 /** The extension frame types a server sends of its own accord: no id. */

@@ -5,6 +5,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { NAME_BYTES } from '../protocol/index.js';
 import { createHttpServer, listen } from '../http/web-host.js';
+import { adminApi } from '../http/admin-api.js';
 import { createWebSocketTransport } from './transports/websocket.js';
 import { ChatCore, type CoreSeams } from './core/chat.js';
 import type { Logger } from '../logging/logger.js';
@@ -80,7 +81,7 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
   // metrics are served over HTTP: without it, none are kept (and the store is not timed)
   const metrics = options.metrics && options.httpPort !== undefined ? new Metrics() : undefined;
   const stored = metrics ? timedStore(store, metrics.storeTimer) : store;
-  const core = new ChatCore(options, log, { accounts: stored.accounts, rooms: stored.rooms, history: stored.history, turns: flusher, ...seams });
+  const core = new ChatCore(options, log, { accounts: stored.accounts, rooms: stored.rooms, history: stored.history, moderation: stored.moderation, turns: flusher, ...seams });
   await core.load();
   const traffic = { tcp: new Traffic(), ws: new Traffic() };
   metrics?.watch({ core, traffic });
@@ -126,6 +127,7 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
         return { ready: listening && reachable === 'ok', listening, store: reachable };
       },
       metrics: metrics && (() => metrics.scrape()),
+      api: core.moderation && adminApi(core.moderation, stored.moderation, log),
       log,
     });
     await listen(http, options.httpPort, options.host);

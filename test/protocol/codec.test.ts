@@ -276,6 +276,21 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     expect(parseMessage(notice[4]!, notice.subarray(5))).toEqual({ type: MsgType.NOTICE, fields: { text: 'Be nice.' } });
   });
 
+  it('moderation frames, byte for byte as the document shows them (§10.6)', () => {
+    const cases: Array<[HcpMessage, string]> = [
+      [{ type: MsgType.MOD_KICK, id: 5, fields: { name: 'bob', text: 'spam' } }, '000000153001000400000005' + '030003626f62' + '1b00047370616d'],
+      [{ type: MsgType.MOD_BAN, id: 6, fields: { kind: 'address', address: '10.0.0.0/8', duration: 3600 } },
+        '000000263201000400000006' + '28000a' + hex(Buffer.from('10.0.0.0/8')) + '2a000400000e10' + '2c0007' + hex(Buffer.from('address'))],
+      [{ type: MsgType.REPLY, id: 6, fields: { banId: 3 } }, '0000000f1201000400000006' + '2d000400000003'],
+      [{ type: MsgType.ERROR, id: 6, code: ErrorCode.FORBIDDEN, fatal: false, reason: 'only an admin may ban' }, '0000001d06' + '0801' + '02' + '00000006' + hex(Buffer.from('only an admin may ban'))],
+    ];
+    for (const [msg, bytes] of cases) {
+      const frame = encodeFrame(msg);
+      expect(hex(frame)).toBe(bytes);
+      expect(parseMessage(frame[4]!, frame.subarray(5))).toEqual(msg);
+    }
+  });
+
   it('rooms and history frames, byte for byte as the document shows them (§10.4, §11); entries and u64 fields round-trip', () => {
     const cases: Array<[HcpMessage, string]> = [
       [{ type: MsgType.ROOM_JOIN, id: 5, fields: { room: '#tea' } }, '0000000f1a01000400000005' + '0d000423746561'],

@@ -8,7 +8,8 @@ import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
 import { fieldLength, isLobbyField, LOBBY, LOBBY_FIELD, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
-import type { AccountStore, Directory, HistoryStore, RoomStore, Router } from './ports.js';
+import type { AccountStore, Directory, HistoryStore, ModerationStore, RoomStore, Router, StoredMessage } from './ports.js';
+import { Moderation } from './moderation.js';
 import { Room, Rooms } from './rooms.js';
 import { conversationName, History, whisperKey, type HistoryOptions } from './history.js';
 import { PresenceBatcher } from './presence.js';
@@ -81,6 +82,8 @@ export interface CoreSeams {
   history?: HistoryStore;
   /** The end of each turn, when the transports write: history is stored first (docs/protocol.md §11). */
   turns?: TurnEnd;
+  /** Staff roles, bans, admin tokens, the audit trail: moderation (docs/protocol.md §10.6) is offered with it. */
+  moderation?: ModerationStore;
 }
 
 /** Where the transports write what a turn queued; the core asks for it, and stores its history first. */
@@ -99,6 +102,8 @@ export class ChatCore implements SessionHost {
   private readonly accounts: Accounts | undefined;
   private readonly rooms: Rooms<Session> | undefined;
   private readonly history: History<Session> | undefined;
+  /** Roles, bans, mutes and the staff's actions (docs/protocol.md §10.6); the HTTP admin API uses it too. */
+  readonly moderation: Moderation | undefined;
   /** Who online is away or busy, told to peers granted `accounts` (docs/protocol.md §10.3). */
   private readonly statuses: Statuses | undefined;
   /** Online connections granted history: while there are none, no STAMPED frame is built. */
@@ -131,9 +136,19 @@ export class ChatCore implements SessionHost {
       this.history = new History(seams.history, options, log, wake, (sender) => this.notKept(sender));
       if (turns) turns.beforeWrites = () => this.history!.commit();
     }
+    this.moderation = seams.moderation && new Moderation(seams.moderation, store, {
+      online: () => this.directory.online(),
+      byKey: (key) => this.directory.byKey(key),
+      connections: () => this.sessions,
+      deleteMessage: (id) => this.deleteMessage(undefined, id),
+      rooms: this.rooms,
+      get maxTextBytes() { return options.maxTextBytes; },
+    }, log);
     this.capabilities = new Set([
       ...(this.accounts ? [Capability.ACCOUNTS] : []), ...(this.rooms ? [Capability.ROOMS] : []), ...(this.history ? [Capability.HISTORY] : []),
       Capability.NOTICES,
+      // staff log in to accounts; each request is checked against the account's role
+      ...(this.accounts && this.moderation ? [Capability.MODERATION] : []),
     ]);
     this.relayLog = new RelayLog(log, options.logRelaysPerSecond, options.logText);
     this.optionsChanged();
@@ -196,15 +211,17 @@ export class ChatCore implements SessionHost {
 
   private admit(link: PeerLink, address: string): void {
     const o = this.options;
+    const banned = this.moderation?.addressBan(address); // loopback included: a ban is deliberate
     let why: string | undefined;
-    if (this.sessions.size >= o.maxConnections) why = `the server is full (${o.maxConnections} connections)`;
+    if (banned !== undefined) why = banned;
+    else if (this.sessions.size >= o.maxConnections) why = `the server is full (${o.maxConnections} connections)`;
     else if (this.sessions.size - this.directory.size >= o.maxUnregistered) why = `too many connections without a name (${o.maxUnregistered})`;
     else if ((o.limitLoopback || !isLoopback(address)) && (this.perAddress.get(address) ?? 0) >= o.maxConnectionsPerAddress) {
       why = `too many connections from ${address} (${o.maxConnectionsPerAddress})`;
     }
     if (why === undefined) return;
-    this.log.warn({ remote: link.remote, transport: link.transport, code: 'TOO_MANY_CONNECTIONS', reason: why }, 'connection refused');
-    const err = new HcpError(ErrorCode.TOO_MANY_CONNECTIONS, why, true);
+    const err = new HcpError(banned !== undefined ? ErrorCode.BANNED : ErrorCode.TOO_MANY_CONNECTIONS, why, true);
+    this.log.warn({ remote: link.remote, transport: link.transport, code: err.codeName, reason: why }, 'connection refused');
     tally(this.stats.drops, err.codeName);
     throw err;
   }
@@ -297,6 +314,7 @@ export class ChatCore implements SessionHost {
     await this.accounts?.load();
     await this.rooms?.load();
     await this.history?.load();
+    await this.moderation?.load();
   }
 
   /**
@@ -323,6 +341,8 @@ export class ChatCore implements SessionHost {
       this.log.info({ peer: session.id, name, wire: session.link.wire, account: session.account !== undefined, online: this.directory.size }, 'name accepted');
       then?.();
     };
+    const banned = this.moderation?.registrationBan(session);
+    if (banned) return refuse(banned);
     const answer = this.directory.claim(session);
     if (typeof answer === 'boolean') return claimed(answer);
     answer.then(claimed, (err: unknown) => session.fail(err));
@@ -380,6 +400,10 @@ export class ChatCore implements SessionHost {
       return this.rooms!.serve(session, type, fields);
     }
     if (type === MsgType.RESUME) return this.resume(session, id, fields.token);
+    if (type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM) {
+      if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
+      return this.moderation!.serve(session, type, fields);
+    }
     if (type >= MsgType.HISTORY && type <= MsgType.DELETE) {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
       if (type !== MsgType.DELETE) return this.history!.serve(session, type, fields, (name) => this.conversationKey(session, name));
@@ -473,6 +497,7 @@ export class ChatCore implements SessionHost {
    * built with both names as registered.
    */
   relay(sender: Session, receiver: Session | Lobby | Room, receiverField: Uint8Array, body: Uint8Array, textEnd: number, received?: Uint8Array): void {
+    this.moderation?.checkSpeaker(sender); // throws MUTED
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
     const to = receiver === LOBBY ? LOBBY_NAME : receiver.name!;
@@ -533,9 +558,13 @@ export class ChatCore implements SessionHost {
     return whisperKey(session.identity, other);
   }
 
-  /** DELETE (docs/protocol.md §11): blanks the message, and tells those granted history who may read it. */
-  private async deleteMessage(session: Session, id: number | undefined): Promise<void> {
-    const message = await this.history!.delete(session, id);
+  /**
+   * DELETE (docs/protocol.md §11): blanks the message, and tells those granted history who may read
+   * it; any message when no session asks (a moderator's, §10.6).
+   */
+  private async deleteMessage(session: Session | undefined, id: number | undefined): Promise<StoredMessage> {
+    if (!this.history) throw new HcpError(ErrorCode.NO_SUCH_MESSAGE, `there is no message ${id}: this server keeps no history`);
+    const message = await this.history.delete(session, id);
     const frame = encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: message.to } });
     for (const reader of this.directory.online()) {
       if (!reader.stamped) continue;
@@ -546,6 +575,7 @@ export class ChatCore implements SessionHost {
       const fields = message.recipient === undefined ? frame : encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: conversationName(message, reader.identity) } });
       reader.link.send(fields);
     }
+    return message;
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */

@@ -210,15 +210,18 @@ export class History<M extends HistoryMember> {
     }
   }
 
-  /** DELETE: blanks a message the member sent; resolves with the message as it was (to tell its readers). */
-  async delete(member: M, id: number | undefined): Promise<StoredMessage> {
+  /**
+   * DELETE: blanks a message the member sent (any message for `member` undefined: a moderator's,
+   * docs/protocol.md §10.6); resolves with the message as it was (to tell its readers).
+   */
+  async delete(member: M | undefined, id: number | undefined): Promise<StoredMessage> {
     if (id === undefined) throw new HcpError(ErrorCode.MALFORMED, 'this request carries a MSG_ID field');
     await this.commit();
     const message = await guard(this.store.get(id));
     if (!message || message.deleted) throw new HcpError(ErrorCode.NO_SUCH_MESSAGE, `there is no message ${id}`);
-    if (message.sender !== member.identity) throw new HcpError(ErrorCode.NOT_YOURS, 'only its sender may delete a message');
+    if (member && message.sender !== member.identity) throw new HcpError(ErrorCode.NOT_YOURS, 'only its sender may delete a message');
     await guard(this.store.delete(id));
-    this.log.info({ name: member.name, message: id }, 'message deleted');
+    if (member) this.log.info({ name: member.name, message: id }, 'message deleted');
     return message;
   }
 

@@ -68,6 +68,7 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly rooms: RoomStore;
   readonly history: HistoryStore;
+  readonly moderation: ModerationStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
   /** A trivial query: resolves when the store answers (readiness), fails with a StoreError otherwise. */
@@ -220,6 +221,57 @@ export interface HistoryStore {
   get(id: number): Promise<StoredMessage | undefined>;
   /** Removes messages older than `olderThan` (ms since the epoch) and those past the newest `keep` of each conversation. */
   prune(rules: { olderThan?: number; keep?: number }): Promise<number>;
+}
+
+/** A registered user's place in the server's staff (docs/protocol.md §10.6); no row: none. */
+export type StaffRole = 'admin' | 'moderator';
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'moderator'];
+
+export type BanKind = 'name' | 'account' | 'address';
+export const BAN_KINDS: readonly BanKind[] = ['name', 'account', 'address'];
+
+export interface Ban {
+  readonly id: number;
+  readonly kind: BanKind;
+  /** A name's key (name, account), or an address or CIDR block. */
+  readonly value: string;
+  /** When it ends; undefined: for ever. */
+  readonly until: Date | undefined;
+  readonly reason: string;
+  /** Who made it (an audit actor). */
+  readonly by: string;
+  readonly at: Date;
+}
+
+/** One administrative action: who did what to whom, when. */
+export interface AuditEntry {
+  readonly at: Date;
+  /** An account's name, `api-token:` and its hash's first hex, or `cli`. */
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly detail: string;
+}
+
+/** Staff roles, bans, admin API tokens (hashes only) and the audit trail. */
+export interface ModerationStore {
+  /** The account's role; undefined: none (or no such account). */
+  role(key: string): Promise<StaffRole | undefined>;
+  /** Every account with a role, by key. */
+  roles(): Promise<Map<string, StaffRole>>;
+  /** Gives (or with undefined takes away) the account's role; NO_SUCH_ACCOUNT if the key is not registered. */
+  setRole(key: string, role: StaffRole | undefined): Promise<void>;
+  /** Every ban made and not lifted, expired ones included (the core skips them). */
+  bans(): Promise<Ban[]>;
+  addBan(ban: Omit<Ban, 'id'>): Promise<Ban>;
+  /** false if there was no such ban. */
+  removeBan(id: number): Promise<boolean>;
+  /** Keeps a new admin token's hash (hex). */
+  addToken(hash: string, at: Date): Promise<void>;
+  hasToken(hash: string): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  /** The newest `limit` entries, newest first. */
+  auditLog(limit: number): Promise<AuditEntry[]>;
 }
 
 /**

@@ -301,6 +301,40 @@ export class Rooms<M extends RoomMember> {
     return {};
   }
 
+  /** Closes a room for the server's staff (docs/protocol.md §10.6): as its owner's ROOM_DELETE, told as `by`. */
+  async close(name: string, by: string): Promise<string> {
+    const room = this.existing(name);
+    await guard(this.store.delete(room.key));
+    this.event(room, undefined, 'delete', { by });
+    this.drop(room);
+    return room.name;
+  }
+
+  /**
+   * Makes the account `key` (an admin, `name` as registered; `online` when connected) the room's
+   * owner (docs/protocol.md §10.6): its owner becomes an operator. Told as role events.
+   */
+  async takeOver(roomName: string, key: string, name: string, online: M | undefined): Promise<string> {
+    const room = this.existing(roomName);
+    const owners = [...room.places].filter(([k, p]) => p.role === 'owner' && k !== key);
+    await guard(this.store.setMembers([{ room: room.key, account: key, role: 'owner' }, ...owners.map(([k]) => ({ room: room.key, account: k, role: 'operator' as const }))]));
+    room.places.set(key, { name, role: 'owner', guest: false });
+    if (online?.speaksRooms && !online.rooms.has(room.key)) this.enter(online, room);
+    for (const [, place] of owners) {
+      place.role = 'operator';
+      this.event(room, undefined, 'role', { name: place.name, role: 'operator', by: name });
+    }
+    this.event(room, online, 'role', { name, role: 'owner', by: name });
+    return room.name;
+  }
+
+  /** The room named, private or not; NO_SUCH_ROOM. */
+  private existing(name: string): Room {
+    const room = this.rooms.get(nameKey(name));
+    if (!room) throw new HcpError(ErrorCode.NO_SUCH_ROOM, `there is no room called ${name}`);
+    return room;
+  }
+
   /** The room named, if `member` may see it: private rooms exist only for their members. */
   private visible(member: M, name: string): Room {
     const room = this.rooms.get(nameKey(name));

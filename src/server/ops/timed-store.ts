@@ -12,6 +12,7 @@ export function timedStore(store: Store, timer: StoreTimer): Store {
     accounts: timed(store.accounts, 'accounts', timer),
     rooms: timed(store.rooms, 'rooms', timer),
     history: timed(store.history, 'history', timer),
+    moderation: timed(store.moderation, 'moderation', timer),
     location: store.location,
     ping: () => store.ping(),
     close: () => store.close(),

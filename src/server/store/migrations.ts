@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { PRESENCE_STATUSES, ROOM_ROLES, StoreError } from '../core/ports.js';
+import { BAN_KINDS, PRESENCE_STATUSES, ROOM_ROLES, STAFF_ROLES, StoreError } from '../core/ports.js';
 
 /**
  * The schema, as the steps that build it: each migration takes the database from the version
@@ -107,6 +107,45 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('first', 'integer', (c) => c.primaryKey())
         .addColumn('last', 'integer', (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  {
+    version: 6, // moderation: staff roles, the server's bans, admin API tokens, the audit trail
+    async up(db) {
+      const roles = sql.join(STAFF_ROLES.map((r) => sql.lit(r)));
+      await db.schema
+        .createTable('staff')
+        .addColumn('name_key', 'text', (c) => c.primaryKey().references('accounts.name_key').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addCheckConstraint('staff_role_known', sql`role in (${roles})`)
+        .execute();
+      const kinds = sql.join(BAN_KINDS.map((k) => sql.lit(k)));
+      await db.schema
+        .createTable('server_bans')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('until', 'text') // null: for ever
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('by', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addCheckConstraint('server_bans_kind_known', sql`kind in (${kinds})`)
+        .execute();
+      // only a token's SHA-256: the token itself is shown once, by `howdy admin token`
+      await db.schema
+        .createTable('admin_tokens')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -75,6 +75,38 @@ export interface JournalTable {
   body: string;
 }
 
+/** Schema v6: moderation. */
+export interface StaffTable {
+  name_key: string;
+  role: string;
+}
+
+export interface BansTable {
+  id: Generated<number>;
+  kind: string;
+  value: string;
+  /** ISO 8601, UTC; null: for ever. */
+  until: string | null;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export interface AdminTokensTable {
+  /** Hex SHA-256 of the token. */
+  hash: string;
+  created_at: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -89,4 +121,8 @@ export interface Schema {
   messages: MessagesTable;
   journal: JournalTable;
   counters: CountersTable;
+  staff: StaffTable;
+  server_bans: BansTable;
+  admin_tokens: AdminTokensTable;
+  audit: AuditTable;
 }

@@ -9,6 +9,7 @@ import { claimFolder } from './folder-lock.js';
 import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
 import { TurnLog } from './turn-log.js';
 import { KyselyRoomStore } from './rooms.js';
+import { KyselyModerationStore } from './moderation.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
 
@@ -86,6 +87,7 @@ export async function openSqliteStore(
   }
   return {
     accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history, location,
+    moderation: new KyselyModerationStore(db, errors),
     ping: () => runQuery(errors, async () => void (await sql`select 1`.execute(db))),
     close: async () => {
       history.close();
