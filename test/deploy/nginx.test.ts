@@ -32,10 +32,16 @@ afterEach(async () => {
  * main configuration that keeps nginx's pid, logs and temporary files in `prefix`.
  */
 function nginxConf(prefix: string, port: number, upstream: number): string {
-  const site = readFileSync(joinPath(repoRoot, 'deploy/nginx.conf'), 'utf8')
-    .replace('server 127.0.0.1:20003;', `server 127.0.0.1:${upstream};`)
-    .replace('listen 80;', `listen 127.0.0.1:${port};`)
-    .replace('listen [::]:80;', '');
+  let site = readFileSync(joinPath(repoRoot, 'deploy/nginx.conf'), 'utf8');
+  const edits: Array<[string, string]> = [
+    ['server 127.0.0.1:20003;', `server 127.0.0.1:${upstream};`],
+    ['listen 80;', `listen 127.0.0.1:${port};`],
+    ['listen [::]:80;', ''],
+  ];
+  for (const [from, to] of edits) {
+    if (!site.includes(from)) throw new Error(`deploy/nginx.conf no longer has "${from}": update this test`);
+    site = site.replace(from, to);
+  }
   return [
     'daemon off;',
     'worker_processes 1;',
