@@ -20,7 +20,8 @@ const cleanups: Array<() => void> = [];
 afterEach(async () => {
   cleanups.splice(0).forEach((c) => c());
   if (nginx) {
-    nginx.kill('SIGKILL');
+    // SIGTERM: the master stops its workers, which a SIGKILLed master would leave running.
+    nginx.kill('SIGTERM');
     await exited(nginx);
   }
   await server?.close();
