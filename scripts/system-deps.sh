@@ -2,8 +2,9 @@
 # Installs the Debian packages the test suite drives, if missing: a real terminal (tmux), a real
 # browser (chromium, driven by playwright-core; never a downloaded browser), fonts for its
 # screenshots, python3 for the stand-in 2016 server, inspircd for `howdy bench --irc`, openssl
-# for test certificates; and what `npm ci` needs to build better-sqlite3 (python3, make, g++), which
-# is why .ci/run runs this before it.
+# for test certificates, nginx (/usr/sbin/nginx) in front of a server as deploy/nginx.conf puts it,
+# systemd-analyze to check deploy/howdy.service (no systemd need run); and what `npm ci` needs to
+# build better-sqlite3 (python3, make, g++), which is why .ci/run runs this before it.
 set -euo pipefail
 missing=()
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
@@ -16,6 +17,8 @@ need_cmd g++ g++
 need_cmd inspircd inspircd
 need_pkg fonts-dejavu-core
 need_cmd openssl openssl
+need_pkg nginx
+need_cmd systemd-analyze systemd
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: please install: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { adminCommand } from './admin-command.js';
 import { backupCommand } from './backup-command.js';
@@ -6,9 +7,12 @@ import { chatCommand } from './chat-command.js';
 import { guiCommand } from './gui-command.js';
 import { serverCommand } from './server-command.js';
 
+// The installed package's own version: ../../package.json from src/cli (tsx) and from dist/cli alike.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('howdy')
   .description('Howdy: chat over the Howdy Chat Protocol (HCP)')
-  .version('0.1.0')
+  .version(version)
   .addCommand(serverCommand())
   .addCommand(backupCommand())
   .addCommand(adminCommand())
