@@ -156,7 +156,7 @@ export function roomEventText(e: RoomEvent, me: string): { text: string; alarm: 
     case 'public':
       return { text: `${by} made ${e.room} public`, alarm: false };
     case 'history':
-      return { text: `${by}: ${newcomersWords(e.room, e.history === 'joined').replace('Newcomers', 'newcomers')} from now on`, alarm: false };
+      return { text: e.history === 'joined' ? `${by} chose that newcomers read ${e.room} only from when they join` : `${by} chose that newcomers read all of ${e.room}`, alarm: false };
     case 'role':
       if (e.role === 'owner') return { text: `${by} handed ${e.room} over to ${who}`, alarm: false };
       if (e.by !== undefined && e.name !== undefined && sameName(e.by, e.name)) return { text: `${e.name} is ${roleWords(e.role ?? 'member')} now`, alarm: false };
