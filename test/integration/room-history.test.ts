@@ -130,6 +130,26 @@ describe("a room's history for newcomers", () => {
     expect(texts(await page(dave, '#den'))).toEqual(['hi dave']);
   });
 
+  it('a resumed guest reads a joined room from where it did before, with what was said while it was away', async () => {
+    server = await startTestServer({ loginDelayMs: 50 });
+    const alice = await member('alice');
+    await ask(alice, MsgType.ROOM_CREATE, { room: '#den', history: 'joined' });
+    await say(alice, 'alice', '#den', 'before gus');
+    const gus = await user(server.port, 'gus');
+    const token = (gus.received.find((m) => m.type === MsgType.SESSION) as { fields: { token: string } }).fields.token;
+    await ask(gus, MsgType.ROOM_JOIN, { room: '#den' });
+    await say(alice, 'alice', '#den', 'hello gus');
+    gus.end();
+    await alice.until(() => events(alice).some((e) => e.event === 'part' && e.name === 'gus'), 'gus gone');
+    await say(alice, 'alice', '#den', 'while gus was away');
+
+    const back = await FramedPeer.open(server.port);
+    cleanups.push(() => back.end());
+    await ask(back, MsgType.CAPS, { caps: CAPS });
+    expect(await ask(back, MsgType.RESUME, { token })).toEqual({ name: 'gus' });
+    expect(texts(await page(back, '#den'))).toEqual(['hello gus', 'while gus was away']);
+  });
+
   it('the setting and each member’s start outlive a restart of the server on its data folder', async () => {
     const data = tempFolder();
     cleanups.push(data.remove);
