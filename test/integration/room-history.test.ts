@@ -96,6 +96,15 @@ describe("a room's history for newcomers", () => {
     await ask(bob, MsgType.ROOM_JOIN, { room: '#den' });
     await say(alice, 'alice', '#den', 'bob is back');
     expect(texts(await page(bob, '#den'))).toEqual(['bob is back']);
+
+    // a deletion is told to those who may read the message: not of one from before the join
+    const id = (text: string) => stamped(alice).find((m) => m.text === text)!.msgId;
+    const deletedFor = (peer: FramedPeer) => peer.received.flatMap((m) => (m.type === MsgType.DELETED ? [m.fields.msgId] : []));
+    await ask(alice, MsgType.DELETE, { msgId: id('while bob was away') });
+    await ask(alice, MsgType.DELETE, { msgId: id('bob is back') });
+    await bob.until(() => deletedFor(bob).length > 0, 'a DELETED');
+    await alice.until(() => deletedFor(alice).length === 2, 'both DELETED');
+    expect(deletedFor(bob)).toEqual([id('bob is back')]);
   });
 
   it('only owners and operators change it; members are told, and a change lets those then in the room read all', async () => {

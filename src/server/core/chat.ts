@@ -540,7 +540,7 @@ export class ChatCore implements SessionHost {
     for (const reader of this.directory.online()) {
       if (!reader.stamped) continue;
       const mayRead = message.recipient === undefined
-        ? message.conversation === LOBBY_NAME || reader.rooms.has(message.conversation)
+        ? message.conversation === LOBBY_NAME || (reader.rooms.has(message.conversation) && message.id >= this.rooms!.firstReadable(reader, message.conversation))
         : reader.identity === message.recipient || reader.identity === message.sender;
       if (!mayRead) continue;
       const fields = message.recipient === undefined ? frame : encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: conversationName(message, reader.identity) } });
