@@ -1,5 +1,5 @@
 import type { RoomCommand } from '../client/commands.js';
-import { findRoom, type ChatSession, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from '../client/index.js';
+import { findRoom, type ChatSession, type RoomSettings, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from '../client/index.js';
 import { ALL, ErrorCode, nameKey, ROOM_PREFIX, type RoomHistory } from '../protocol/index.js';
 import type { Outcome } from './chat.js';
 import { membersText, ownerCannotLeave, ROOM_REFUSALS, roomsText } from './room-words.js';
@@ -36,7 +36,7 @@ export class RoomRequests {
   ) {}
 
   /** Creates a room (registered users only): the user is its owner, and it is shown. */
-  async create(name: string, settings: { topic?: string; private?: boolean }): Promise<Outcome<RoomInfo>> {
+  async create(name: string, settings: RoomSettings): Promise<Outcome<RoomInfo>> {
     const outcome = await this.ask(() => this.session.createRoom(withPrefix(name), settings));
     if (outcome.ok) this.created(outcome.value);
     return outcome;

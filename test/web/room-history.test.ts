@@ -54,5 +54,15 @@ describe('web client: what newcomers read of a room', { timeout: 30_000 }, () =>
     await expect.poll(() => bob.events).toContain('#den history all Alice');
     await expect.poll(() => alice.locator('#room-history').isChecked()).toBe(true);
     await expect.poll(() => texts(carol.client, '#den')).toEqual(['said before anyone new', 'hello Carol']);
+    await alice.keyboard.press('Escape');
+
+    // a new room can be made so from the start
+    await alice.getByRole('button', { name: 'Find, join or create a room' }).click();
+    await alice.getByRole('tab', { name: 'Create a room' }).click();
+    await alice.fill('#room-name', '#quiet');
+    await alice.locator('#room-history-new').uncheck();
+    await alice.press('#room-name', 'Enter');
+    await expect.poll(() => alice.locator('#conversation-title').innerText()).toBe('#quiet');
+    expect((await bob.client.listRooms()).find((r) => r.name === '#quiet')).toMatchObject({ history: 'joined' });
   });
 });
