@@ -1,6 +1,6 @@
 import {
   ALL, Capability, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
-  type ExtensionFields, type RequestType, type HcpMessage,
+  type ExtensionFields, type RequestType, type HcpMessage, type RoomHistory,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
@@ -49,7 +49,7 @@ export interface ClientOptions {
 }
 
 /** What a room's settings request may change (ROOM_CREATE, ROOM_SET). */
-export interface RoomSettings { topic?: string; private?: boolean }
+export interface RoomSettings { topic?: string; private?: boolean; history?: RoomHistory }
 
 /** The requests of rooms (docs/protocol.md §10.4). */
 const ROOM_REQUESTS: ReadonlySet<number> = new Set([
@@ -243,7 +243,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     return ((await this.request(MsgType.ROOM_MEMBERS, { room })).entry ?? []).map(roomMemberOf);
   }
 
-  /** Changes a room's topic and/or privacy (owners and operators). */
+  /** Changes a room's topic, privacy and/or what its newcomers read of its history (owners and operators). */
   async setRoom(room: string, settings: RoomSettings): Promise<RoomInfo> {
     return roomInfoOf(await this.request(MsgType.ROOM_SET, { room, ...settings }));
   }

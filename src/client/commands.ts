@@ -1,4 +1,4 @@
-import { ALL, ROOM_PREFIX } from '../protocol/index.js';
+import { ALL, ROOM_HISTORIES, ROOM_PREFIX, type RoomHistory } from '../protocol/index.js';
 import { isRoomName, type RoomRole } from './rooms.js';
 
 /**
@@ -52,6 +52,8 @@ export type RoomCommand =
   /** Take a member out of the room (ROOM_REMOVE). */
   | { kind: 'kick'; room: string; name: string }
   | { kind: 'privacy'; room: string; private: boolean }
+  /** What newcomers read of the room's history (§10.4): `history` undefined shows it. */
+  | { kind: 'roomHistory'; room: string; history?: RoomHistory }
   | { kind: 'role'; room: string; name: string; role: RoomRole }
   | { kind: 'delete'; room: string };
 
@@ -118,6 +120,7 @@ export const ROOM_COMMANDS: readonly CommandHelp[] = [
   { usage: '/invite NAME [#room]', meaning: 'add NAME to the room (owners and operators)' },
   { usage: '/kick NAME [#room]', meaning: 'take NAME out of the room (owners and operators)' },
   { usage: '/private, /public', meaning: 'make the room invite-only, or open to all again' },
+  { usage: '/history all|joined', meaning: 'newcomers read all of the room\'s earlier messages, or only from when they joined (owners and operators); /history alone shows which' },
   { usage: '/op NAME, /deop NAME', meaning: 'make NAME an operator, or a plain member (the owner)' },
   { usage: '/handover NAME', meaning: 'make NAME the owner; you become an operator' },
   { usage: '/delete #room', meaning: 'delete the room for good (the owner)' },
@@ -200,7 +203,7 @@ export function isAccountCommand(cmd: AnyCommand): cmd is AccountCommand {
   return ACCOUNT_KINDS.has(cmd.kind);
 }
 
-const ROOM_KINDS: ReadonlySet<string> = new Set<RoomCommand['kind']>(['join', 'part', 'rooms', 'members', 'topic', 'invite', 'kick', 'privacy', 'role', 'delete']);
+const ROOM_KINDS: ReadonlySet<string> = new Set<RoomCommand['kind']>(['join', 'part', 'rooms', 'members', 'topic', 'invite', 'kick', 'privacy', 'roomHistory', 'role', 'delete']);
 
 export function isRoomCommand(cmd: AnyCommand): cmd is RoomCommand {
   return ROOM_KINDS.has(cmd.kind);
@@ -278,6 +281,11 @@ function parseRoomCommand(word: string, rest: string, ctx: CommandContext): Room
     case 'private':
     case 'public':
       return inRoom(`/${word} #room`, (r) => ({ kind: 'privacy', room: r, private: word === 'private' }));
+    case 'history': {
+      const history = ROOM_HISTORIES.find((h) => h === rest.toLowerCase());
+      if (!isRoomName(ctx.target) || (rest && history === undefined)) return invalid("usage: /history all|joined, in a room's window");
+      return { kind: 'roomHistory', room: ctx.target, ...(history !== undefined && { history }) };
+    }
     case 'op':
     case 'deop':
     case 'handover': {

@@ -1,4 +1,4 @@
-import { nameKey, ROOM_PREFIX, type ExtensionFields } from '../protocol/index.js';
+import { nameKey, ROOM_HISTORIES, ROOM_PREFIX, type ExtensionFields, type RoomHistory } from '../protocol/index.js';
 
 /** A member's role in a room (docs/protocol.md §10.4). */
 export const ROOM_ROLES = ['owner', 'operator', 'member'] as const;
@@ -11,6 +11,8 @@ export interface RoomInfo {
   topic: string;
   /** Invite-only. */
   private: boolean;
+  /** `joined`: newcomers read its history only from when they joined; left out: all of it (§10.4, §11). */
+  history?: 'joined';
   /** How many members it has. */
   members: number;
   /** Whether the user is in it. */
@@ -27,7 +29,7 @@ export interface RoomMember {
   registered: boolean;
 }
 
-export const ROOM_EVENT_KINDS = ['join', 'part', 'topic', 'private', 'public', 'role', 'delete'] as const;
+export const ROOM_EVENT_KINDS = ['join', 'part', 'topic', 'private', 'public', 'history', 'role', 'delete'] as const;
 export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
 
 /** A ROOM_EVENT (§10.4): what happened in a room the user is in, and who did it (`by`). */
@@ -37,6 +39,8 @@ export interface RoomEvent {
   name?: string;
   role?: RoomRole;
   topic?: string;
+  /** What newcomers read of the room's history now (event `history`). */
+  history?: RoomHistory;
   by?: string;
 }
 
@@ -54,6 +58,11 @@ function roleOf(value: string | undefined): RoomRole | undefined {
   return ROOM_ROLES.find((r) => r === value);
 }
 
+/** A room's HISTORY as RoomInfo keeps it: only `joined` is said. */
+function historyOf(value: string | undefined): Pick<RoomInfo, 'history'> {
+  return value === 'joined' ? { history: 'joined' } : {};
+}
+
 /**
  * A room's fields as a RoomInfo. The user is in it when JOINED says so, or, where a reply leaves
  * JOINED out (ROOM_JOIN's example in §10.4), when it carries the user's ROLE.
@@ -64,6 +73,7 @@ export function roomInfoOf(f: ExtensionFields): RoomInfo {
     name: f.room ?? '',
     topic: f.topic ?? '',
     private: f.private ?? false,
+    ...historyOf(f.history),
     members: f.members ?? 0,
     joined: f.joined ?? role !== undefined,
     ...(role !== undefined && { role }),
@@ -79,12 +89,14 @@ export function roomEventOf(f: ExtensionFields): RoomEvent | undefined {
   const event = ROOM_EVENT_KINDS.find((k) => k === f.event);
   if (event === undefined || f.room === undefined) return undefined;
   const role = roleOf(f.role);
+  const history = ROOM_HISTORIES.find((h) => h === f.history);
   return {
     room: f.room,
     event,
     ...(f.name !== undefined && { name: f.name }),
     ...(role !== undefined && { role }),
     ...(f.topic !== undefined && { topic: f.topic }),
+    ...(history !== undefined && { history }),
     ...(f.by !== undefined && { by: f.by }),
   };
 }
@@ -124,6 +136,10 @@ export function applyRoomEvent(rooms: readonly RoomInfo[], e: RoomEvent, me: str
     case 'private':
     case 'public':
       return change({ private: e.event === 'private' });
+    case 'history': {
+      const { history: _was, ...rest } = room;
+      return withRoom(rooms, { ...rest, ...historyOf(e.history) });
+    }
     case 'role':
       if (mine && e.role) return change({ role: e.role });
       // a room has one owner: handed over to someone else, the old owner is an operator

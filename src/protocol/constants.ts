@@ -109,6 +109,9 @@ export const Capability = {
 
 /** A room's name starts with this; no user's name may (docs/protocol.md §2, §10.4). */
 export const ROOM_PREFIX = '#';
+/** What a room's newcomers read of its history (docs/protocol.md §10.4, §11): all of it, or from when they joined. */
+export const ROOM_HISTORIES = ['all', 'joined'] as const;
+export type RoomHistory = (typeof ROOM_HISTORIES)[number];
 
 /** WebSocket subprotocol of HCP over WebSocket (docs/protocol.md §6). */
 export const WS_SUBPROTOCOL = 'hcp.v2';

@@ -40,7 +40,7 @@ export const FIELDS = {
   joined: { tag: 0x12, kind: 'flag' },
   /** One item of a list (a room, a member): its own run of fields, repeated for the list. */
   entry: { tag: 0x13, kind: 'records' },
-  /** What happened in a room: join, part, topic, private, public, role, delete. */
+  /** What happened in a room: join, part, topic, private, public, history, role, delete. */
   event: { tag: 0x14, kind: 'text' },
   /** Who did it (a ROOM_EVENT's actor). */
   by: { tag: 0x15, kind: 'text' },
@@ -66,7 +66,8 @@ export const FIELDS = {
   token: { tag: 0x23, kind: 'text' },
   /** The history's identity: ids compare only within one (§11). */
   epoch: { tag: 0x24, kind: 'text' },
-  // 0x25–0x27: taken by another extension
+  /** What a room's newcomers read of its history: `all` or `joined` (§10.4). */
+  history: { tag: 0x25, kind: 'text' },
   /** An IP address, or a CIDR block in a ban (§10.6). */
   address: { tag: 0x28, kind: 'text' },
   /** u64 ms since the epoch: when a user connected, when a ban was made. */

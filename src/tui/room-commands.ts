@@ -15,7 +15,7 @@ export interface RoomIo extends CommandIo {
 }
 
 /**
- * Runs /join, /part, /rooms, /members, /topic, /invite, /kick, /private, /public, /op, /deop,
+ * Runs /join, /part, /rooms, /members, /topic, /invite, /kick, /private, /public, /history, /op, /deop,
  * /handover and /delete (docs/protocol.md §10.4); refusals are told in plain words.
  */
 export async function runRoomCommand(cmd: RoomCommand, io: RoomIo): Promise<void> {
@@ -64,6 +64,14 @@ async function run(cmd: RoomCommand, io: RoomIo): Promise<void> {
       const room = await session.setRoom(cmd.room, { private: cmd.private });
       return io.tell(room.name, room.private ? `${room.name} is invite-only now: /invite NAME adds someone.` : `${room.name} is public now: anyone may join.`);
     }
+    case 'roomHistory': {
+      if (cmd.history === undefined) {
+        const joined = session.rooms.find((r) => sameName(r.name, cmd.room))?.history === 'joined';
+        return io.tell(cmd.room, `${newcomersWords(cmd.room, joined)} (/history all|joined changes it: owners and operators)`);
+      }
+      const room = await session.setRoom(cmd.room, { history: cmd.history });
+      return io.tell(room.name, `${newcomersWords(room.name, room.history === 'joined')}.`);
+    }
     case 'role':
       await session.setRoomRole(cmd.room, cmd.name, cmd.role);
       return io.tell(cmd.room, cmd.role === 'owner' ? `${cmd.name} owns ${cmd.room} now; you are an operator.` : `${cmd.name} is ${roleWords(cmd.role)} of ${cmd.room} now.`);
@@ -88,11 +96,16 @@ function refusal(cmd: RoomCommand, err: HcpError, session: ChatSession): string 
 
 const failed: Record<RoomCommand['kind'], string> = {
   join: 'Not joined', part: 'Not left', rooms: 'No list of rooms', members: 'No list of members', topic: 'Topic not changed',
-  invite: 'Not added', kick: 'Not removed', privacy: 'Not changed', role: 'Role not changed', delete: 'Not deleted',
+  invite: 'Not added', kick: 'Not removed', privacy: 'Not changed', roomHistory: 'Not changed', role: 'Role not changed', delete: 'Not deleted',
 };
 
 function count(members: number): string {
   return members === 1 ? '1 member' : `${members} members`;
+}
+
+/** What a room's newcomers read (docs/protocol.md §10.4, §11). */
+function newcomersWords(room: string, joined: boolean): string {
+  return joined ? `Newcomers to ${room} read its messages only from when they joined` : `Newcomers to ${room} read all of its earlier messages`;
 }
 
 function roleWords(role: RoomRole): string {
@@ -142,6 +155,8 @@ export function roomEventText(e: RoomEvent, me: string): { text: string; alarm: 
       return { text: `${by} made ${e.room} invite-only`, alarm: false };
     case 'public':
       return { text: `${by} made ${e.room} public`, alarm: false };
+    case 'history':
+      return { text: e.history === 'joined' ? `${by} chose that newcomers read ${e.room} only from when they join` : `${by} chose that newcomers read all of ${e.room}`, alarm: false };
     case 'role':
       if (e.role === 'owner') return { text: `${by} handed ${e.room} over to ${who}`, alarm: false };
       if (e.by !== undefined && e.name !== undefined && sameName(e.by, e.name)) return { text: `${e.name} is ${roleWords(e.role ?? 'member')} now`, alarm: false };

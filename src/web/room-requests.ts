@@ -1,6 +1,6 @@
 import type { RoomCommand } from '../client/commands.js';
-import { findRoom, type ChatSession, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from '../client/index.js';
-import { ALL, ErrorCode, nameKey, ROOM_PREFIX } from '../protocol/index.js';
+import { findRoom, type ChatSession, type RoomSettings, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from '../client/index.js';
+import { ALL, ErrorCode, nameKey, ROOM_PREFIX, type RoomHistory } from '../protocol/index.js';
 import type { Outcome } from './chat.js';
 import { membersText, ownerCannotLeave, ROOM_REFUSALS, roomsText } from './room-words.js';
 
@@ -36,7 +36,7 @@ export class RoomRequests {
   ) {}
 
   /** Creates a room (registered users only): the user is its owner, and it is shown. */
-  async create(name: string, settings: { topic?: string; private?: boolean }): Promise<Outcome<RoomInfo>> {
+  async create(name: string, settings: RoomSettings): Promise<Outcome<RoomInfo>> {
     const outcome = await this.ask(() => this.session.createRoom(withPrefix(name), settings));
     if (outcome.ok) this.created(outcome.value);
     return outcome;
@@ -87,6 +87,13 @@ export class RoomRequests {
   async setPrivate(room: string, isPrivate: boolean): Promise<Outcome<RoomInfo>> {
     const outcome = await this.ask(() => this.session.setRoom(room, { private: isPrivate }));
     if (outcome.ok) this.host.happened({ room: outcome.value.name, event: isPrivate ? 'private' : 'public', by: this.host.me() });
+    return outcome;
+  }
+
+  /** Whether newcomers read the room's earlier messages (`all`) or only from their join: owners and operators. */
+  async setHistory(room: string, history: RoomHistory): Promise<Outcome<RoomInfo>> {
+    const outcome = await this.ask(() => this.session.setRoom(room, { history }));
+    if (outcome.ok) this.host.happened({ room: outcome.value.name, event: 'history', history, by: this.host.me() });
     return outcome;
   }
 
@@ -153,6 +160,12 @@ export class RoomRequests {
         return this.remove(cmd.room, cmd.name);
       case 'privacy':
         return this.setPrivate(cmd.room, cmd.private);
+      case 'roomHistory': {
+        if (cmd.history !== undefined) return this.setHistory(cmd.room, cmd.history);
+        const joined = findRoom(this.session.rooms, cmd.room)?.history === 'joined';
+        tell(joined ? `Newcomers to ${cmd.room} see its messages only from when they join.` : `Newcomers to ${cmd.room} see its earlier messages too.`);
+        return { ok: true, value: undefined };
+      }
       case 'role':
         return this.setRole(cmd.room, cmd.name, cmd.role);
       case 'delete':

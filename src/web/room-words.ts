@@ -27,6 +27,10 @@ export function roomEventText(e: RoomEvent, me: string): string {
       return `${By} made the room private: only its members see it, and only they are let in.`;
     case 'public':
       return `${By} made the room public: anyone may find it and join.`;
+    case 'history':
+      return e.history === 'joined'
+        ? `${By} chose that newcomers see the room's messages only from when they join.`
+        : `${By} chose that newcomers see the room's earlier messages too.`;
     case 'role':
       if (e.role === 'owner') return `${By} handed the room over to ${who}.`;
       return `${By} made ${who} ${roleWords(e.role ?? 'member')}.`;

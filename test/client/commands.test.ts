@@ -114,6 +114,11 @@ describe('room commands (docs/protocol.md §10.4)', () => {
   it('makes a room private or public; deletes only a room named out', () => {
     expect(parse('/private', '#tea')).toEqual({ kind: 'privacy', room: '#tea', private: true });
     expect(parse('/public #tea')).toEqual({ kind: 'privacy', room: '#tea', private: false });
+    expect(parse('/history joined', '#tea')).toEqual({ kind: 'roomHistory', room: '#tea', history: 'joined' });
+    expect(parse('/history ALL', '#tea')).toEqual({ kind: 'roomHistory', room: '#tea', history: 'all' });
+    expect(parse('/history', '#tea')).toEqual({ kind: 'roomHistory', room: '#tea' });
+    expect(parse('/history joined')).toMatchObject({ kind: 'invalid' }); // in a room's window only
+    expect(parse('/history later', '#tea')).toMatchObject({ kind: 'invalid' });
     expect(parse('/delete #tea', '#tea')).toEqual({ kind: 'delete', room: '#tea' });
     expect(parse('/delete', '#tea').kind).toBe('invalid');
   });

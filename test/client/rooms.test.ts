@@ -38,6 +38,9 @@ describe("the user's rooms kept from events", () => {
   it('follows the topic, privacy and the role of the user; a room handed over leaves its old owner an operator', () => {
     expect(applyRoomEvent(rooms, { room: '#tea', event: 'topic', topic: 'Sencha', by: 'amy' }, 'alice')[0]!.topic).toBe('Sencha');
     expect(applyRoomEvent(rooms, { room: '#tea', event: 'private', by: 'amy' }, 'alice')[0]!.private).toBe(true);
+    const joinedOnly = applyRoomEvent(rooms, roomEventOf({ room: '#tea', event: 'history', history: 'joined', by: 'amy' })!, 'alice');
+    expect(joinedOnly[0]!.history).toBe('joined');
+    expect(applyRoomEvent(joinedOnly, { room: '#tea', event: 'history', history: 'all', by: 'amy' }, 'alice')[0]).toEqual(rooms[0]);
     expect(applyRoomEvent(rooms, { room: '#dev', event: 'public', by: 'amy' }, 'alice')[1]!.private).toBe(false);
     expect(applyRoomEvent(rooms, { room: '#tea', event: 'role', name: 'alice', role: 'operator', by: 'amy' }, 'alice')[0]!.role).toBe('operator');
     expect(applyRoomEvent(rooms, { room: '#dev', event: 'role', name: 'bob', role: 'owner', by: 'alice' }, 'alice')[1]!.role).toBe('operator');

@@ -291,12 +291,17 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     }
   });
 
-  it('rooms and history frames, byte for byte as the document shows them (§10.4, §11); entries and u64 fields round-trip', () => {
+  it('rooms and history frames, byte for byte as the document shows them (§10.4, §11; a room\'s HISTORY setting); entries and u64 fields round-trip', () => {
     const cases: Array<[HcpMessage, string]> = [
       [{ type: MsgType.ROOM_JOIN, id: 5, fields: { room: '#tea' } }, '0000000f1a01000400000005' + '0d000423746561'],
       [{ type: MsgType.REPLY, id: 5, fields: { room: '#tea', topic: 'Oolong', private: false, role: 'member', members: 3, joined: true } },
         '000000301201000400000005' + '0d000423746561' + '0e00064f6f6c6f6e67' + '0f000100' + '100006' + hex(Buffer.from('member')) + '11000400000003' + '12000101'],
       [{ type: MsgType.ROOM_EVENT, fields: { room: '#tea', event: 'join', name: 'bob' } }, '0000001523' + '030003626f62' + '0d000423746561' + '1400046a6f696e'],
+      [{ type: MsgType.ROOM_SET, id: 9, fields: { room: '#tea', history: 'joined' } }, '000000181e01000400000009' + '0d000423746561' + '250006' + hex(Buffer.from('joined'))],
+      [{ type: MsgType.REPLY, id: 9, fields: { room: '#tea', topic: '', private: false, history: 'joined', role: 'owner', members: 3, joined: true } },
+        '000000321201000400000009' + '0d000423746561' + '0e0000' + '0f000100' + '100005' + hex(Buffer.from('owner')) + '11000400000003' + '12000101' + '250006' + hex(Buffer.from('joined'))],
+      [{ type: MsgType.ROOM_EVENT, fields: { room: '#tea', event: 'history', history: 'joined', by: 'alice' } },
+        '0000002323' + '0d000423746561' + '140007' + hex(Buffer.from('history')) + '150005' + hex(Buffer.from('alice')) + '250006' + hex(Buffer.from('joined'))],
       [{ type: MsgType.STAMPED, fields: { msgId: 42, time: 1795838520384, from: 'bob', to: 'All', text: 'hi' } },
         '0000002824' + '1700080000000000000' + '02a' + '180008000001a220512c40' + '190003626f62' + '1a0003416c6c' + '1b00026869'],
       [{ type: MsgType.REPLY, id: 7, fields: { entry: [{ msgId: 40, time: 1795838520000, from: 'ann', to: 'All', text: 'yo' }], more: true } },

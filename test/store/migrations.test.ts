@@ -42,7 +42,9 @@ describe('schema migrations', () => {
     expect(await version(db)).toBe(SCHEMA_VERSION);
     expect(await migrate(db, 'x')).toBe(SCHEMA_VERSION);
     expect(await db.selectFrom('schema_version').selectAll().execute()).toHaveLength(1);
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    // in order of version (v6 and v7 are added by separate branches)
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
   });
 
   it('a later version runs only its own step, on the data already there', async () => {

@@ -179,27 +179,31 @@ describe('the disk failing while the server runs', () => {
 });
 
 describe('the room store (SQLite through Kysely)', () => {
-  const room = (key: string, extra: { private?: boolean; topic?: string } = {}) => ({ key, name: key.toUpperCase(), topic: '', private: false, createdAt: new Date(0), ...extra });
+  const room = (key: string, extra: { private?: boolean; topic?: string; history?: 'all' | 'joined' } = {}) => ({ key, name: key.toUpperCase(), topic: '', private: false, history: 'all' as const, createdAt: new Date(0), ...extra });
 
   it('keeps rooms and memberships with roles across a reopen; refuses a room key twice', async () => {
     const data = folder();
     let store = await opened(data);
     for (const name of ['alice', 'bob']) await store.accounts.create({ key: name, name: name.toUpperCase(), password: passwordRecord() });
-    await store.rooms.create(room('#tea', { topic: 'oolong', private: true }), 'alice');
+    await store.rooms.create(room('#tea', { topic: 'oolong', private: true, history: 'joined' }), 'alice');
     expect(await refusal(store.rooms.create(room('#tea'), 'bob'))).toMatchObject({ code: 'ROOM_TAKEN' });
-    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'member' }]);
-    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'operator' }]); // a change, not a second place
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'member', from: 7 }]);
+    await store.rooms.setMembers([{ room: '#tea', account: 'bob', role: 'operator' }]); // a change, not a second place: it keeps `from`
     await store.rooms.update('#tea', { topic: 'sencha' });
     await store.close();
 
     store = await opened(data);
     expect(await store.rooms.load()).toEqual({
-      rooms: [{ key: '#tea', name: '#TEA', topic: 'sencha', private: true, createdAt: new Date(0) }],
+      rooms: [{ key: '#tea', name: '#TEA', topic: 'sencha', private: true, history: 'joined', createdAt: new Date(0) }],
       memberships: [
-        { room: '#tea', account: 'alice', role: 'owner', name: 'ALICE' },
-        { room: '#tea', account: 'bob', role: 'operator', name: 'BOB' },
+        { room: '#tea', account: 'alice', role: 'owner', from: 0, name: 'ALICE' },
+        { room: '#tea', account: 'bob', role: 'operator', from: 7, name: 'BOB' },
       ],
     });
+    // a change of the setting lets the members then in the room read all of it
+    await store.rooms.update('#tea', { history: 'all' });
+    expect((await store.rooms.load()).rooms[0]!.history).toBe('all');
+    expect((await store.rooms.load()).memberships.map((m) => m.from)).toEqual([0, 0]);
     await store.rooms.removeMember('#tea', 'bob');
     expect((await store.rooms.load()).memberships.map((m) => m.account)).toEqual(['alice']);
   });
@@ -215,7 +219,7 @@ describe('the room store (SQLite through Kysely)', () => {
     expect(await store.accounts.delete('bob')).toBe(true);
     expect(await store.rooms.load()).toEqual({
       rooms: [expect.objectContaining({ key: '#a' })],
-      memberships: [{ room: '#a', account: 'alice', role: 'owner', name: 'alice' }],
+      memberships: [{ room: '#a', account: 'alice', role: 'owner', from: 0, name: 'alice' }],
     });
   });
 });

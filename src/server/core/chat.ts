@@ -129,11 +129,11 @@ export class ChatCore implements SessionHost {
     const store = options.accounts === 'off' ? undefined : seams.accounts;
     const accounts = (this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS)));
     this.statuses = accounts && new Statuses(() => this.presence.flush());
-    this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name);
+    this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name, () => this.history?.nextId ?? 0);
     if (options.history && seams.history) {
       const turns = seams.turns;
       const wake = turns ? () => turns.wake() : () => setImmediate(() => void this.history!.commit());
-      this.history = new History(seams.history, options, log, wake, (sender) => this.notKept(sender));
+      this.history = new History(seams.history, options, log, wake, (sender) => this.notKept(sender), (member, key) => this.rooms?.firstReadable(member, key) ?? 0);
       if (turns) turns.beforeWrites = () => this.history!.commit();
     }
     this.moderation = seams.moderation && new Moderation(seams.moderation, store, {
@@ -569,7 +569,7 @@ export class ChatCore implements SessionHost {
     for (const reader of this.directory.online()) {
       if (!reader.stamped) continue;
       const mayRead = message.recipient === undefined
-        ? message.conversation === LOBBY_NAME || reader.rooms.has(message.conversation)
+        ? message.conversation === LOBBY_NAME || (reader.rooms.has(message.conversation) && message.id >= this.rooms!.firstReadable(reader, message.conversation))
         : reader.identity === message.recipient || reader.identity === message.sender;
       if (!mayRead) continue;
       const fields = message.recipient === undefined ? frame : encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: conversationName(message, reader.identity) } });

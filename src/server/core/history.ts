@@ -4,7 +4,7 @@ import {
   type ExtensionFields, type RequestType,
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
-import type { HistoryStore, StoredMessage } from './ports.js';
+import type { FirstReadable, HistoryStore, StoredMessage } from './ports.js';
 import type { RoomMember } from './rooms.js';
 import { guard } from './store-errors.js';
 
@@ -49,10 +49,16 @@ export interface HistoryOptions {
 interface GuestSession {
   identity: string;
   name: string;
-  /** The rooms it was in when its connection ended: a resume takes it back in (docs/protocol.md §11). */
-  rooms: string[];
+  /** The rooms it was in when its connection ended, and where it read each from: a resume takes it back in (docs/protocol.md §11). */
+  rooms: GuestPlace[];
   /** While its connection lives: undefined; then until when it can be resumed. */
   expires: number | undefined;
+}
+
+/** A room a guest was in, and the first message id it may read there. */
+export interface GuestPlace {
+  room: string;
+  from: number;
 }
 
 /** The key of the whispers between two identities: the same whichever of them asks. */
@@ -95,6 +101,8 @@ export class History<M extends HistoryMember> {
     private readonly wake: () => void,
     /** Tells a sender its messages were delivered but not kept (the store failed). */
     private readonly notKept: (sender: M) => void,
+    /** The first message id `member` may read of a conversation it may read (a room's newcomer's: from its join; docs/protocol.md §11). */
+    private readonly firstReadable: (member: M, conversation: string) => number,
   ) {}
 
   async load(): Promise<void> {
@@ -172,7 +180,7 @@ export class History<M extends HistoryMember> {
     const guest = token === undefined ? undefined : this.guests.get(token);
     if (guest) {
       guest.expires = now + RESUME_WINDOW_MS;
-      guest.rooms = [...member.rooms];
+      guest.rooms = [...member.rooms].map((room) => ({ room, from: this.firstReadable(member, room) }));
     }
     if (now - this.lastSweep < RESUME_WINDOW_MS) return;
     this.lastSweep = now;
@@ -184,7 +192,7 @@ export class History<M extends HistoryMember> {
   }
 
   /** The guest session a RESUME names: its identity, name and rooms; throws RESUME_FAILED. */
-  resume(token: string): { identity: string; name: string; rooms: readonly string[] } {
+  resume(token: string): { identity: string; name: string; rooms: readonly GuestPlace[] } {
     const guest = this.guests.get(token);
     if (!guest || (guest.expires !== undefined && guest.expires < Date.now())) {
       throw new HcpError(ErrorCode.RESUME_FAILED, 'that session is unknown or has expired: join anew');
@@ -200,7 +208,7 @@ export class History<M extends HistoryMember> {
     await this.commit(); // what was relayed this turn is in the store before it is read
     switch (type) {
       case MsgType.HISTORY:
-        return this.page(fields, conversation);
+        return this.page(member, fields, conversation);
       case MsgType.CATCH_UP:
         return this.catchUp(member, fields);
       case MsgType.SEARCH:
@@ -225,13 +233,15 @@ export class History<M extends HistoryMember> {
     return message;
   }
 
-  private async page(fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
+  private async page(member: M, fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
     const key = await conversation(need(fields.conversation, 'CONVERSATION'));
     const limit = this.limit(fields.limit, PAGE);
     if (fields.after !== undefined && fields.before) throw new HcpError(ErrorCode.HISTORY_INVALID, 'ask for BEFORE or AFTER, not both');
+    const first = this.firstReadable(member, key);
+    // newest first, what comes before `first` is the tail: cutting it leaves MORE right
     const found = fields.after !== undefined
-      ? await guard(this.store.after(key, this.id(fields.after), limit + 1))
-      : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1))).reverse();
+      ? await guard(this.store.after(key, Math.max(this.id(fields.after), first - 1), limit + 1))
+      : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1))).filter((m) => m.id >= first).reverse();
     const more = found.length > limit;
     const page = fields.after !== undefined ? found.slice(0, limit) : found.slice(found.length - Math.min(limit, found.length));
     return { entry: page.map(entryOf), ...(more && { more: true }) };
@@ -242,6 +252,7 @@ export class History<M extends HistoryMember> {
     const found = await guard(this.store.catchUp({
       identity: member.identity,
       conversations: [ALL, ...member.rooms],
+      from: this.firstReadableOf(member, member.rooms),
       after: this.id(fields.after ?? 0),
       before: member.firstLive,
       limit: limit + 1,
@@ -255,13 +266,23 @@ export class History<M extends HistoryMember> {
     const limit = this.limit(fields.limit, SEARCH);
     const keys = fields.conversation !== undefined ? [await conversation(fields.conversation)] : await this.readable(member);
     const before = fields.before ? this.id(fields.before) : undefined;
-    const found = await guard(this.store.search({ conversations: keys, text, limit, before }));
+    const found = await guard(this.store.search({ conversations: keys, from: this.firstReadableOf(member, keys), text, limit, before }));
     return { entry: found.map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
   }
 
   /** Every conversation the member may read: the lobby, its rooms, and its whispers. */
   private async readable(member: M): Promise<string[]> {
     return [ALL, ...member.rooms, ...(await guard(this.store.whispersOf(member.identity)))];
+  }
+
+  /** Of `conversations`, those `member` reads only from some id on, with that id. */
+  private firstReadableOf(member: M, conversations: Iterable<string>): FirstReadable {
+    const from = new Map<string, number>();
+    for (const key of conversations) {
+      const first = this.firstReadable(member, key);
+      if (first > 0) from.set(key, first);
+    }
+    return from;
   }
 
   private limit(asked: number | undefined, bounds: { default: number; most: number }): number {

@@ -1,3 +1,4 @@
+import type { RoomHistory } from '../../protocol/index.js';
 import type { PeerLink } from './peer.js';
 
 /**
@@ -140,6 +141,8 @@ export interface RoomRecord {
   readonly topic: string;
   /** Invite-only: only members see it. */
   readonly private: boolean;
+  /** What newcomers read of its history: all, or from when they joined (docs/protocol.md §10.4). */
+  readonly history: RoomHistory;
   readonly createdAt: Date;
 }
 
@@ -149,6 +152,8 @@ export interface MembershipRecord {
   readonly room: string;
   readonly account: string;
   readonly role: RoomRole;
+  /** The first message id the member may read of the room (0: all); kept as given when only the role changes. */
+  readonly from?: number;
 }
 
 /** Rooms and the memberships of registered users. An account's deletion takes its memberships and the rooms it owns. */
@@ -157,7 +162,8 @@ export interface RoomStore {
   load(): Promise<{ rooms: RoomRecord[]; memberships: Array<MembershipRecord & { name: string }> }>;
   /** Creates the room with `owner` (an account key) as its owner; ROOM_TAKEN if the key exists. */
   create(room: RoomRecord, owner: string): Promise<void>;
-  update(key: string, changes: { topic?: string; private?: boolean }): Promise<void>;
+  /** A change of `history` also lets every member then in the room read all of it (every membership's `from` becomes 0). */
+  update(key: string, changes: { topic?: string; private?: boolean; history?: RoomHistory }): Promise<void>;
   delete(key: string): Promise<void>;
   /** Adds or changes memberships, all or none (an owner handing over is two changes). */
   setMembers(records: readonly MembershipRecord[]): Promise<void>;
@@ -184,6 +190,9 @@ export interface StoredMessage {
   readonly deleted: boolean;
 }
 
+/** The first id a reader may read in some conversations (a room whose newcomers read from their join), by key. */
+export type FirstReadable = ReadonlyMap<string, number>;
+
 /**
  * Every message said, on disk. `append` is given each turn's messages in one call and resolves once
  * they are kept (the server writes no byte of them to anyone before). Search reads an index that may
@@ -197,17 +206,20 @@ export interface HistoryStore {
   append(messages: readonly StoredMessage[]): Promise<void>;
   /**
    * What `identity` may read with ids in (after, before), oldest first, at most `limit`: the
-   * conversations named (the lobby, its rooms) and its whispers.
+   * conversations named (the lobby, its rooms; of those in `from`, only ids from the one given) and its whispers.
    */
-  catchUp(query: { identity: string; conversations: readonly string[]; after: number; before: number; limit: number }): Promise<StoredMessage[]>;
+  catchUp(query: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number }): Promise<StoredMessage[]>;
   /** The keys of the whisper conversations `identity` is a party to. */
   whispersOf(identity: string): Promise<string[]>;
   /** Messages of `conversation` after id `after`, oldest first, at most `limit`. */
   after(conversation: string, after: number, limit: number): Promise<StoredMessage[]>;
   /** Messages of `conversation` before id `before`, newest first, at most `limit`. */
   before(conversation: string, before: number, limit: number): Promise<StoredMessage[]>;
-  /** Messages of the conversations matching the full-text `query`, newest first (before id `before`, if given). */
-  search(query: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
+  /**
+   * Messages of the conversations matching the full-text `query`, newest first (before id `before`,
+   * if given; of the conversations in `from`, only ids from the one given).
+   */
+  search(query: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
   /**
    * A step of the work behind the live path: up to `limit` messages not yet in the search index (or,
    * for a store that journals appends, not yet in place) taken in; resolves with how many it took,

@@ -1,6 +1,6 @@
 import {
-  encodeFrame, encodeNameField, ErrorCode, HcpError, MsgType, nameKey, ROOM_PREFIX, utf8Encode, applyNameRules,
-  type ExtensionFields, type RequestType,
+  encodeFrame, encodeNameField, ErrorCode, HcpError, MsgType, nameKey, ROOM_HISTORIES, ROOM_PREFIX, utf8Encode, applyNameRules,
+  type ExtensionFields, type RequestType, type RoomHistory,
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { guard } from './store-errors.js';
@@ -26,6 +26,8 @@ interface Place {
   role: RoomRole;
   /** A guest's place lasts as long as its connection; a registered user's is stored. */
   guest: boolean;
+  /** The first message id the member may read of the room's history (0: all; docs/protocol.md §11). */
+  from: number;
 }
 
 /** A room as the core holds it: the stored record, its members, and who of them is online. */
@@ -39,12 +41,13 @@ export class Room {
     readonly name: string,
     public topic: string,
     public isPrivate: boolean,
+    public history: RoomHistory,
   ) {
     this.nameField = encodeNameField(name);
   }
 }
 
-type RoomEventName = 'join' | 'part' | 'topic' | 'private' | 'public' | 'role' | 'delete';
+type RoomEventName = 'join' | 'part' | 'topic' | 'private' | 'public' | 'history' | 'role' | 'delete';
 
 /**
  * Rooms (docs/protocol.md §10.4): who is in which, what each may do, and the events that tell
@@ -61,12 +64,14 @@ export class Rooms<M extends RoomMember> {
     private readonly log: Logger,
     /** The name a registered user's account has, if `key` is registered. */
     private readonly accountName: (key: string) => Promise<string | undefined>,
+    /** The id the next message will get: where a newcomer to a `joined` room starts reading (docs/protocol.md §11). */
+    private readonly nextMessageId: () => number,
   ) {}
 
   async load(): Promise<void> {
     const { rooms, memberships } = await guard(this.store.load());
-    for (const r of rooms) this.rooms.set(r.key, new Room(r.key, r.name, r.topic, r.private));
-    for (const m of memberships) this.rooms.get(m.room)?.places.set(m.account, { name: m.name, role: m.role, guest: false });
+    for (const r of rooms) this.rooms.set(r.key, new Room(r.key, r.name, r.topic, r.private, r.history));
+    for (const m of memberships) this.rooms.get(m.room)?.places.set(m.account, { name: m.name, role: m.role, guest: false, from: m.from ?? 0 });
   }
 
   /** The room a MESSAGE's receiver names (`#…`, any case), if `sender` may write to it; throws why not. */
@@ -83,14 +88,22 @@ export class Rooms<M extends RoomMember> {
   }
 
   /**
-   * A resumed guest (docs/protocol.md §11) is back in the rooms it was in, those that still exist,
-   * told as joins.
+   * The first message id `member` may read of the conversation `key` (docs/protocol.md §11): in a
+   * room it is in, where its place begins; 0 elsewhere (whom may read is checked apart).
    */
-  rejoin(member: M, keys: readonly string[]): void {
-    for (const key of keys) {
+  firstReadable(member: M, key: string): number {
+    return this.rooms.get(key)?.places.get(member.key!)?.from ?? 0;
+  }
+
+  /**
+   * A resumed guest (docs/protocol.md §11) is back in the rooms it was in, those that still exist,
+   * told as joins; it reads them from where it did before.
+   */
+  rejoin(member: M, places: ReadonlyArray<{ room: string; from: number }>): void {
+    for (const { room: key, from } of places) {
       const room = this.rooms.get(key);
       if (!room || room.places.has(member.key!)) continue;
-      room.places.set(member.key!, { name: member.name!, role: 'member', guest: true });
+      room.places.set(member.key!, { name: member.name!, role: 'member', guest: true, from });
       this.enter(member, room);
       this.event(room, member, 'join', { name: member.name!, role: 'member' });
     }
@@ -115,7 +128,7 @@ export class Rooms<M extends RoomMember> {
     const key = member.key!;
     const places = [...member.rooms].map((r) => this.rooms.get(r)!).filter((room) => room.places.get(key)?.guest);
     if (places.length === 0) return;
-    await guard(this.store.setMembers(places.map((room) => ({ room: room.key, account: key, role: 'member' }))));
+    await guard(this.store.setMembers(places.map((room) => ({ room: room.key, account: key, role: 'member', from: room.places.get(key)!.from }))));
     for (const room of places) room.places.get(key)!.guest = false;
   }
 
@@ -177,11 +190,12 @@ export class Rooms<M extends RoomMember> {
     if (member.account === undefined) throw new HcpError(ErrorCode.NOT_LOGGED_IN, 'log in to create a room');
     const roomName = validateRoomName(name);
     const topic = checkTopic(fields.topic ?? '');
+    const history = checkHistory(fields.history ?? 'all');
     const key = nameKey(roomName);
     if (this.rooms.has(key)) throw new HcpError(ErrorCode.ROOM_EXISTS, `a room called ${this.rooms.get(key)!.name} exists already`);
-    await guard(this.store.create({ key, name: roomName, topic, private: fields.private ?? false, createdAt: new Date() }, member.account));
-    const room = new Room(key, roomName, topic, fields.private ?? false);
-    room.places.set(member.account, { name: member.name!, role: 'owner', guest: false });
+    await guard(this.store.create({ key, name: roomName, topic, private: fields.private ?? false, history, createdAt: new Date() }, member.account));
+    const room = new Room(key, roomName, topic, fields.private ?? false, history);
+    room.places.set(member.account, { name: member.name!, role: 'owner', guest: false, from: 0 });
     this.rooms.set(key, room);
     this.enter(member, room);
     this.log.info({ peer: member.id, name: member.name, room: roomName, private: room.isPrivate }, 'room created');
@@ -223,8 +237,13 @@ export class Rooms<M extends RoomMember> {
   private async set(member: M, room: Room, fields: ExtensionFields): Promise<ExtensionFields> {
     this.mayManage(member, room);
     const topic = fields.topic === undefined ? undefined : checkTopic(fields.topic);
-    const changes = { ...(topic !== undefined && topic !== room.topic && { topic }), ...(fields.private !== undefined && fields.private !== room.isPrivate && { private: fields.private }) };
-    if (changes.topic !== undefined || changes.private !== undefined) await guard(this.store.update(room.key, changes));
+    const history = fields.history === undefined ? undefined : checkHistory(fields.history);
+    const changes = {
+      ...(topic !== undefined && topic !== room.topic && { topic }),
+      ...(fields.private !== undefined && fields.private !== room.isPrivate && { private: fields.private }),
+      ...(history !== undefined && history !== room.history && { history }),
+    };
+    if (Object.keys(changes).length > 0) await guard(this.store.update(room.key, changes));
     const by = member.name!;
     if (changes.topic !== undefined) {
       room.topic = changes.topic;
@@ -233,6 +252,12 @@ export class Rooms<M extends RoomMember> {
     if (changes.private !== undefined) {
       room.isPrivate = changes.private;
       this.event(room, member, room.isPrivate ? 'private' : 'public', { by });
+    }
+    if (changes.history !== undefined) {
+      // applies to those who join from now on: the members now read all of it, as the store has it
+      room.history = changes.history;
+      for (const place of room.places.values()) place.from = 0;
+      this.event(room, member, 'history', { history: room.history, by });
     }
     return this.info(room, member);
   }
@@ -318,7 +343,7 @@ export class Rooms<M extends RoomMember> {
     const room = this.existing(roomName);
     const owners = [...room.places].filter(([k, p]) => p.role === 'owner' && k !== key);
     await guard(this.store.setMembers([{ room: room.key, account: key, role: 'owner' }, ...owners.map(([k]) => ({ room: room.key, account: k, role: 'operator' as const }))]));
-    room.places.set(key, { name, role: 'owner', guest: false });
+    room.places.set(key, { name, role: 'owner', guest: false, from: 0 }); // its owner reads all of it
     if (online?.speaksRooms && !online.rooms.has(room.key)) this.enter(online, room);
     for (const [, place] of owners) {
       place.role = 'operator';
@@ -359,13 +384,19 @@ export class Rooms<M extends RoomMember> {
   private async admit(member: M, room: Room, role: RoomRole): Promise<void> {
     const key = member.key!;
     if (member.account === key) await this.seatAccount(room, key, member.name!, role);
-    else room.places.set(key, { name: member.name!, role, guest: true });
+    else room.places.set(key, { name: member.name!, role, guest: true, from: this.firstForNewcomer(room) });
     this.enter(member, room);
   }
 
   private async seatAccount(room: Room, key: string, name: string, role: RoomRole): Promise<void> {
-    await guard(this.store.setMembers([{ room: room.key, account: key, role }]));
-    room.places.set(key, { name, role, guest: false });
+    const from = this.firstForNewcomer(room);
+    await guard(this.store.setMembers([{ room: room.key, account: key, role, from }]));
+    room.places.set(key, { name, role, guest: false, from });
+  }
+
+  /** Where a newcomer starts reading the room's history (docs/protocol.md §11): its start, or the next message. */
+  private firstForNewcomer(room: Room): number {
+    return room.history === 'joined' ? this.nextMessageId() : 0;
   }
 
   /** Ends a registered member's stored place (a guest's was never stored). */
@@ -406,7 +437,10 @@ export class Rooms<M extends RoomMember> {
   /** The room's fields (§10.4) as `member` sees them. */
   private info(room: Room, member: M): ExtensionFields {
     const place = room.places.get(member.key!);
-    return { room: room.name, topic: room.topic, private: room.isPrivate, members: room.places.size, joined: member.rooms.has(room.key), ...(place && { role: place.role }) };
+    return {
+      room: room.name, topic: room.topic, private: room.isPrivate, ...(room.history !== 'all' && { history: room.history }),
+      members: room.places.size, joined: member.rooms.has(room.key), ...(place && { role: place.role }),
+    };
   }
 }
 
@@ -427,6 +461,12 @@ function checkTopic(topic: string): string {
   if (bytes > TOPIC_BYTES) throw new HcpError(ErrorCode.ROOM_INVALID, `the topic is ${bytes} bytes; at most ${TOPIC_BYTES}`);
   if (CONTROL.test(topic)) throw new HcpError(ErrorCode.ROOM_INVALID, 'the topic holds a control character');
   return topic;
+}
+
+function checkHistory(history: string): RoomHistory {
+  const known = ROOM_HISTORIES.find((h) => h === history);
+  if (known === undefined) throw new HcpError(ErrorCode.ROOM_INVALID, `a room's HISTORY is one of ${ROOM_HISTORIES.join(', ')}`);
+  return known;
 }
 
 function need(value: string | undefined, field: string): string {

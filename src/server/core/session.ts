@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
 import { sameBytes } from './field-index.js';
+import type { GuestPlace } from './history.js';
 import { coarseNow, TokenBucket } from './limits.js';
 import { LOBBY_FIELD, type Lobby, LOBBY } from './lobby.js';
 import type { PeerLink } from './peer.js';
@@ -89,7 +90,7 @@ export class Session implements Member {
   /** The first message id this connection got live (docs/protocol.md §11). */
   firstLive = 0;
   /** The rooms of the guest session this connection resumed, to be back in (docs/protocol.md §11). */
-  resumedRooms: readonly string[] = [];
+  resumedRooms: readonly GuestPlace[] = [];
   /** A name is being claimed: what the peer sends meanwhile waits, in order. */
   private claiming = false;
   private open = true;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { HistoryStore, StoredMessage } from '../core/ports.js';
+import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import type { MessagesTable, Schema } from './schema.js';
 
@@ -38,7 +38,8 @@ export class KyselyHistoryStore implements HistoryStore {
     );
   }
 
-  catchUp({ identity, conversations, after, before, limit }: { identity: string; conversations: readonly string[]; after: number; before: number; limit: number }): Promise<StoredMessage[]> {
+  catchUp({ identity, conversations, from, after, before, limit }: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number }): Promise<StoredMessage[]> {
+    const { open, bounded } = split(conversations, from);
     return this.rows((db) =>
       db
         .selectFrom('messages')
@@ -47,7 +48,8 @@ export class KyselyHistoryStore implements HistoryStore {
         .where('id', '<', before)
         .where((eb) =>
           eb.or([
-            ...(conversations.length > 0 ? [eb('conversation', 'in', conversations)] : []),
+            ...(open.length > 0 ? [eb('conversation', 'in', open)] : []),
+            ...bounded.map(([conversation, first]) => eb.and([eb('conversation', '=', conversation), eb('id', '>=', first)])),
             eb('recipient', '=', identity),
             eb.and([eb('sender', '=', identity), eb('recipient', 'is not', null)]),
           ]),
@@ -73,16 +75,22 @@ export class KyselyHistoryStore implements HistoryStore {
     return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '<', before).orderBy('id', 'desc').limit(limit));
   }
 
-  search({ conversations, text, limit, before }: { conversations: readonly string[]; text: string; limit: number; before?: number }): Promise<StoredMessage[]> {
+  search({ conversations, from, text, limit, before }: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number }): Promise<StoredMessage[]> {
     const match = ftsQuery(text);
     if (conversations.length === 0 || match === undefined) return Promise.resolve([]);
+    const { open, bounded } = split(conversations, from);
     return this.rows((db) => {
       let q = db
         .selectFrom(sql<{ rowid: number }>`messages_fts`.as('f'))
         .innerJoin('messages', 'messages.id', 'f.rowid')
         .selectAll('messages')
         .where(sql<boolean>`messages_fts match ${match}`)
-        .where('messages.conversation', 'in', conversations)
+        .where((eb) =>
+          eb.or([
+            ...(open.length > 0 ? [eb('messages.conversation', 'in', open)] : []),
+            ...bounded.map(([conversation, first]) => eb.and([eb('messages.conversation', '=', conversation), eb('messages.id', '>=', first)])),
+          ]),
+        )
         .where('messages.deleted', '=', 0);
       if (before !== undefined) q = q.where('f.rowid', '<', before);
       return q.orderBy('f.rowid', 'desc').limit(limit);
@@ -189,6 +197,18 @@ export function ftsQuery(text: string): string | undefined {
   const words = text.split(/\s+/u).filter(Boolean);
   if (words.length === 0) return undefined;
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
+}
+
+/** The conversations read whole, and those read only from an id on (a room whose newcomers read from their join). */
+function split(conversations: readonly string[], from: FirstReadable | undefined): { open: string[]; bounded: Array<[string, number]> } {
+  const open: string[] = [];
+  const bounded: Array<[string, number]> = [];
+  for (const c of conversations) {
+    const first = from?.get(c) ?? 0;
+    if (first > 0) bounded.push([c, first]);
+    else open.push(c);
+  }
+  return { open, bounded };
 }
 
 function toRow(m: StoredMessage) {

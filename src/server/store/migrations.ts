@@ -149,6 +149,13 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 7, // what a room's newcomers read of its history, and the first message id each membership may read (0: all)
+    async up(db) {
+      await db.schema.alterTable('rooms').addColumn('history', 'text', (c) => c.notNull().defaultTo('all')).execute();
+      await db.schema.alterTable('memberships').addColumn('first_message_id', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

@@ -41,6 +41,8 @@ export interface RoomsTable {
   /** 1: invite-only; 0: public. */
   private: number;
   created_at: string;
+  /** Schema v7: `all` or `joined` (what newcomers read of its history). */
+  history: Generated<string>;
 }
 
 export interface MembershipsTable {
@@ -48,6 +50,8 @@ export interface MembershipsTable {
   account_key: string;
   role: string;
   joined_at: string;
+  /** Schema v7: the first message id the member may read of the room (0: all). */
+  first_message_id: Generated<number>;
 }
 
 /** Schema v4. */

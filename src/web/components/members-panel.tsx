@@ -9,7 +9,7 @@ import { FormNote, useOutcome } from './form-outcome.js';
 /**
  * A room's members (ROOM_MEMBERS, docs/protocol.md §10.4): name, role, online or not; looked up
  * when opened and again after each change in the room. Its owner and operators make it private
- * or public, add people and remove members; its owner names operators and hands it over.
+ * or public, choose whether newcomers see its earlier messages (§11), add people and remove members; its owner names operators and hands it over.
  */
 export function MembersPanel({ chat, room, close }: { chat: PageChat; room: string; close: () => void }) {
   const [members, setMembers] = useState<RoomMember[] | undefined>(undefined);
@@ -25,6 +25,7 @@ export function MembersPanel({ chat, room, close }: { chat: PageChat; room: stri
     <Dialog id="members" title={`Members of ${info?.name ?? room}`} onClose={close}>
       {!info && <p class="muted">You are not in {room} any more.</p>}
       {info && manages && <PrivacySwitch chat={chat} room={info} />}
+      {info && manages && <HistorySwitch chat={chat} room={info} />}
       {info && manages && <AddMember chat={chat} room={info.name} />}
       <p class="error" role="alert">{error}</p>
       {members === undefined && !error && <p class="muted">Looking the members up…</p>}
@@ -50,6 +51,21 @@ function PrivacySwitch({ chat, room }: { chat: PageChat; room: RoomInfo }) {
         and only owners and operators add people
       </label>
       <FormNote id="room-private" state={state} />
+    </div>
+  );
+}
+
+/** Whether newcomers see the room's messages from before they joined (HISTORY `all`) or only from their join (`joined`). */
+function HistorySwitch({ chat, room }: { chat: PageChat; room: RoomInfo }) {
+  const [state, run] = useOutcome();
+  const onChange = (e: { currentTarget: HTMLInputElement }) => void run('', () => chat.roomRequests.setHistory(room.name, e.currentTarget.checked ? 'all' : 'joined'), '');
+  return (
+    <div class="section">
+      <label class="choice">
+        <input id="room-history" type="checkbox" checked={room.history !== 'joined'} disabled={state.busy} onChange={onChange} /> Newcomers see earlier
+        messages: who joins {room.name} reads what was said before (unticked: only from when they join)
+      </label>
+      <FormNote id="room-history" state={state} />
     </div>
   );
 }

@@ -79,11 +79,12 @@ function RoomChoice({ chat, room, entered }: { chat: PageChat; room: RoomInfo; e
   );
 }
 
-/** A new room: its name, topic, and whether private. Only registered users create rooms (§10.4): a guest is told how to become one. */
+/** A new room: its name, topic, whether private, and whether newcomers see earlier messages. Only registered users create rooms (§10.4): a guest is told how to become one. */
 function CreateRoom({ chat, entered }: { chat: PageChat; entered: () => void }) {
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
   const [isPrivate, setPrivate] = useState(false);
+  const [earlier, setEarlier] = useState(true);
   const [state, run] = useOutcome();
   if (!chat.registered) {
     return (
@@ -96,7 +97,7 @@ function CreateRoom({ chat, entered }: { chat: PageChat; entered: () => void }) 
   const onSubmit = async (ev: Event) => {
     ev.preventDefault();
     const problem = name.trim().replace(/^#/, '') ? '' : 'Type a name for the room.';
-    if (await run(problem, () => chat.roomRequests.create(name, { topic: topic.trim(), private: isPrivate }), '')) entered();
+    if (await run(problem, () => chat.roomRequests.create(name, { topic: topic.trim(), private: isPrivate, ...(!earlier && { history: 'joined' as const }) }), '')) entered();
   };
   return (
     <form id="create-room" onSubmit={onSubmit}>
@@ -111,6 +112,10 @@ function CreateRoom({ chat, entered }: { chat: PageChat; entered: () => void }) 
       <label class="choice field">
         <input id="room-private-new" type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.currentTarget.checked)} /> Private: only the
         people you add see it and can join
+      </label>
+      <label class="choice field">
+        <input id="room-history-new" type="checkbox" checked={earlier} onChange={(e) => setEarlier(e.currentTarget.checked)} /> Newcomers see earlier
+        messages (unticked: only from when they join)
       </label>
       <button type="submit" class="wide" disabled={state.busy}>Create the room</button>
       <FormNote id="create-room" state={state} />
