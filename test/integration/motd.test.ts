@@ -1,18 +1,14 @@
 /** The message of the day (docs/protocol.md §10.5): a NOTICE to peers granted `notices`, else a MESSAGE from Server. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MsgType } from '../../src/protocol/index.js';
 import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
 import { framedUser } from '../helpers/requests.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const MOTD = 'Welcome to Howdy!\nBe nice.';
 let server: TestServer | undefined;
-const peers: AnyPeer[] = [];
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.end();
-  await server?.close();
-  server = undefined;
-});
+const { peers } = trackPeers(() => server);
 
 /** A 64-byte NUL-padded name field, built by hand. */
 const field = (name: string) => {

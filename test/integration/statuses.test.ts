@@ -4,19 +4,15 @@
  * stored status coming back with a login after its join, and nothing new for classic peers nor for
  * HCP/2 peers that did not ask for `accounts`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, MsgType, type ExtensionFields } from '../../src/protocol/index.js';
 import { ClassicPeer, FramedPeer, join, type AnyPeer } from '../helpers/clients.js';
 import { ask, framedUser, refusal, type UserOptions } from '../helpers/requests.js';
+import { trackPeers } from '../helpers/rig.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
-const peers: AnyPeer[] = [];
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.end();
-  await server?.close();
-  server = undefined;
-});
+const { peers } = trackPeers(() => server);
 
 async function user(name: string, options: UserOptions = {}): Promise<FramedPeer> {
   const peer = await framedUser(server!.port, name, options);
