@@ -35,6 +35,8 @@ export interface HistoryBenchResult {
   duplicates: number;
   gaps: number;
   reordered: number;
+  /** From the last message said until a search found it (the search index trails the history: §11). */
+  indexLagMs: number;
   pageMs: Timings;
   searchMs: Timings;
   /** Searches whose word was said but found nothing. */
@@ -53,7 +55,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The history workload: users fill the lobby's history (`stored`), a reader who has seen it goes
  * away while `missed` more are said, then comes back and catches up (CATCH_UP, §11) while the chat
  * goes on at `liveRate`; the run checks that every message came once, in order, by the catch-up or
- * live, and times it. Then the reader pages back through the lobby (HISTORY) and searches it
+ * live, and times it, and how long the search index then trails. Then the reader pages back through the lobby (HISTORY) and searches it
  * (SEARCH) for words said once (a message's number) and words said in every message. The users are
  * lean bench peers; the reader is the client library over framed HCP/2, as a client uses it.
  */
@@ -89,6 +91,11 @@ export async function runHistoryBench(o: BenchOptions, h: HistoryBenchOptions, p
     await live.stop();
     await sleep(200); // the last live ones on their way
     const check = exactlyOnce(seen, caught, liveIds);
+    // the search index may trail the history (§11): how long until it holds the last message said
+    const said = say.said;
+    const indexWait = performance.now();
+    await indexed(reader, said);
+    const indexLagMs = performance.now() - indexWait;
 
     const pageMs: number[] = [];
     let before: number | undefined;
@@ -101,10 +108,8 @@ export async function runHistoryBench(o: BenchOptions, h: HistoryBenchOptions, p
       else before = page.messages[0]!.id;
     }
 
-    const said = say.said;
     const searchMs: number[] = [];
     let searchMisses = 0;
-    await indexed(reader, said);
     for (let s = 0; s < h.searches; s++) {
       // a message's number, said once (any of them, old or new), or the padding every message has
       const word = s % 2 === 0 ? String(1 + Math.floor(Math.random() * said)) : 'x'.repeat(Math.max(1, o.size - String(said).length - 3));
@@ -116,7 +121,7 @@ export async function runHistoryBench(o: BenchOptions, h: HistoryBenchOptions, p
     }
     const server = o.serverPid ? readProcess(o.serverPid) : undefined;
     return {
-      stored: h.stored, missed: h.missed, catchUpMs, caughtUp: caught.length, live: liveIds.length, ...check,
+      stored: h.stored, missed: h.missed, catchUpMs, caughtUp: caught.length, live: liveIds.length, ...check, indexLagMs,
       pageMs: timings(pageMs), searchMs: timings(searchMs), searchMisses, serverRssKb: server?.rssKb, serverHwmKb: server?.hwmKb,
     };
   } finally {

@@ -87,7 +87,7 @@ export function historyJson(r: HistoryBenchResult): object {
   const t = (x: Timings) => ({ p50: round2(x.p50), p99: round2(x.p99), max: round2(x.max) });
   return {
     workload: 'history', stored: r.stored, missed: r.missed, catch_up_ms: Math.round(r.catchUpMs), caught_up: r.caughtUp, live: r.live,
-    duplicates: r.duplicates, gaps: r.gaps, reordered: r.reordered, page_ms: t(r.pageMs), search_ms: t(r.searchMs), search_misses: r.searchMisses,
+    duplicates: r.duplicates, gaps: r.gaps, reordered: r.reordered, index_lag_ms: Math.round(r.indexLagMs), page_ms: t(r.pageMs), search_ms: t(r.searchMs), search_misses: r.searchMisses,
     server_rss_kb: r.serverRssKb ?? null, server_hwm_kb: r.serverHwmKb ?? null,
   };
 }
@@ -98,6 +98,7 @@ export function historyTable(r: HistoryBenchResult): string {
     ['caught up (logged in, missed ones, live again)', `${n(r.catchUpMs)} ms`],
     ['by the catch-up / live meanwhile', `${n(r.caughtUp)} / ${n(r.live)}`],
     ['duplicate / missing / out of order', `${r.duplicates} / ${r.gaps} / ${r.reordered}`],
+    ['search index complete after the last message', `${n(r.indexLagMs)} ms`],
     ['page of 100 p50 / p99 / max', t(r.pageMs)],
     ['search p50 / p99 / max', t(r.searchMs)],
   ];

@@ -34,6 +34,7 @@ describe('howdy bench --workload history', () => {
     expect(result.caught_up).toBeGreaterThanOrEqual(2000);
     expect(result.caught_up + result.live).toBeGreaterThan(2000); // the chat went on meanwhile
     expect(result.catch_up_ms).toBeGreaterThan(0);
+    expect(result.index_lag_ms).toBeGreaterThanOrEqual(0);
     expect(result.page_ms.p99).toBeGreaterThan(0);
     expect(result.search_ms.p99).toBeGreaterThan(0);
     expect(result.server_rss_kb).toBeGreaterThan(0);
