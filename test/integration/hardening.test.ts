@@ -107,11 +107,11 @@ describe('connection limits', () => {
 });
 
 describe('odd input', () => {
-  it('a frame of unknown type is ignored and the connection works on', async () => {
+  it('a frame of unknown type, or of a type only a server sends, is ignored and the connection works on (§9)', async () => {
     await start({});
     const a = track(await join(FramedPeer.open(server.port), 'a'));
     const b = track(await join(FramedPeer.open(server.port), 'b'));
-    a.write(Uint8Array.of(0, 0, 0, 4, 0x42, 1, 2, 3));
+    for (const type of [0x09, 0x38, 0x42, MsgType.STATUS, MsgType.NOTICE, MsgType.STAMPED]) a.write(Uint8Array.of(0, 0, 0, 4, type, 1, 2, 3));
     a.send({ type: MsgType.MESSAGE, from: 'a', to: 'b', text: 'after' });
     expect((await b.take(MsgType.MESSAGE)).text).toBe('after');
     expect(a.received.filter((m) => m.type === MsgType.ERROR)).toEqual([]);
