@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/server/core/ports.js';
+import { StoreError, type StoredMessage } from '../../src/server/core/ports.js';
 import { ftsQuery } from '../../src/server/store/history.js';
 import { DATABASE_FILE, openSqliteStore, openStore, TURN_LOG_FILE } from '../../src/server/store/sqlite.js';
 import { storeFixtures } from '../helpers/store.js';
@@ -135,6 +135,16 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect(lines()).toEqual([]);
     expect(await store.history.lastId()).toBe(7);
     expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['one', 'three', 'four', 'five', 'six', 'seven']);
+  });
+
+  it('a turn log that cannot be written (a full disk) refuses the append with the reason; the history goes on', async () => {
+    const database = new Database(':memory:');
+    const store = await openSqliteStore(database, 'test.db', { turnLog: '/dev/full' }); // every write: ENOSPC
+    cleanups.push(() => store.close());
+    const refused = await store.history.append([message(1, 'All', 'lost to the full disk')]).then(() => undefined, (e: StoreError) => e);
+    expect(refused).toBeInstanceOf(StoreError);
+    expect(refused).toMatchObject({ code: 'DISK_FULL', message: '/dev/full: the disk is full' });
+    expect(await store.history.after('All', 0, 10)).toEqual([]); // nothing kept that was refused
   });
 
   it('appends move the oldest turns themselves while the journal is over its bound', async () => {

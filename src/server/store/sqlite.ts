@@ -5,6 +5,7 @@ import { Kysely, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type
 import { StoreError, type Store } from '../core/ports.js';
 import { KyselyAccountStore } from './accounts.js';
 import { runQuery, type EngineErrors } from './engine.js';
+import { fileError } from './file-errors.js';
 import { claimFolder } from './folder-lock.js';
 import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
 import { TurnLog } from './turn-log.js';
@@ -135,16 +136,9 @@ function prepareFolder(folder: string, file: string): void {
   }
 }
 
-function fileError(err: unknown, what: string): StoreError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const remedy = 'give the server write access there, or choose another folder with --data';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StoreError('NOT_WRITABLE', `${what}: permission denied (${code}); ${remedy}`, { cause: err });
-  if (code === 'ENOSPC') return new StoreError('DISK_FULL', `${what}: the disk is full`, { cause: err });
-  return new StoreError('IO_ERROR', `${what}: ${(err as Error).message}`, { cause: err });
-}
-
-/** SQLite's result codes (better-sqlite3 puts the extended one in `code`, e.g. SQLITE_IOERR_WRITE) as StoreErrors. */
+/** SQLite's result codes (better-sqlite3 puts the extended one in `code`, e.g. SQLITE_IOERR_WRITE) as StoreErrors; a StoreError as it is. */
 export function sqliteError(err: unknown, file: string): StoreError {
+  if (err instanceof StoreError) return err;
   const code = String((err as { code?: unknown }).code ?? '');
   const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0];
   const reason = (err as Error).message;

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { fileError } from './file-errors.js';
 
 /**
  * An append-only file of lines, one a turn of the event loop: the history's turns between their
@@ -12,13 +13,17 @@ export class TurnLog {
   private size: number;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a+');
+    try {
+      this.fd = openSync(path, 'a+');
+    } catch (err) {
+      throw fileError(err, `cannot write ${path}`);
+    }
     this.size = fstatSync(this.fd).size;
   }
 
   /** The lines of a log a stopped server left, but a last one cut short. */
   static leftIn(path: string): string[] {
-    if (!existsSync(path)) return [];
+    if (!existsSync(path) || !statSync(path).isFile()) return [];
     const lines = readFileSync(path, 'utf8').split('\n');
     lines.pop(); // after the last newline: nothing, or a line whose write was cut short
     return lines;
@@ -31,8 +36,12 @@ export class TurnLog {
       while (done < bytes.length) done += writeSync(this.fd, bytes, done);
       this.size += bytes.length;
     } catch (err) {
-      ftruncateSync(this.fd, this.size);
-      throw err;
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // the write's own failure says more
+      }
+      throw fileError(err, this.path);
     }
   }
 
