@@ -1,4 +1,4 @@
-import type { ExtensionFields } from '../protocol/index.js';
+import { ErrorCode, type ExtensionFields } from '../protocol/index.js';
 
 /** A server's staff roles (docs/protocol.md §10.6). */
 export type StaffRole = 'admin' | 'moderator';
@@ -72,4 +72,22 @@ export function untilText(until: Date | undefined): string {
 /** A ban as one line: "#3 address 10.0.0.0/8 until … by admin: spam". */
 export function banText(b: Ban): string {
   return `#${b.id} ${b.kind} ${b.value} ${untilText(b.until)}, by ${b.by}${b.reason ? `: ${b.reason}` : ''}`;
+}
+
+/** An ISO 8601 time within a server's reason ("muted until 2026-12-06T14:05:00.000Z") as "2026-12-06 14:05 UTC". */
+function plainTimes(reason: string): string {
+  return reason.replace(/(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z/g, '$1 $2 UTC');
+}
+
+/**
+ * A moderation verdict or refusal (codes 08xx, §10.6) in plain words for both clients ("You were
+ * kicked by admin: spam."), or undefined for another code. The server's reasons say it already;
+ * they are made sentences, their times readable.
+ */
+export function moderationText(code: number | undefined, reason: string): string | undefined {
+  if (code === undefined || code >> 8 !== 0x08) return undefined;
+  const plain = plainTimes(reason).trim();
+  const said = code === ErrorCode.BANNED && /^banned\b/.test(plain) ? `you are ${plain}`
+    : code === ErrorCode.FORBIDDEN ? `not allowed: ${plain}` : plain;
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.!?]$/.test(said) ? '' : '.'}`;
 }
