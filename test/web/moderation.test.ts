@@ -1,7 +1,7 @@
 /**
  * Moderation in the web client (docs/protocol.md §10.6), in a real browser: an admin's Moderation
  * panel lists who is online, kicks and bans users connected over TCP (who are told why), lifts the
- * ban; the composer takes the same commands; a user without a role has no Moderation entry.
+ * ban; live charts of the server's metrics; the composer takes the same commands; a user without a role has no Moderation entry.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -83,6 +83,20 @@ describe('the Moderation panel', () => {
     const told = again.once('message');
     await page.click('#announce button[type=submit]');
     expect(await told).toMatchObject({ from: 'Server', to: 'All', text: 'Back in five' });
+
+    // live charts of /metrics, sampled every 2 s: the connections open (this page, carl's), messages as they come
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    const value = (metric: string) => page.locator(`[data-metric=${metric}] .metric-value`).innerText();
+    await expect.poll(() => value('connections')).toBe('2');
+    expect(await page.locator('#mod-metrics canvas').count()).toBe(4);
+    const talk = setInterval(() => again.send('All', 'busy busy'), 50);
+    try {
+      await expect.poll(() => value('messagesPerSecond'), { timeout: 8000 }).toMatch(/^[1-9][\d.]*\/s$/);
+    } finally {
+      clearInterval(talk);
+    }
+    expect(await value('lagMs')).toMatch(/^[\d.]+ ms$/);
+    await screenshot(page, 'web-moderation-metrics');
     await page.keyboard.press('Escape');
 
     // the composer: the same commands, the results in the log; a refusal under the text box

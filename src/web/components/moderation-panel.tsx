@@ -4,6 +4,7 @@ import { nameKey } from '../../protocol/index.js';
 import type { Outcome, PageChat } from '../chat.js';
 import { timeLabel } from '../dates.js';
 import { Dialog } from './dialog.js';
+import { MetricsCharts } from './metrics-charts.js';
 import { FormNote, useOutcome } from './form-outcome.js';
 import { Tabs } from './tabs.js';
 
@@ -19,15 +20,16 @@ const BAN_LENGTHS: ReadonlyArray<readonly [string, string]> = [['3600', 'an hour
 
 /**
  * The Moderation panel, for staff (docs/protocol.md §10.6): who is online with Warn, Kick, Mute
- * and Ban, the bans in force with Unban, and an announcement to everyone. The server checks each
+ * and Ban, the bans in force with Unban, an announcement to everyone, and live charts of the
+ * server's metrics. The server checks each
  * action against the user's role: a moderator's ban is refused in plain words.
  */
 export function ModerationPanel({ chat, close }: Props) {
-  const [tab, setTab] = useState<'users' | 'bans' | 'announce'>('users');
+  const [tab, setTab] = useState<'users' | 'bans' | 'announce' | 'metrics'>('users');
   return (
     <Dialog id="moderation-dialog" title="Moderation" onClose={close}>
-      <Tabs id="moderation" label="Moderate the server" tabs={[['users', 'People online'], ['bans', 'Bans'], ['announce', 'Announce']]} chosen={tab} choose={setTab}>
-        {tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : <Announce chat={chat} />}
+      <Tabs id="moderation" label="Moderate the server" tabs={[['users', 'People online'], ['bans', 'Bans'], ['announce', 'Announce'], ['metrics', 'Metrics']]} chosen={tab} choose={setTab}>
+        {tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : tab === 'announce' ? <Announce chat={chat} /> : <MetricsCharts />}
       </Tabs>
     </Dialog>
   );
