@@ -74,8 +74,11 @@ export function banText(b: Ban): string {
   return `#${b.id} ${b.kind} ${b.value} ${untilText(b.until)}, by ${b.by}${b.reason ? `: ${b.reason}` : ''}`;
 }
 
-/** An ISO 8601 time within a server's reason ("muted until 2026-12-06T14:05:00.000Z") as "2026-12-06 14:05 UTC". */
-function plainTimes(reason: string): string {
+/**
+ * The ISO 8601 times within a server's text ("muted until 2026-12-06T14:05:00.000Z") as
+ * "2026-12-06 14:05 UTC": its reasons, and what `Server` tells a user (§10.6), shown by the clients.
+ */
+export function plainTimes(reason: string): string {
   return reason.replace(/(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z/g, '$1 $2 UTC');
 }
 

@@ -54,11 +54,12 @@ describe('howdy chat, moderating', () => {
 
     admin.type('/mute bob 5');
     await admin.waitFor(/You muted bob until \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
-    await bob.waitFor(/muted/);
+    await bob.waitFor(/Server → you: boss muted you until \d{4}-\d\d-\d\d \d\d:\d\d UTC/); // not an ISO time
     bob.type('anyone there?');
     await bob.waitFor(/! You are muted until \d{4}-\d\d-\d\d \d\d:\d\d UTC; your message was not sent\./);
     admin.type('/mute bob 0');
     await admin.waitFor('You unmuted bob.');
+    await bob.waitFor('Server → you: boss unmuted you');
 
     admin.type('/warn bob mind your language');
     await admin.waitFor('You warned bob: mind your language');
