@@ -6,6 +6,7 @@ import { timeLabel } from '../dates.js';
 import { Dialog } from './dialog.js';
 import { MetricsCharts } from './metrics-charts.js';
 import { FormNote, useOutcome } from './form-outcome.js';
+import { focusOnFirstShow } from './password-field.js';
 import { Tabs } from './tabs.js';
 
 interface Props {
@@ -141,7 +142,7 @@ function ActionForm({ chat, user, action, done }: { chat: PageChat; user: Online
       )}
       <div class="field">
         <label for={`${id}-text`}>{action === 'warn' ? 'Warning' : 'Reason (they are told it; optional)'}</label>
-        <input id={`${id}-text`} autocomplete="off" value={text} onInput={(e) => setText(e.currentTarget.value)} ref={(el) => el?.focus()} />
+        <input id={`${id}-text`} autocomplete="off" value={text} onInput={(e) => setText(e.currentTarget.value)} ref={focusOnFirstShow} />
       </div>
       <button type="submit" disabled={state.busy}>{ACTION_WORDS[action]} {user.name}</button>
       <FormNote id={id} state={state} />
