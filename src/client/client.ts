@@ -5,6 +5,7 @@ import {
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
 import { pageOf, stampedOf, type ClientMessage, type DeletedMessage, type HistoryPage, type PageAt, type SearchHit } from './history.js';
+import { banOf, onlineUserOf, type Ban, type BanRequest, type OnlineUser } from './moderation.js';
 import { UserStatuses } from './statuses.js';
 import { isRoomName, roomEventOf, roomInfoOf, roomMemberOf, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from './rooms.js';
 
@@ -60,9 +61,15 @@ const ROOM_REQUESTS: ReadonlySet<number> = new Set([
 /** The requests of history (docs/protocol.md §11). */
 const HISTORY_REQUESTS: ReadonlySet<number> = new Set([MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME]);
 
-/** The capability a request needs: rooms' `rooms` (§10.4), history's `history` (§11), the others `accounts` (§10.3); CAPS, which asks for them, none. */
+/** The requests of moderation (docs/protocol.md §10.6): MOD_USERS to MOD_ROOM. */
+function isModerationRequest(type: number): boolean {
+  return type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM;
+}
+
+/** The capability a request needs: rooms' `rooms` (§10.4), history's `history` (§11), moderation's `moderation` (§10.6), the others `accounts` (§10.3); CAPS, which asks for them, none. */
 function capabilityOf(type: RequestType): string | undefined {
   if (type === MsgType.CAPS) return undefined;
+  if (isModerationRequest(type)) return Capability.MODERATION;
   if (HISTORY_REQUESTS.has(type)) return Capability.HISTORY;
   return ROOM_REQUESTS.has(type) ? Capability.ROOMS : Capability.ACCOUNTS;
 }
@@ -297,6 +304,62 @@ export class ChatClient extends Emitter<ClientEvents> {
   /** Takes a guest's session up again with its token, before having a name: resolves with the name, as after an accepted proposal. */
   async resume(token: string): Promise<string> {
     return (await this.request(MsgType.RESUME, { token })).name ?? this.name!;
+  }
+
+  // Moderation (docs/protocol.md §10.6): staff only; others are refused with FORBIDDEN.
+
+  /** Who is online, with address, since when, how connected, staff role and mute. */
+  async onlineUsers(): Promise<OnlineUser[]> {
+    return ((await this.request(MsgType.MOD_USERS, {})).entry ?? []).map(onlineUserOf);
+  }
+
+  /** Tells `name` "Warning from <you>: <text>", from Server. */
+  async warn(name: string, text: string): Promise<void> {
+    await this.request(MsgType.MOD_WARN, { name, text });
+  }
+
+  /** Disconnects `name`, who is told the reason. */
+  async kick(name: string, reason?: string): Promise<void> {
+    await this.request(MsgType.MOD_KICK, { name, ...(reason && { text: reason }) });
+  }
+
+  /** Mutes `name` for `seconds` (0 unmutes); resolves with when the mute ends. */
+  async mute(name: string, seconds: number, reason?: string): Promise<Date | undefined> {
+    const { until } = await this.request(MsgType.MOD_MUTE, { name, duration: seconds, ...(reason && { text: reason }) });
+    return until === undefined ? undefined : new Date(until);
+  }
+
+  /** Bans a name, an account, or an address or CIDR block (admins); resolves with the ban made. */
+  async ban(ban: BanRequest): Promise<Ban> {
+    const what = ban.kind === 'address' ? { address: ban.value } : { name: ban.value };
+    const reply = await this.request(MsgType.MOD_BAN, {
+      kind: ban.kind, ...what, ...(ban.seconds !== undefined && { duration: ban.seconds }), ...(ban.reason && { text: ban.reason }),
+    });
+    return banOf(reply);
+  }
+
+  async unban(id: number): Promise<void> {
+    await this.request(MsgType.MOD_UNBAN, { banId: id });
+  }
+
+  /** The bans in force. */
+  async bans(): Promise<Ban[]> {
+    return ((await this.request(MsgType.MOD_BANS, {})).entry ?? []).map(banOf);
+  }
+
+  /** Tells everyone `text`, from Server (admins). */
+  async announce(text: string): Promise<void> {
+    await this.request(MsgType.MOD_ANNOUNCE, { text });
+  }
+
+  /** Deletes anyone's message. */
+  async deleteAny(id: number): Promise<void> {
+    await this.request(MsgType.MOD_DELETE, { msgId: id });
+  }
+
+  /** Closes a room, or makes the user its owner (admins). */
+  async moderateRoom(room: string, action: 'close' | 'takeover'): Promise<void> {
+    await this.request(MsgType.MOD_ROOM, { room, action });
   }
 
   /** Sends a request and waits for its REPLY (its fields), or rejects with the ERROR that answered it (§10.1). */

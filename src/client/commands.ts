@@ -1,4 +1,5 @@
-import { ALL, ROOM_HISTORIES, ROOM_PREFIX, type RoomHistory } from '../protocol/index.js';
+import { ALL, nameKey, ROOM_HISTORIES, ROOM_PREFIX, type RoomHistory } from '../protocol/index.js';
+import { durationSeconds, type BanRequest } from './moderation.js';
 import { isRoomName, type RoomRole } from './rooms.js';
 
 /**
@@ -64,11 +65,25 @@ export type HistoryCommand =
   /** Delete the user's last message in the conversation talked to (the one before it, when that is deleted). */
   | { kind: 'unsend' };
 
+/** Moderation (docs/protocol.md §10.6): staff only, the server refuses others (FORBIDDEN). */
+export type ModerationCommand =
+  /** Who is online, with address and since when. */
+  | { kind: 'onlineUsers' }
+  | { kind: 'warn'; name: string; text: string }
+  /** Disconnects NAME from the server (not a room's /kick). */
+  | { kind: 'disconnect'; name: string; reason?: string }
+  /** 0 minutes unmutes. */
+  | { kind: 'mute'; name: string; minutes: number }
+  | { kind: 'ban'; ban: BanRequest }
+  | { kind: 'unban'; id: number }
+  | { kind: 'bans' }
+  | { kind: 'announce'; text: string };
+
 /**
  * Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand,
- * `history` HistoryCommand (a client that handles none keeps Command alone).
+ * `history` HistoryCommand, `moderation` ModerationCommand (a client that handles none keeps Command alone).
  */
-export interface ParseOptions { accounts?: true; rooms?: true; history?: true }
+export interface ParseOptions { accounts?: true; rooms?: true; history?: true; moderation?: true }
 
 /** What the parser needs to know of the client: whom the user talks to, who is online, who last whispered. */
 export interface CommandContext {
@@ -132,6 +147,18 @@ export const HISTORY_COMMANDS: readonly CommandHelp[] = [
   { usage: '/delete', meaning: 'delete your last message here, for everyone (again: the one before it)' },
 ];
 
+/** /help for the moderation commands (`moderation` in ParseOptions), listed to staff only. */
+export const MODERATION_COMMANDS: readonly CommandHelp[] = [
+  { usage: '/users', meaning: 'who is online: address, connected since, how, role, muted (moderators)' },
+  { usage: '/warn NAME text', meaning: 'send NAME a warning from Server (moderators)' },
+  { usage: '/kick NAME [reason]', meaning: "disconnect NAME, telling them why (moderators; in a room's window /kick is the room's: use /kill there)" },
+  { usage: '/mute NAME MINUTES', meaning: 'nothing NAME sends reaches anyone for that long; 0 unmutes (moderators)' },
+  { usage: '/ban NAME|ADDRESS [DURATION] [reason]', meaning: 'ban a name, or an address or CIDR block (it has a dot or a colon), for e.g. 30m, 12h, 7d, 2w, or for ever (admins)' },
+  { usage: '/unban ID', meaning: 'lift the ban numbered ID (admins)' },
+  { usage: '/bans', meaning: 'list the bans in force, with their numbers (moderators)' },
+  { usage: '/announce text', meaning: 'tell everyone, from Server (admins)' },
+];
+
 /**
  * An action ("/me waves") travels as ordinary text that starts with `/me ` (docs/protocol.md §3,
  * "Texts"): the 2016 client shows it as typed, ours as "* alice waves".
@@ -148,8 +175,8 @@ export function actionOf(text: string): string | undefined {
  * when that user is online (the longest online name that the line starts with wins).
  */
 export function parseCommand(line: string, ctx: CommandContext): Command;
-export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): Command | AccountCommand | RoomCommand | HistoryCommand;
-export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): Command | AccountCommand | RoomCommand | HistoryCommand {
+export function parseCommand(line: string, ctx: CommandContext, options: ParseOptions): AnyCommand;
+export function parseCommand(line: string, ctx: CommandContext, options?: ParseOptions): AnyCommand {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { kind: 'say', to: ctx.target, text: line };
   if (trimmed.startsWith('//')) return { kind: 'say', to: ctx.target, text: line.replace('/', '') };
@@ -189,6 +216,7 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
       const lower = word.toLowerCase();
       const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined)
         ?? (options?.history ? parseHistoryCommand(lower, rest) : undefined)
+        ?? (options?.moderation ? parseModerationCommand(lower, rest, ctx) : undefined)
         ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
       return other ?? { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
     }
@@ -197,7 +225,7 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
 
 const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile']);
 
-type AnyCommand = Command | AccountCommand | RoomCommand | HistoryCommand;
+export type AnyCommand = Command | AccountCommand | RoomCommand | HistoryCommand | ModerationCommand;
 
 export function isAccountCommand(cmd: AnyCommand): cmd is AccountCommand {
   return ACCOUNT_KINDS.has(cmd.kind);
@@ -213,6 +241,62 @@ const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['sea
 
 export function isHistoryCommand(cmd: AnyCommand): cmd is HistoryCommand {
   return HISTORY_KINDS.has(cmd.kind);
+}
+
+const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>(['onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce']);
+
+export function isModerationCommand(cmd: AnyCommand): cmd is ModerationCommand {
+  return MODERATION_KINDS.has(cmd.kind);
+}
+
+/**
+ * A moderation command by its word, or undefined when the word is none. `/kick NAME #room`, and
+ * `/kick NAME` in a room's window, stay the room's (RoomCommand); `/kill` is the server's anywhere.
+ * A NAME may hold spaces when its user is online; a ban's target with a dot or a colon (or a
+ * slash: a CIDR block) is an address unless someone of that name is online.
+ */
+function parseModerationCommand(word: string, rest: string, ctx: CommandContext): ModerationCommand | { kind: 'invalid'; reason: string } | undefined {
+  const invalid = (reason: string) => ({ kind: 'invalid' as const, reason });
+  const [name, after] = nameFirst(rest, ctx.users);
+  switch (word) {
+    case 'users':
+      return { kind: 'onlineUsers' };
+    case 'bans':
+      return { kind: 'bans' };
+    case 'warn':
+      return name && after ? { kind: 'warn', name, text: after } : invalid('usage: /warn NAME text');
+    case 'kick':
+    case 'kill':
+      if (word === 'kick' && (rest.includes(` ${ROOM_PREFIX}`) || isRoomName(ctx.target))) return undefined;
+      return name ? { kind: 'disconnect', name, ...(after && { reason: after }) } : invalid(`usage: /${word} NAME [reason]`);
+    case 'mute': {
+      const [, who = '', minutes = ''] = /^(.+?)\s+(\d+)$/.exec(rest) ?? [];
+      return who ? { kind: 'mute', name: who, minutes: Number(minutes) } : invalid('usage: /mute NAME MINUTES (0 unmutes)');
+    }
+    case 'ban': {
+      if (!name) return invalid('usage: /ban NAME|ADDRESS [DURATION, e.g. 1h or 7d] [reason]');
+      const online = ctx.users.some((u) => nameKey(u) === nameKey(name));
+      const kind = !online && /[.:/]/.test(name) ? 'address' : 'name';
+      const [first = '', ...others] = after.split(' ');
+      const seconds = durationSeconds(first);
+      const reason = (seconds === undefined ? after : others.join(' ')).trim();
+      return { kind: 'ban', ban: { kind, value: name, ...(seconds !== undefined && { seconds }), ...(reason && { reason }) } };
+    }
+    case 'unban': {
+      const id = /^#?(\d+)$/.exec(rest)?.[1];
+      return id ? { kind: 'unban', id: Number(id) } : invalid('usage: /unban ID (/bans lists them)');
+    }
+    case 'announce':
+      return rest ? { kind: 'announce', text: rest } : invalid('usage: /announce text');
+    default:
+      return undefined;
+  }
+}
+
+/** The name a line starts with (the longest online one, else its first word), and what follows it. */
+function nameFirst(rest: string, users: readonly string[]): [string, string] {
+  const name = longestNamePrefix(rest, users) ?? rest.split(' ')[0]!;
+  return [name, rest.slice(name.length).trim()];
 }
 
 /** A history command by its word, or undefined when the word is none; `/delete #room` is the room's (RoomCommand). */

@@ -3,6 +3,7 @@ export * from './client.js';
 export * from './connection.js';
 export * from './history.js';
 export * from './notices.js';
+export * from './moderation.js';
 export * from './rooms.js';
 export * from './websocket.js';
 export * from './session.js';

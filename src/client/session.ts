@@ -11,6 +11,7 @@ import {
   applyRoomEvent, findRoom, isRoomName, sameName, withoutRoom, withRoom, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole,
 } from './rooms.js';
 import { LastingState, type ChatStorage, type GuestToken } from './session-storage.js';
+import { isStaffRole, type StaffRole } from './moderation.js';
 import { splitText } from './split-text.js';
 import { AVAILABLE, type UserStatus } from './statuses.js';
 
@@ -52,6 +53,8 @@ export interface SessionEvents extends Record<string, unknown> {
   statuses: ClientEvents['statuses'];
   /** The server's message of the day (NOTICE, §10.5): after each join, reconnects included. */
   notice: ClientEvents['notice'];
+  /** The user's staff role (§10.6) is known: after each join with an account on a server granting `moderation`. */
+  staff: { role: StaffRole | undefined };
 }
 
 export interface SessionOptions {
@@ -92,6 +95,8 @@ export class ChatSession extends Emitter<SessionEvents> {
   rooms: RoomInfo[] = [];
   /** The last user who whispered to us: `/r` answers them. */
   lastWhisperer: string | undefined;
+  /** The user's staff role (§10.6), learned after joining: undefined for guests and accounts without one. */
+  staffRole: StaffRole | undefined;
   private client: ChatClient | undefined;
   /** The name accepted, proposed again after each reconnect. */
   private joinedName: string | undefined;
@@ -241,6 +246,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   async deleteAccount(password: string): Promise<void> {
     await this.ask((c) => c.deleteAccount(password));
     this.password = undefined;
+    if (this.staffRole !== undefined) this.emit('staff', { role: (this.staffRole = undefined) });
     void this.learnRooms();
   }
 
@@ -400,7 +406,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     client.on('error', (e) => this.emit('error', e));
     client.on('close', ({ reason }) => this.onClose(client, reason));
     // before the name: a login needs the capability (a classic server has none: no wait)
-    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY, Capability.NOTICES]);
+    await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY, Capability.NOTICES, Capability.MODERATION]);
     if (client !== this.client) return;
     // ids of another history (a server whose history started anew) mean nothing here (§11)
     if (client.epoch !== undefined && this.lasting.belongTo(client.epoch)) this.seen.forget();
@@ -436,6 +442,7 @@ export class ChatSession extends Emitter<SessionEvents> {
           this.setState({ kind: 'joined', name: answer.name });
           this.emit('joined', { name: answer.name, again, ...(password !== undefined && { loggedIn: true as const }) });
           void this.afterJoin(client, again && password === undefined);
+          if (password !== undefined) void this.learnStaffRole(client, answer.name);
           return;
         }
         if (guest !== undefined && answer.code !== ErrorCode.NAME_TAKEN) {
@@ -460,6 +467,28 @@ export class ChatSession extends Emitter<SessionEvents> {
     } finally {
       this.proposing = false;
     }
+  }
+
+  /**
+   * The protocol has no "my role" request: MOD_USERS answers staff only, and carries each staff
+   * member's ROLE, the user's own included (§10.6); anyone else is refused (FORBIDDEN).
+   */
+  private async learnStaffRole(client: ChatClient, name: string): Promise<void> {
+    if (!client.granted.includes(Capability.MODERATION)) return;
+    const role = await client.onlineUsers().then((users) => users.find((u) => sameName(u.name, name))?.role, () => undefined);
+    if (client !== this.client) return;
+    this.staffRole = isStaffRole(role) ? role : undefined;
+    this.emit('staff', { role: this.staffRole });
+  }
+
+  /** Whether the server offers moderation (granted `moderation` on this connection); only staff may use it. */
+  get moderationEnabled(): boolean {
+    return this.client?.granted.includes(Capability.MODERATION) ?? false;
+  }
+
+  /** A moderation request (§10.6) on the connection, once joined: `session.moderate((c) => c.kick(name, why))`. */
+  moderate<T>(request: (client: ChatClient) => Promise<T>): Promise<T> {
+    return this.ask(request);
   }
 
   /** The guest's session to resume for `name`, when the server keeps history and the session holds its token. */

@@ -3,9 +3,10 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import stringWidth from 'string-width';
 import {
-  isAccountCommand, isHistoryCommand, isRoomCommand, nameCompletions, parseCommand, type AccountCommand, type HistoryCommand, type RoomCommand,
+  isAccountCommand, isHistoryCommand, isModerationCommand, isRoomCommand, nameCompletions, parseCommand, type AccountCommand, type HistoryCommand, type RoomCommand,
 } from '../client/commands.js';
 import type { ClientMessage } from '../client/history.js';
+import { moderationText } from '../client/moderation.js';
 import { presenceNotices } from '../client/notices.js';
 import { applyMemberEvent, sameName, type RoomEvent, type RoomMember } from '../client/rooms.js';
 import type { ChatSession, SessionState } from '../client/session.js';
@@ -14,9 +15,10 @@ import { joinedText, refusalText, runAccountCommand } from './account-commands.j
 import { runHistoryCommand } from './history-commands.js';
 import { inputWindow } from './input-view.js';
 import { LineEditor } from './line-editor.js';
-import { logView, rowsOf, type EntryKind, type LogEntry } from './log-rows.js';
+import { HELP_WITH_MODERATION, logView, rowsOf, type EntryKind, type LogEntry } from './log-rows.js';
 import { clockOf, conversationOf, messageEntry } from './message-line.js';
 import { PasteCollector } from './paste.js';
+import { runModerationCommand } from './moderation-commands.js';
 import { Prompt, type Question } from './prompt.js';
 import { roomEventText, runRoomCommand } from './room-commands.js';
 import { caughtUpLines, divider, loadOlder } from './scrollback.js';
@@ -161,7 +163,7 @@ export function App({ session, loginAs }: AppProps) {
       session.on('caughtUp', (e) => {
         for (const line of caughtUpLines(e.messages, (m) => windows.open(conversationOf(m)), windows.active)) addEntry(divider(line.text), line.window);
       }),
-      session.on('error', (e) => add('error', e.reason)),
+      session.on('error', (e) => add('error', moderationText(e.code, e.reason) ?? e.reason)),
       session.on('target', () => redraw()),
       session.on('rooms', (rooms) => {
         // a window for each room the user is in: joined elsewhere, added by someone, back after a reconnect
@@ -348,8 +350,9 @@ export function App({ session, loginAs }: AppProps) {
     h.entries = [...h.entries, line].slice(-200);
     h.at = h.entries.length;
     const context = { target: windows.active.conversation, users: session.users, lastWhisperer: session.lastWhisperer };
-    const cmd = parseCommand(line, context, { accounts: true, rooms: true, history: true });
+    const cmd = parseCommand(line, context, { accounts: true, rooms: true, history: true, moderation: true });
     if (isAccountCommand(cmd)) return runAccount(cmd);
+    if (isModerationCommand(cmd)) return void runModerationCommand(cmd, { session, notice: (text) => add('notice', text), error: (text) => add('error', text) });
     if (isRoomCommand(cmd)) return runRoom(cmd);
     if (isHistoryCommand(cmd)) return runHistory(cmd);
     if (cmd.kind === 'quit') {
@@ -357,7 +360,7 @@ export function App({ session, loginAs }: AppProps) {
       exit();
       return;
     }
-    if (cmd.kind === 'help') return add('help', '');
+    if (cmd.kind === 'help') return add('help', session.staffRole === undefined ? '' : HELP_WITH_MODERATION);
     if (cmd.kind === 'invalid') return add('error', cmd.reason);
     if (!session.name) {
       const wanted = cmd.kind === 'name' ? cmd.name : line.trim();

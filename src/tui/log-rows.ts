@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import { ACCOUNT_COMMANDS, COMMANDS, HISTORY_COMMANDS, ROOM_COMMANDS } from '../client/commands.js';
+import { ACCOUNT_COMMANDS, COMMANDS, HISTORY_COMMANDS, MODERATION_COMMANDS, ROOM_COMMANDS } from '../client/commands.js';
 import { displayText } from './display-text.js';
 import { WINDOW_KEYS } from './windows.js';
 
@@ -16,6 +16,9 @@ export interface MessageRef {
   /** The user sent it (and may delete it). */
   own: boolean;
 }
+
+/** The text of a /help entry that lists the moderation commands too (to staff only: others are refused them). */
+export const HELP_WITH_MODERATION = 'moderation';
 
 /** One entry of the message log: a message, an action, a notice, an error, a divider, or the /help table. */
 export interface LogEntry {
@@ -54,7 +57,7 @@ const marker: Partial<Record<EntryKind, string>> = { action: '* ', notice: '* ',
  * included. The lines of a multi-line text are rows of their own, keeping their indentation.
  */
 export function entryRows(entry: LogEntry, width: number): string[] {
-  if (entry.kind === 'help') return helpRows(width);
+  if (entry.kind === 'help') return helpRows(width, entry.text === HELP_WITH_MODERATION);
   const style = entry.deleted ? deletedStyle : bodyStyle[entry.kind];
   const [first = '', ...more] = displayText(entry.text).split('\n');
   const said = entry.kind !== 'action' && entry.from !== undefined;
@@ -72,8 +75,8 @@ export function entryRows(entry: LogEntry, width: number): string[] {
 }
 
 /** /help: the commands as two aligned columns, the meanings wrapped under their own column. */
-function helpRows(width: number): string[] {
-  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS, ...ROOM_COMMANDS, ...HISTORY_COMMANDS, ...WINDOW_KEYS];
+function helpRows(width: number, moderation: boolean): string[] {
+  const commands = [...COMMANDS, ...ACCOUNT_COMMANDS, ...ROOM_COMMANDS, ...HISTORY_COMMANDS, ...(moderation ? MODERATION_COMMANDS : []), ...WINDOW_KEYS];
   const column = Math.max(...commands.map((c) => stringWidth(c.usage))) + 2;
   const rows = [chalk.bold('Commands:')];
   for (const { usage, meaning } of commands) {

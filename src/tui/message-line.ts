@@ -1,7 +1,8 @@
 import { actionOf } from '../client/commands.js';
 import type { ClientMessage } from '../client/history.js';
+import { plainTimes } from '../client/moderation.js';
 import { isRoomName } from '../client/rooms.js';
-import { ALL } from '../protocol/index.js';
+import { ALL, SERVER } from '../protocol/index.js';
 import type { EntryKind, LogEntry } from './log-rows.js';
 
 /** What a deleted message shows in place of its text (docs/protocol.md §11). */
@@ -35,7 +36,8 @@ export function clockOf(time = Date.now()): string {
  * (§11) refers to its id and conversation, and a deleted one (a page of history) shows as deleted.
  */
 export function messageEntry(m: ClientMessage & { deleted?: boolean }, me: string): LogEntry {
-  const line = messageLine(m, me);
+  // what Server tells (a mute, §10.6) carries ISO times
+  const line = messageLine(m.from === SERVER ? { ...m, text: plainTimes(m.text) } : m, me);
   const entry: LogEntry = { ...line, time: clockOf(m.time) };
   if (m.id !== undefined) entry.message = { id: m.id, conversation: conversationOf(m), own: m.own };
   return m.deleted ? deletedEntry(entry) : entry;

@@ -3,8 +3,12 @@ import {
   type ClientMessage, type RoomEvent, type RoomInfo, type SearchHit, type SessionState, type StampedMessage, type UserStatus,
 } from '../client/index.js';
 import {
-  COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isRoomCommand, parseCommand, ROOM_COMMANDS, type Command, type HistoryCommand, type RoomCommand,
+  COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isModerationCommand, isRoomCommand, MODERATION_COMMANDS, parseCommand, ROOM_COMMANDS,
+  type Command, type HistoryCommand, type ModerationCommand, type RoomCommand,
 } from '../client/commands.js';
+import type { ChatClient } from '../client/client.js';
+import { moderationResult } from '../client/moderation-commands.js';
+import type { StaffRole } from '../client/moderation.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
 import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
@@ -141,6 +145,7 @@ export class PageChat extends Emitter<PageChatEvents> {
     });
     this.session.on('room', (e) => this.happened(e));
     this.session.on('statuses', () => this.changed());
+    this.session.on('staff', () => this.changed());
     this.session.on('notice', ({ text }) => {
       this.notice = text;
       this.changed();
@@ -234,6 +239,16 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.session.statusOf(name);
   }
 
+  /** The user's staff role (docs/protocol.md §10.6): an admin or a moderator has the Moderation panel. */
+  get staffRole(): StaffRole | undefined {
+    return this.left ? undefined : this.session.staffRole;
+  }
+
+  /** A moderation request (§10.6), its refusal in plain words. */
+  moderate<T>(request: (client: ChatClient) => Promise<T>): Promise<Outcome<T>> {
+    return this.ask(() => this.session.moderate(request));
+  }
+
   /** Whether the name held is registered to this user (logged in, or kept with a password). */
   get registered(): boolean {
     return this.session.loggedIn;
@@ -323,14 +338,19 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.sendError = '';
     const context = { target: this.target, users: this.users, lastWhisperer: this.session.lastWhisperer };
     // no account commands: the page has Settings for that
-    const cmd = parseCommand(line, context, { rooms: true, ...(this.historyOffered && { history: true as const }) }) as Command | RoomCommand | HistoryCommand;
+    const cmd = parseCommand(line, context, {
+      rooms: true, ...(this.historyOffered && { history: true as const }), ...(this.session.moderationEnabled && { moderation: true as const }),
+    }) as Command | RoomCommand | HistoryCommand | ModerationCommand;
     if (isRoomCommand(cmd)) return this.roomRequests.run(cmd);
+    if (isModerationCommand(cmd)) return this.moderationCommand(cmd);
     if (isHistoryCommand(cmd)) return this.historyCommand(cmd);
     switch (cmd.kind) {
       case 'invalid':
         return this.refuse(sentence(cmd.reason));
       case 'help':
-        for (const c of [...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : []), ...(this.historyOffered ? HISTORY_COMMANDS : [])]) {
+        for (const c of [
+          ...COMMANDS, ...(this.roomsOffered ? ROOM_COMMANDS : []), ...(this.historyOffered ? HISTORY_COMMANDS : []), ...(this.staffRole ? MODERATION_COMMANDS : []),
+        ]) {
           this.addNotice(`${c.usage} — ${c.meaning}`);
         }
         return true;
@@ -390,6 +410,14 @@ export class PageChat extends Emitter<PageChatEvents> {
   markRead(name: string): void {
     this.conversations.markRead(name);
     this.changed();
+  }
+
+  /** `/kick NAME reason` and the others (§10.6): what was done is told in the log, a refusal under the text box (the line stays). */
+  private async moderationCommand(cmd: ModerationCommand): Promise<boolean> {
+    const outcome = await this.ask(() => moderationResult(cmd, this.session));
+    if (!outcome.ok) return this.refuse(outcome.error);
+    for (const line of outcome.value.split('\n')) this.addNotice(line);
+    return true;
   }
 
   /** `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message in the conversation shown. */

@@ -1,6 +1,7 @@
 import { isRoomName, type ClientMessage } from '../client/index.js';
 import { actionOf } from '../client/commands.js';
-import { ALL } from '../protocol/index.js';
+import { plainTimes } from '../client/moderation.js';
+import { ALL, SERVER } from '../protocol/index.js';
 import { mentions } from './mention.js';
 
 /**
@@ -38,13 +39,15 @@ export function lineEntry(kind: 'notice' | 'error', text: string): Entry {
  * mentioned. A whisper is for the user anyway: a mention is their name said in the lobby or a room.
  */
 export function messageEntry(m: ClientMessage & { deleted?: boolean }, me: string | undefined): MessageEntry {
-  const action = actionOf(m.text);
+  // what Server tells (a mute, §10.6) carries ISO times
+  const text = m.from === SERVER ? plainTimes(m.text) : m.text;
+  const action = actionOf(text);
   const whisper = isWhisper(m.to);
   return {
     key: m.id === undefined ? `line-${++lines}` : `msg-${m.id}`,
     at: m.time === undefined ? new Date() : new Date(m.time),
     kind: 'message', msgId: m.id, from: m.from, to: m.to, own: m.own,
-    text: action ?? m.text, action: action !== undefined,
+    text: action ?? text, action: action !== undefined,
     mention: !m.own && !whisper && me !== undefined && mentions(m.text, me),
     deleted: m.deleted ?? false,
   };

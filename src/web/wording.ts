@@ -1,3 +1,4 @@
+import { moderationText } from '../client/moderation.js';
 import { ErrorCode } from '../protocol/index.js';
 
 /** Refusals whose sentence says all there is, whatever the server's reason. */
@@ -20,6 +21,8 @@ const FIXED_WORDS: Partial<Record<number, string>> = {
 export function errorText(code: number | undefined, reason: string | undefined): string {
   const fixed = code === undefined ? undefined : FIXED_WORDS[code];
   if (fixed !== undefined) return fixed;
+  const moderation = moderationText(code, reason ?? '');
+  if (moderation !== undefined) return moderation;
   switch (code) {
     case ErrorCode.EMPTY_TEXT:
       return 'Type a message first: an empty one is not sent.';

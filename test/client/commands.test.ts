@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACCOUNT_COMMANDS, actionOf, HISTORY_COMMANDS, isAccountCommand, isHistoryCommand, isRoomCommand, nameCompletions, parseCommand, ROOM_COMMANDS,
+  ACCOUNT_COMMANDS, actionOf, HISTORY_COMMANDS, isAccountCommand, isHistoryCommand, isModerationCommand, isRoomCommand, MODERATION_COMMANDS, nameCompletions,
+  parseCommand, ROOM_COMMANDS,
 } from '../../src/client/commands.js';
 
 const users = ['alice', 'Jon Stewart', 'Jon', 'bob'];
@@ -150,5 +151,42 @@ describe('history commands (docs/protocol.md §11)', () => {
   it('leaves them unknown to a client that does not handle history, and lists them for /help', () => {
     expect(parseCommand('/search tea', ctx(), { rooms: true }).kind).toBe('invalid');
     expect(HISTORY_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/search', '/delete']);
+  });
+});
+
+describe('moderation commands (docs/protocol.md §10.6)', () => {
+  const parse = (line: string, target = 'All') => parseCommand(line, ctx(target), { rooms: true, moderation: true });
+  it('warns, mutes and disconnects by name, names with spaces included', () => {
+    expect(parse('/users')).toEqual({ kind: 'onlineUsers' });
+    expect(parse('/warn Jon Stewart mind your words')).toEqual({ kind: 'warn', name: 'Jon Stewart', text: 'mind your words' });
+    expect(parse('/warn bob')).toEqual({ kind: 'invalid', reason: 'usage: /warn NAME text' });
+    expect(parse('/kick bob spamming the lobby')).toEqual({ kind: 'disconnect', name: 'bob', reason: 'spamming the lobby' });
+    expect(parse('/kick bob')).toEqual({ kind: 'disconnect', name: 'bob' });
+    expect(parse('/mute Jon Stewart 15')).toEqual({ kind: 'mute', name: 'Jon Stewart', minutes: 15 });
+    expect(parse('/mute bob 0')).toEqual({ kind: 'mute', name: 'bob', minutes: 0 });
+    expect(parse('/mute bob').kind).toBe('invalid');
+    expect(isModerationCommand(parse('/mute bob 5'))).toBe(true);
+  });
+  it("keeps /kick the room's with a #room or in a room's window; /kill is the server's anywhere", () => {
+    expect(parse('/kick bob #tea')).toEqual({ kind: 'kick', room: '#tea', name: 'bob' });
+    expect(parse('/kick bob', '#tea')).toEqual({ kind: 'kick', room: '#tea', name: 'bob' });
+    expect(parse('/kill bob flood', '#tea')).toEqual({ kind: 'disconnect', name: 'bob', reason: 'flood' });
+    expect(parseCommand('/kick bob', ctx(), { rooms: true }).kind).toBe('invalid');
+  });
+  it('bans a name or an address, for a duration or for ever, with a reason', () => {
+    expect(parse('/ban bob 7d spam')).toEqual({ kind: 'ban', ban: { kind: 'name', value: 'bob', seconds: 7 * 86_400, reason: 'spam' } });
+    expect(parse('/ban 10.0.0.0/8 1h')).toEqual({ kind: 'ban', ban: { kind: 'address', value: '10.0.0.0/8', seconds: 3600 } });
+    expect(parse('/ban 2001:db8::1 bots')).toEqual({ kind: 'ban', ban: { kind: 'address', value: '2001:db8::1', reason: 'bots' } });
+    expect(parse('/ban carl 1 hour')).toEqual({ kind: 'ban', ban: { kind: 'name', value: 'carl', reason: '1 hour' } });
+    expect(parseCommand('/ban j.doe', { target: 'All', users: ['j.doe'] }, { moderation: true })).toEqual({ kind: 'ban', ban: { kind: 'name', value: 'j.doe' } });
+    expect(parse('/unban 3')).toEqual({ kind: 'unban', id: 3 });
+    expect(parse('/unban #4')).toEqual({ kind: 'unban', id: 4 });
+    expect(parse('/unban x').kind).toBe('invalid');
+    expect(parse('/bans')).toEqual({ kind: 'bans' });
+    expect(parse('/announce back in 5')).toEqual({ kind: 'announce', text: 'back in 5' });
+  });
+  it('leaves them unknown to a client that does not handle moderation, and lists them for /help', () => {
+    expect(parseCommand('/users', ctx(), { rooms: true }).kind).toBe('invalid');
+    expect(MODERATION_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/users', '/warn', '/kick', '/mute', '/ban', '/unban', '/bans', '/announce']);
   });
 });

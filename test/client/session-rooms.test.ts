@@ -42,10 +42,10 @@ const roomEvent = (fields: ExtensionFields): HcpMessage => ({ type: MsgType.ROOM
 const sentMessages = (s: ScriptedServer) => s.requests(MsgType.MESSAGE);
 
 describe('the session keeps the rooms the user is in', () => {
-  it('asks for capabilities accounts, rooms, history and notices, then ROOM_LIST once joined, keeping the rooms joined', async () => {
+  it('asks for capabilities accounts, rooms, history, notices and moderation, then ROOM_LIST once joined, keeping the rooms joined', async () => {
     const s = server(() => [teaFields, { room: '#open', members: 4, joined: false }]);
     const alice = await joined(s);
-    expect(s.requests(MsgType.CAPS)).toEqual([expect.objectContaining({ fields: { caps: ['accounts', 'rooms', 'history', 'notices'] } })]);
+    expect(s.requests(MsgType.CAPS)).toEqual([expect.objectContaining({ fields: { caps: ['accounts', 'rooms', 'history', 'notices', 'moderation'] } })]);
     expect(alice.roomsEnabled).toBe(true);
     expect(alice.rooms).toEqual([{ name: '#tea', topic: 'Oolong', private: false, members: 2, joined: true, role: 'member' }]);
   });

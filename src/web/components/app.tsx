@@ -8,6 +8,7 @@ import { Header } from './header.js';
 import { LeaveRoom } from './leave-room.js';
 import { Login } from './login.js';
 import { MembersPanel } from './members-panel.js';
+import { ModerationPanel } from './moderation-panel.js';
 import { ProfileCard } from './profile-card.js';
 import { RoomsDialog } from './rooms-dialog.js';
 import { SearchDialog } from './search-dialog.js';
@@ -21,7 +22,8 @@ export type Open =
   | { kind: 'members'; room: string }
   | { kind: 'leave'; room: string }
   | { kind: 'delete-message'; entry: MessageEntry }
-  | { kind: 'search'; query?: string };
+  | { kind: 'search'; query?: string }
+  | { kind: 'moderation' };
 
 export type OpenDialog = (dialog: Open) => void;
 
@@ -69,6 +71,7 @@ export function App({ chat }: { chat: PageChat }) {
         chat={chat} drawer={inChat ? { open: drawerOpen, toggle: () => setDrawerOpen(!drawerOpen) } : undefined}
         openSettings={inChat ? () => setOpen({ kind: 'settings' }) : undefined}
         openSearch={inChat && chat.historyOffered ? () => setOpen({ kind: 'search' }) : undefined}
+        openModeration={inChat && chat.staffRole ? () => setOpen({ kind: 'moderation' }) : undefined}
       />
       {inChat
         ? <ChatView chat={chat} open={drawerOpen} close={closeDrawer} openDialog={setOpen} />
@@ -94,5 +97,7 @@ function OpenDialogView({ chat, open, close, openDialog }: { chat: PageChat; ope
       return <SearchDialog chat={chat} query={open.query} close={close} />;
     case 'delete-message':
       return <DeleteMessage chat={chat} entry={open.entry} close={close} />;
+    case 'moderation':
+      return <ModerationPanel chat={chat} close={close} />;
   }
 }

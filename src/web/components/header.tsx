@@ -12,9 +12,11 @@ interface Props {
   openSettings?: (() => void) | undefined;
   /** Shown in the chat on a server that keeps history: opens the search (also Ctrl+K). */
   openSearch?: (() => void) | undefined;
+  /** Shown to staff only (an admin or a moderator, §10.6): opens the Moderation panel. */
+  openModeration?: (() => void) | undefined;
 }
 
-export function Header({ chat, drawer, openSettings, openSearch }: Props) {
+export function Header({ chat, drawer, openSettings, openSearch, openModeration }: Props) {
   const [theme, setTheme] = useState(currentTheme);
   const bad = chat.state.kind === 'disconnected';
   const unread = chat.unreadTotal;
@@ -39,6 +41,11 @@ export function Header({ chat, drawer, openSettings, openSearch }: Props) {
           aria-label="Search messages (Ctrl+K)" title="Search messages (Ctrl+K)" onClick={openSearch}
         >
           <SearchIcon />
+        </button>
+      )}
+      {openModeration && (
+        <button id="moderation-toggle" type="button" class="plain" aria-haspopup="dialog" onClick={openModeration}>
+          Moderation
         </button>
       )}
       <button
