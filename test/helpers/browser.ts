@@ -89,6 +89,15 @@ export async function signUp(page: Page, name: string, password: string): Promis
   await page.locator('#chat').waitFor();
 }
 
+/** Logs in to an account from the name form, and waits for the chat. */
+export async function logIn(page: Page, name: string, password: string): Promise<void> {
+  await page.locator('#mode-login').click();
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await page.click('#login button[type=submit]');
+  await page.locator('#chat').waitFor();
+}
+
 /** Picks a conversation in the sidebar by its label ("Talk to everyone", "Room #tea", "Whisper to bob"); on a phone, in its drawer, opened first. */
 export async function pick(page: Page, label: string): Promise<void> {
   if (!(await page.locator('#sidebar').isVisible())) await page.click('#sidebar-toggle');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ChatClient } from '../../src/client/client.js';
 import { connect } from '../../src/client/tcp.js';
-import { joinAs, logTexts, say, screenshot, webRig } from '../helpers/browser.js';
+import { joinAs, logIn, logTexts, say, screenshot, webRig } from '../helpers/browser.js';
 
 const rig = webRig();
 const PASSWORD = 'correct horse battery';
@@ -19,14 +19,6 @@ async function staffAccount(name: string, role: 'admin' | 'moderator'): Promise<
   await c.createAccount(PASSWORD, name);
   c.close();
   await rig.server.core.moderation!.grant({ name: 'cli', role: 'admin' }, name, role);
-}
-
-async function logIn(page: Page, name: string): Promise<void> {
-  await page.locator('#mode-login').click();
-  await page.fill('#name', name);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login button[type=submit]');
-  await page.locator('#chat').waitFor();
 }
 
 /** A guest over TCP (HCP/2), its close reason kept. */
@@ -44,7 +36,7 @@ describe('the Moderation panel', () => {
   it('an admin kicks a TCP user (told why, disconnected), bans another and lifts the ban; the composer takes /users', async () => {
     await staffAccount('boss', 'admin');
     const page = await rig.open({ viewport: { width: 1280, height: 800 } });
-    await logIn(page, 'boss');
+    await logIn(page, 'boss', PASSWORD);
     const bob = await tcpGuest('bob');
     const carl = await tcpGuest('carl');
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { connect } from '../../src/client/tcp.js';
 import type { ChatClient } from '../../src/client/client.js';
-import { dropConnection, joinAs, logTexts, pick, recordSockets, say, screenshot, signUp, webRig } from '../helpers/browser.js';
+import { dropConnection, joinAs, logIn, logTexts, pick, recordSockets, say, screenshot, signUp, webRig } from '../helpers/browser.js';
 
 const rig = webRig();
 
@@ -24,14 +24,6 @@ const text = (page: Page, selector: string) => page.locator(selector).innerText(
 const sidebarRooms = (page: Page) => page.locator('#rooms li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-name')));
 const badge = (page: Page, name: string) => page.locator(`#sidebar li[data-name="${name}"] .badge`);
 const shown = (page: Page) => text(page, '#conversation-title');
-
-async function logIn(page: Page, name: string): Promise<void> {
-  await page.locator('#mode-login').click();
-  await page.fill('#name', name);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login button[type=submit]');
-  await page.locator('#chat').waitFor();
-}
 
 /** Opens the dialog of the + by Rooms, on the tab asked for. */
 async function openRooms(page: Page, tab: 'Find a room' | 'Create a room'): Promise<void> {
@@ -228,7 +220,7 @@ describe('web client: rooms', { timeout: 30_000 }, () => {
     await story.alice.context().close();
     const alice = await rig.open({ ...PHONE, colorScheme: 'dark' }, recordSockets);
     story.alice = alice;
-    await logIn(alice, 'Alice');
+    await logIn(alice, 'Alice', PASSWORD);
     await alice.click('#sidebar-toggle');
     await expect.poll(() => sidebarRooms(alice)).toEqual(['#tea']);
     await alice.keyboard.press('Escape');
