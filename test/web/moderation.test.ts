@@ -90,12 +90,14 @@ describe('the Moderation panel', () => {
     expect(await value('lagMs')).toMatch(/^[\d.]+ ms$/);
     await screenshot(page, 'web-moderation-metrics');
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
 
-    // the composer: the same commands, the results in the log; a refusal under the text box
+    // the composer: the same commands, the results in the log; a refusal under the text box (a
+    // busy machine may take more than the poll's default second to answer and draw them)
     await say(page, '/users');
-    await expect.poll(async () => (await logTexts(page)).join('\n')).toMatch(/NAME +ADDRESS +SINCE \(UTC\)/);
+    await expect.poll(async () => (await logTexts(page)).join('\n'), { timeout: 10_000 }).toMatch(/NAME +ADDRESS +SINCE \(UTC\)/);
     await say(page, '/kick nobody');
-    await expect.poll(() => page.locator('#send-error').innerText()).toMatch(/nobody/i);
+    await expect.poll(() => page.locator('#send-error').innerText(), { timeout: 10_000 }).toMatch(/nobody/i);
   });
 
   it('a user without a role has no Moderation entry, and the commands are refused in plain words', async () => {
