@@ -7,8 +7,9 @@ import { TurnLog } from './turn-log.js';
 import type { Schema } from './schema.js';
 
 /**
- * Messages the journal may hold before appends move some of them into place themselves: a bound
- * on the disk it takes (about 150 bytes a message) when the live path outruns the moves for long.
+ * Messages that may wait (in memory and the turn log, then in the journal table, about 150 bytes
+ * a message on disk) before appends move some of them into place themselves: a bound for when the
+ * live path outruns the steps for long.
  */
 export const JOURNAL_MOST = 1_000_000;
 /** Messages a journal row holds at most, but for a turn of more. */
