@@ -52,6 +52,9 @@ export interface ClientOptions {
 /** What a room's settings request may change (ROOM_CREATE, ROOM_SET). */
 export interface RoomSettings { topic?: string; private?: boolean; history?: RoomHistory }
 
+/** One of the user's blocks (docs/protocol.md §10.7): a name, and whether it is an account's (blocked everywhere) or a guest's. */
+export interface BlockEntry { name: string; registered: boolean }
+
 /** The requests of rooms (docs/protocol.md §10.4). */
 const ROOM_REQUESTS: ReadonlySet<number> = new Set([
   MsgType.ROOM_CREATE, MsgType.ROOM_JOIN, MsgType.ROOM_PART, MsgType.ROOM_LIST, MsgType.ROOM_MEMBERS,
@@ -224,6 +227,22 @@ export class ChatClient extends Emitter<ClientEvents> {
   /** Looks a user up: name, online, registered, a registered user's profile, and the rooms in common (`commonRoom`, with rooms). */
   whois(name: string): Promise<ExtensionFields> {
     return this.request(MsgType.WHOIS, { name });
+  }
+
+  // Blocking (docs/protocol.md §10.7): names in any case; replies as the server has them.
+
+  /** Blocks a user (an account on all its connections, a guest for its session); resolves with the name as its owner writes it. */
+  async block(name: string): Promise<string> {
+    return (await this.request(MsgType.BLOCK, { name })).name ?? name;
+  }
+
+  async unblock(name: string): Promise<void> {
+    await this.request(MsgType.UNBLOCK, { name });
+  }
+
+  /** Whom this user blocks, oldest first. */
+  async blocks(): Promise<BlockEntry[]> {
+    return ((await this.request(MsgType.BLOCKS, {})).entry ?? []).map((e) => ({ name: e.name ?? '', registered: e.registered ?? false }));
   }
 
   // Rooms (docs/protocol.md §10.4): room names in any case; replies as the server has them.

@@ -34,7 +34,11 @@ export type AccountCommand =
   | { kind: 'whois'; name: string }
   | { kind: 'status'; status: Status; message: string }
   /** `field` undefined: show the user's own profile. */
-  | { kind: 'profile'; field?: 'displayName' | 'about'; text: string };
+  | { kind: 'profile'; field?: 'displayName' | 'about'; text: string }
+  /** Blocking (docs/protocol.md §10.7): the user's messages stop reaching this one. */
+  | { kind: 'block'; name: string }
+  | { kind: 'unblock'; name: string }
+  | { kind: 'blocks' };
 
 /**
  * The room commands (docs/protocol.md §10.4), each naming its room: the one typed, else the room
@@ -123,6 +127,9 @@ export const ACCOUNT_COMMANDS: readonly CommandHelp[] = [
   { usage: '/profile name TEXT', meaning: 'set the display name your profile shows' },
   { usage: '/profile about TEXT', meaning: 'set the about text of your profile' },
   { usage: '/profile', meaning: 'show your profile' },
+  { usage: '/block NAME', meaning: "stop seeing NAME's messages (they are not told)" },
+  { usage: '/unblock NAME', meaning: "see NAME's messages again" },
+  { usage: '/blocks', meaning: 'list whom you block' },
 ];
 
 /** /help for the room commands (`rooms` in ParseOptions); [#room] is the room of the window when left out. */
@@ -223,7 +230,7 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
   }
 }
 
-const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile']);
+const ACCOUNT_KINDS: ReadonlySet<string> = new Set<AccountCommand['kind']>(['register', 'login', 'password', 'unregister', 'whois', 'status', 'profile', 'block', 'unblock', 'blocks']);
 
 export type AnyCommand = Command | AccountCommand | RoomCommand | HistoryCommand | ModerationCommand;
 
@@ -399,6 +406,11 @@ function parseAccountCommand(word: string, rest: string): AccountCommand | { kin
       return { kind: 'unregister' };
     case 'whois':
       return rest ? { kind: 'whois', name: rest } : { kind: 'invalid', reason: 'usage: /whois NAME' };
+    case 'block':
+    case 'unblock':
+      return rest ? { kind: word, name: rest } : { kind: 'invalid', reason: `usage: /${word} NAME` };
+    case 'blocks':
+      return { kind: 'blocks' };
     case 'status': {
       const [status = '', ...message] = rest.split(' ');
       const known = STATUSES.find((s) => s === status.toLowerCase());

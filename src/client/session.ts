@@ -1,5 +1,5 @@
 import { ALL, Capability, ErrorCode, HcpError, nameKey, utf8Encode, type ExtensionFields } from '../protocol/index.js';
-import type { ChatClient, ClientEvents, RoomSettings, UsersEvent } from './client.js';
+import type { BlockEntry, ChatClient, ClientEvents, RoomSettings, UsersEvent } from './client.js';
 import { ACTION_PREFIX, actionOf } from './commands.js';
 import type { Wire } from './connection.js';
 import { Emitter } from './emitter.js';
@@ -260,6 +260,20 @@ export class ChatSession extends Emitter<SessionEvents> {
     const client = this.client;
     if (!client) throw new HcpError(ErrorCode.NOT_REGISTERED, this.notJoinedReason());
     return untilClosed(client, client.whois(name));
+  }
+
+  // Blocking (docs/protocol.md §10.7).
+
+  block(name: string): Promise<string> {
+    return this.ask((c) => c.block(name));
+  }
+
+  unblock(name: string): Promise<void> {
+    return this.ask((c) => c.unblock(name));
+  }
+
+  blocks(): Promise<BlockEntry[]> {
+    return this.ask((c) => c.blocks());
   }
 
   // Rooms (docs/protocol.md §10.4): each call resolves once the server answered, `rooms` updated.

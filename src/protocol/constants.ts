@@ -61,6 +61,10 @@ export const MsgType = {
   MOD_ANNOUNCE: 0x35,
   MOD_DELETE: 0x36,
   MOD_ROOM: 0x37,
+  /** Ours, blocking (§10.7): requests of a client granted `accounts`; guests may block too. */
+  BLOCK: 0x38,
+  UNBLOCK: 0x39,
+  BLOCKS: 0x3a,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 

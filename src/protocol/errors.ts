@@ -80,6 +80,8 @@ export const ErrorCode = {
   /** A moderation request's value is wrong: a ban's kind or address, a role, a room action. */
   MOD_INVALID: 0x0805,
   NO_SUCH_BAN: 0x0806,
+  /** A block that cannot be: oneself, `Server`, one not blocked (unblock), too many (docs/protocol.md §10.7). */
+  BLOCK_INVALID: 0x0807,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

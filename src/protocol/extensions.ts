@@ -103,6 +103,7 @@ export const REQUEST_TYPES = [
   MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME,
   MsgType.MOD_USERS, MsgType.MOD_WARN, MsgType.MOD_KICK, MsgType.MOD_MUTE, MsgType.MOD_BAN, MsgType.MOD_UNBAN,
   MsgType.MOD_BANS, MsgType.MOD_ANNOUNCE, MsgType.MOD_DELETE, MsgType.MOD_ROOM,
+  MsgType.BLOCK, MsgType.UNBLOCK, MsgType.BLOCKS,
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 /** The extension frame types a server sends of its own accord: no id. */

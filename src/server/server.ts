@@ -81,7 +81,7 @@ async function serve(options: ServerOptions, store: Store, log: Logger, seams: C
   // metrics are served over HTTP: without it, none are kept (and the store is not timed)
   const metrics = options.metrics && options.httpPort !== undefined ? new Metrics() : undefined;
   const stored = metrics ? timedStore(store, metrics.storeTimer) : store;
-  const core = new ChatCore(options, log, { accounts: stored.accounts, rooms: stored.rooms, history: stored.history, moderation: stored.moderation, turns: flusher, ...seams });
+  const core = new ChatCore(options, log, { accounts: stored.accounts, rooms: stored.rooms, history: stored.history, moderation: stored.moderation, blocks: stored.blocks, turns: flusher, ...seams });
   await core.load();
   const traffic = { tcp: new Traffic(), ws: new Traffic() };
   metrics?.watch({ core, traffic });

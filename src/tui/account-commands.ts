@@ -14,7 +14,8 @@ const password = (label: string): Question => ({ label: `${label} (hidden, Esc c
 
 /**
  * Runs /register, /login, /password, /unregister, /whois, /status and /profile (docs/protocol.md
- * §10.3). Passwords are asked for apart, hidden; refusals are told in plain words.
+ * §10.3), and /block, /unblock, /blocks (§10.7, guests too). Passwords are asked for apart, hidden;
+ * refusals are told in plain words.
  */
 export async function runAccountCommand(cmd: AccountCommand, io: AccountIo): Promise<void> {
   const feature = { commands: 'account commands', granted: io.session.accounts, lacks: 'has no accounts' };
@@ -44,6 +45,20 @@ async function run(cmd: AccountCommand, io: AccountIo): Promise<void> {
     if (chosen === undefined) return;
     await session.createAccount(chosen);
     return io.notice(`"${name}" is registered to you now: /login ${name} takes it from now on (howdy chat --name ${name} --login).`);
+  }
+  switch (cmd.kind) {
+    case 'block': {
+      const blocked = await session.block(cmd.name);
+      return io.notice(`You block ${blocked}: their messages no longer reach you (they are not told). /unblock ${blocked} undoes it.`);
+    }
+    case 'unblock':
+      await session.unblock(cmd.name);
+      return io.notice(`You no longer block ${cmd.name}.`);
+    case 'blocks': {
+      const blocks = await session.blocks();
+      if (blocks.length === 0) return io.notice('You block nobody.');
+      return io.notice(['You block:', ...blocks.map((b) => `  ${b.name}${b.registered ? '' : ' (a guest, while online)'}`)].join('\n'));
+    }
   }
   if (!session.loggedIn) return io.error(`"${name}" is not registered: /register it first.`);
   switch (cmd.kind) {
@@ -85,6 +100,7 @@ function failed(cmd: AccountCommand): string {
   return {
     register: 'Not registered', login: 'Not logged in', password: 'Password not changed', unregister: 'Account not deleted',
     whois: `Nobody found as "${'name' in cmd ? cmd.name : ''}"`, status: 'Status not changed', profile: 'Profile not changed',
+    block: 'Not blocked', unblock: 'Not unblocked', blocks: 'Your blocks could not be listed',
   }[cmd.kind];
 }
 

@@ -6,7 +6,7 @@ import {
   COMMANDS, HISTORY_COMMANDS, isHistoryCommand, isModerationCommand, isRoomCommand, MODERATION_COMMANDS, parseCommand, ROOM_COMMANDS,
   type Command, type HistoryCommand, type ModerationCommand, type RoomCommand,
 } from '../client/commands.js';
-import type { ChatClient } from '../client/client.js';
+import type { BlockEntry, ChatClient } from '../client/client.js';
 import { moderationResult } from '../client/moderation-commands.js';
 import type { StaffRole } from '../client/moderation.js';
 import { newPasswordProblem } from './components/password-field.js';
@@ -327,6 +327,20 @@ export class PageChat extends Emitter<PageChatEvents> {
   /** Looks someone up (the user too): online, registered, and a registered user's profile. */
   whois(name: string): Promise<Outcome<ExtensionFields>> {
     return this.ask(() => this.session.whois(name));
+  }
+
+  /** Blocks someone (docs/protocol.md §10.7): their messages stop reaching this user; resolves with the name as they write it. */
+  block(name: string): Promise<Outcome<string>> {
+    return this.ask(() => this.session.block(name));
+  }
+
+  unblock(name: string): Promise<Outcome<void>> {
+    return this.ask(() => this.session.unblock(name));
+  }
+
+  /** Whom this user blocks. */
+  blocks(): Promise<Outcome<BlockEntry[]>> {
+    return this.ask(() => this.session.blocks());
   }
 
   /**

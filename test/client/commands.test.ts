@@ -73,10 +73,17 @@ describe('account commands (docs/protocol.md §10.3)', () => {
     expect(isAccountCommand(parse('/whois bob'))).toBe(true);
     expect(isAccountCommand(parse('/who'))).toBe(false);
   });
+  it('parses /block, /unblock and /blocks (§10.7)', () => {
+    expect(parse('/block Jon Stewart')).toEqual({ kind: 'block', name: 'Jon Stewart' });
+    expect(parse('/UNBLOCK bob')).toEqual({ kind: 'unblock', name: 'bob' });
+    expect(parse('/blocks')).toEqual({ kind: 'blocks' });
+    expect(parse('/block')).toEqual({ kind: 'invalid', reason: 'usage: /block NAME' });
+    expect(isAccountCommand(parse('/unblock bob'))).toBe(true);
+  });
   it('leaves them unknown to a client that does not handle accounts, and lists them for /help', () => {
     expect(parseCommand('/register', ctx()).kind).toBe('invalid');
     expect(ACCOUNT_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(
-      ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/away', '/back', '/profile', '/profile', '/profile'],
+      ['/register', '/login', '/password', '/unregister', '/whois', '/status', '/away', '/back', '/profile', '/profile', '/profile', '/block', '/unblock', '/blocks'],
     );
   });
 });

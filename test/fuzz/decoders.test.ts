@@ -66,7 +66,7 @@ describe(`decoder fuzzing (${runs} cases each)`, () => {
     const entry = fc.tuple(fc.constant(0x13), fc.array(plain, { maxLength: 4 }).map((fs) => Uint8Array.from(fs.flatMap((f) => [...f]))), fc.integer({ min: -2, max: 2 })).map(tlv);
     const field = fc.oneof(plain, entry, fc.tuple(fc.constant(0x13), entry, fc.integer({ min: -1, max: 1 })).map(tlv));
     fc.assert(
-      fc.property(fc.integer({ min: 0x11, max: 0x23 }), fc.array(field, { maxLength: 6 }), (type, fields) => {
+      fc.property(fc.oneof(fc.integer({ min: 0x11, max: 0x23 }), fc.constantFrom(MsgType.BLOCK, MsgType.UNBLOCK, MsgType.BLOCKS)), fc.array(field, { maxLength: 6 }), (type, fields) => {
         const body = Uint8Array.from(fields.flatMap((f) => [...f]));
         onlyHcpErrors(() => {
           const msg = parseMessage(type, body);

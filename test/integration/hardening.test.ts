@@ -111,7 +111,7 @@ describe('odd input', () => {
     await start({});
     const a = track(await join(FramedPeer.open(server.port), 'a'));
     const b = track(await join(FramedPeer.open(server.port), 'b'));
-    for (const type of [0x09, 0x38, 0x42, MsgType.STATUS, MsgType.NOTICE, MsgType.STAMPED]) a.write(Uint8Array.of(0, 0, 0, 4, type, 1, 2, 3));
+    for (const type of [0x09, 0xfe, 0x42, MsgType.STATUS, MsgType.NOTICE, MsgType.STAMPED]) a.write(Uint8Array.of(0, 0, 0, 4, type, 1, 2, 3));
     a.send({ type: MsgType.MESSAGE, from: 'a', to: 'b', text: 'after' });
     expect((await b.take(MsgType.MESSAGE)).text).toBe('after');
     expect(a.received.filter((m) => m.type === MsgType.ERROR)).toEqual([]);

@@ -291,6 +291,21 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
     }
   });
 
+  it('blocking frames, byte for byte as the document shows them (§10.7)', () => {
+    const cases: Array<[HcpMessage, string]> = [
+      [{ type: MsgType.BLOCK, id: 3, fields: { name: 'bob' } }, '0000000e3801000400000003' + '030003626f62'],
+      [{ type: MsgType.REPLY, id: 3, fields: { name: 'bob' } }, '0000000e1201000400000003' + '030003626f62'],
+      [{ type: MsgType.BLOCKS, id: 4, fields: {} }, '000000083a01000400000004'],
+      [{ type: MsgType.REPLY, id: 4, fields: { entry: [{ name: 'bob', registered: true }] } }, '000000151201000400000004' + '13000a' + '030003626f62' + '0b000101'],
+      [{ type: MsgType.ERROR, id: 5, code: ErrorCode.BLOCK_INVALID, fatal: false, reason: 'you cannot block yourself' }, '0000002106' + '0807' + '02' + '00000005' + hex(Buffer.from('you cannot block yourself'))],
+    ];
+    for (const [msg, bytes] of cases) {
+      const frame = encodeFrame(msg);
+      expect(hex(frame)).toBe(bytes);
+      expect(parseMessage(frame[4]!, frame.subarray(5))).toEqual(msg);
+    }
+  });
+
   it('rooms and history frames, byte for byte as the document shows them (§10.4, §11; a room\'s HISTORY setting); entries and u64 fields round-trip', () => {
     const cases: Array<[HcpMessage, string]> = [
       [{ type: MsgType.ROOM_JOIN, id: 5, fields: { room: '#tea' } }, '0000000f1a01000400000005' + '0d000423746561'],

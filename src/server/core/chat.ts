@@ -8,7 +8,8 @@ import { LocalDirectory } from './directory.js';
 import { coarseNow, isLoopback } from './limits.js';
 import { fieldLength, isLobbyField, LOBBY, LOBBY_FIELD, LOBBY_KEY, LOBBY_NAME, type Lobby } from './lobby.js';
 import type { PeerLink } from './peer.js';
-import type { AccountStore, Directory, HistoryStore, ModerationStore, RoomStore, Router, StoredMessage } from './ports.js';
+import type { AccountStore, BlockStore, Directory, HistoryStore, ModerationStore, RoomStore, Router, StoredMessage } from './ports.js';
+import { Blocks } from './blocks.js';
 import { Moderation } from './moderation.js';
 import { Room, Rooms } from './rooms.js';
 import { conversationName, History, whisperKey, type HistoryOptions } from './history.js';
@@ -84,6 +85,8 @@ export interface CoreSeams {
   turns?: TurnEnd;
   /** Staff roles, bans, admin tokens, the audit trail: moderation (docs/protocol.md §10.6) is offered with it. */
   moderation?: ModerationStore;
+  /** The accounts each account blocks: blocking (docs/protocol.md §10.7) is offered with accounts. */
+  blocks?: BlockStore;
 }
 
 /** Where the transports write what a turn queued; the core asks for it, and stores its history first. */
@@ -104,6 +107,8 @@ export class ChatCore implements SessionHost {
   private readonly history: History<Session> | undefined;
   /** Roles, bans, mutes and the staff's actions (docs/protocol.md §10.6); the HTTP admin API uses it too. */
   readonly moderation: Moderation | undefined;
+  /** Who blocks whom (docs/protocol.md §10.7): with accounts. */
+  private readonly blocks: Blocks<Session> | undefined;
   /** Who online is away or busy, told to peers granted `accounts` (docs/protocol.md §10.3). */
   private readonly statuses: Statuses | undefined;
   /** Online connections granted history: while there are none, no STAMPED frame is built. */
@@ -129,11 +134,18 @@ export class ChatCore implements SessionHost {
     const store = options.accounts === 'off' ? undefined : seams.accounts;
     const accounts = (this.accounts = store && new Accounts(store, new LoginThrottle(options.loginDelayMs, LOGIN_LOCKOUT_MS)));
     this.statuses = accounts && new Statuses(() => this.presence.flush());
+    this.blocks = accounts && seams.blocks && new Blocks(seams.blocks, {
+      byKey: (key) => this.directory.byKey(key),
+      accountName: async (key) => (accounts.isRegistered(key) ? (await accounts.find(key))?.name : undefined),
+    }, log);
     this.rooms = accounts && seams.rooms && new Rooms(seams.rooms, this.directory, this.router, log, async (key) => (await accounts.find(key))?.name, () => this.history?.nextId ?? 0);
     if (options.history && seams.history) {
       const turns = seams.turns;
       const wake = turns ? () => turns.wake() : () => setImmediate(() => void this.history!.commit());
-      this.history = new History(seams.history, options, log, wake, (sender) => this.notKept(sender), (member, key) => this.rooms?.firstReadable(member, key) ?? 0);
+      this.history = new History(
+        seams.history, options, log, wake, (sender) => this.notKept(sender), (member, key) => this.rooms?.firstReadable(member, key) ?? 0,
+        (member) => this.blocks?.blockedBy(member),
+      );
       if (turns) turns.beforeWrites = () => this.history!.commit();
     }
     this.moderation = seams.moderation && new Moderation(seams.moderation, store, {
@@ -315,6 +327,7 @@ export class ChatCore implements SessionHost {
     await this.rooms?.load();
     await this.history?.load();
     await this.moderation?.load();
+    await this.blocks?.load();
   }
 
   /**
@@ -334,6 +347,7 @@ export class ChatCore implements SessionHost {
       this.presence.joined(session);
       this.rooms?.online(session);
       this.rooms?.rejoin(session, session.resumedRooms); // a resumed guest's, before it gets live
+      this.blocks?.arrived(session);
       if (session.stamped) this.stampedOnline++;
       this.stats.registrations[session.account !== undefined ? 'account' : 'guest']++;
       const guest = this.history?.online(session);
@@ -404,6 +418,11 @@ export class ChatCore implements SessionHost {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
       return this.moderation!.serve(session, type, fields);
     }
+    if (type >= MsgType.BLOCK && type <= MsgType.BLOCKS) {
+      if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
+      if (!this.blocks) throw new HcpError(ErrorCode.REQUEST_INVALID, 'this server keeps no blocks');
+      return this.blocks.serve(session, type, fields);
+    }
     if (type >= MsgType.HISTORY && type <= MsgType.DELETE) {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
       if (type !== MsgType.DELETE) return this.history!.serve(session, type, fields, (name) => this.conversationKey(session, name));
@@ -427,8 +446,10 @@ export class ChatCore implements SessionHost {
           // the guest registers the name it holds
           if (session.account !== undefined) throw new HcpError(ErrorCode.ALREADY_REGISTERED, 'you are logged in to your account already');
           await accounts.create(session.key!, session.name!, text('password'));
+          const before = session.identity;
           session.account = session.key;
           await this.rooms?.registered(session);
+          await this.blocks?.changed(session, before);
           this.log.info({ peer: session.id, name: session.name }, 'account created');
           return { name: session.name! };
         }
@@ -464,13 +485,16 @@ export class ChatCore implements SessionHost {
       case MsgType.PASSWORD_CHANGE:
         await accounts.changePassword(needAccount(), text('password'), text('newPassword'), session.address);
         return {};
-      case MsgType.ACCOUNT_DELETE:
+      case MsgType.ACCOUNT_DELETE: {
         await accounts.remove(needAccount(), text('password'), session.address);
         this.rooms?.accountDeleted(session.account!, session);
         this.statuses?.set(session, AVAILABLE);
+        const before = session.identity;
         session.account = undefined; // online on as a guest
+        await this.blocks?.changed(session, before);
         this.log.info({ peer: session.id, name: session.name }, 'account deleted');
         return {};
+      }
       case MsgType.PROFILE_SET: {
         const profile = await accounts.setProfile(needAccount(), fields);
         this.statuses?.set(session, profile);
@@ -501,17 +525,22 @@ export class ChatCore implements SessionHost {
     this.presence.flush(); // joins and leaves of this moment reach everyone before the message
     const frame = received ?? encodeMessageFrame(sender.nameField!, receiverField, body.subarray(2 * NAME_BYTES, textEnd));
     const to = receiver === LOBBY ? LOBBY_NAME : receiver.name!;
-    const stamped = this.history && this.stamp(sender, receiver, to, body, textEnd);
+    // those who block the sender get none of its messages (docs/protocol.md §10.7); nearly always none
+    const except = sender.blockedBy?.size ? sender.blockedBy : undefined;
+    // a whisper to one who blocks the sender: told as sent, neither delivered nor kept
+    const unheard = except !== undefined && receiver !== LOBBY && !(receiver instanceof Room) && except.has(receiver.link);
+    const stamped = this.history && this.stamp(sender, receiver, to, body, textEnd, !unheard);
     let receivers = 1;
     let kind: MessageKind = 'whisper';
     if (receiver === LOBBY) {
       kind = 'lobby';
-      receivers = this.router.toLobby(sender, frame, stamped);
+      receivers = this.router.toLobby(sender, frame, stamped, except);
     } else if (receiver instanceof Room) {
       kind = 'room';
-      receivers = this.router.toRoom(sender, receiver.key, frame, stamped);
+      receivers = this.router.toRoom(sender, receiver.key, frame, stamped, except);
     } else {
-      this.router.toMember(receiver, stamped && receiver.stamped ? stamped : frame);
+      if (unheard) receivers = 0;
+      else this.router.toMember(receiver, stamped && receiver.stamped ? stamped : frame);
       if (stamped && sender.stamped) this.router.toMember(sender, stamped); // the echo
     }
     this.stats.messages[kind] += 1;
@@ -523,15 +552,16 @@ export class ChatCore implements SessionHost {
 
   /**
    * Keeps the message in history (docs/protocol.md §11): its id and time, its conversation; returns
-   * its STAMPED frame when someone online takes that form.
+   * its STAMPED frame when someone online takes that form. Unless `keep`, it gets an id and is not
+   * kept (a whisper to one who blocks its sender, §10.7).
    */
-  private stamp(sender: Session, receiver: Session | Lobby | Room, to: string, body: Uint8Array, textEnd: number): Uint8Array | undefined {
+  private stamp(sender: Session, receiver: Session | Lobby | Room, to: string, body: Uint8Array, textEnd: number, keep: boolean): Uint8Array | undefined {
     const text = utf8DecodeStrict(body.subarray(2 * NAME_BYTES, textEnd))!; // checked by the session
     const message = receiver === LOBBY
       ? this.history!.record(sender, LOBBY_NAME, undefined, sender.name!, to, text)
       : receiver instanceof Room
         ? this.history!.record(sender, receiver.key, undefined, sender.name!, to, text)
-        : this.history!.record(sender, whisperKey(sender.identity, receiver.identity), receiver.identity, sender.name!, to, text);
+        : this.history!.record(sender, whisperKey(sender.identity, receiver.identity), receiver.identity, sender.name!, to, text, keep);
     return this.stampedOnline > 0 ? History.stampedFrame(message) : undefined;
   }
 
@@ -588,6 +618,7 @@ export class ChatCore implements SessionHost {
       if (session.stamped) this.stampedOnline--;
       this.history?.offline(session);
       this.rooms?.offline(session);
+      this.blocks?.left(session);
       this.statuses?.offline(session);
       this.directory.release(session);
       this.router.leave(session);

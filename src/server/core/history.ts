@@ -103,6 +103,8 @@ export class History<M extends HistoryMember> {
     private readonly notKept: (sender: M) => void,
     /** The first message id `member` may read of a conversation it may read (a room's newcomer's: from its join; docs/protocol.md §11). */
     private readonly firstReadable: (member: M, conversation: string) => number,
+    /** The senders' identities whose messages `member` blocks (docs/protocol.md §10.7); undefined: none. */
+    private readonly blocked: (member: M) => ReadonlyMap<string, string> | undefined = () => undefined,
   ) {}
 
   async load(): Promise<void> {
@@ -125,9 +127,10 @@ export class History<M extends HistoryMember> {
     return this.lastId + 1;
   }
 
-  /** A message being relayed: stamped and added to the turn's batch. */
-  record(sender: M, conversation: string, recipient: string | undefined, from: string, to: string, text: string): StoredMessage {
+  /** A message being relayed: stamped and added to the turn's batch (unless not `keep`: a whisper nobody gets, docs/protocol.md §10.7). */
+  record(sender: M, conversation: string, recipient: string | undefined, from: string, to: string, text: string, keep = true): StoredMessage {
     const message: StoredMessage = { id: ++this.lastId, conversation, at: Date.now(), sender: sender.identity, recipient, from, to, text, deleted: false };
+    if (!keep) return message;
     if (this.batch.length === 0) this.wake();
     this.batch.push(message);
     this.batchSenders.push(sender);
@@ -244,7 +247,7 @@ export class History<M extends HistoryMember> {
       : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1))).filter((m) => m.id >= first).reverse();
     const more = found.length > limit;
     const page = fields.after !== undefined ? found.slice(0, limit) : found.slice(found.length - Math.min(limit, found.length));
-    return { entry: page.map(entryOf), ...(more && { more: true }) };
+    return { entry: this.unblocked(member, page).map(entryOf), ...(more && { more: true }) };
   }
 
   private async catchUp(member: M, fields: ExtensionFields): Promise<ExtensionFields> {
@@ -257,7 +260,7 @@ export class History<M extends HistoryMember> {
       before: member.firstLive,
       limit: limit + 1,
     }));
-    return { entry: found.slice(0, limit).map(entryOf), ...(found.length > limit && { more: true }) };
+    return { entry: this.unblocked(member, found.slice(0, limit)).map(entryOf), ...(found.length > limit && { more: true }) };
   }
 
   private async search(member: M, fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
@@ -267,7 +270,16 @@ export class History<M extends HistoryMember> {
     const keys = fields.conversation !== undefined ? [await conversation(fields.conversation)] : await this.readable(member);
     const before = fields.before ? this.id(fields.before) : undefined;
     const found = await guard(this.store.search({ conversations: keys, from: this.firstReadableOf(member, keys), text, limit, before }));
-    return { entry: found.map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
+    return { entry: this.unblocked(member, found).map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
+  }
+
+  /**
+   * Of `messages`, those not sent by whom `member` blocks (docs/protocol.md §10.7). Taken out after
+   * the page is cut, so MORE still tells whether the conversation goes on: a page may hold fewer.
+   */
+  private unblocked(member: M, messages: StoredMessage[]): StoredMessage[] {
+    const blocked = this.blocked(member);
+    return blocked ? messages.filter((m) => !blocked.has(m.sender)) : messages;
   }
 
   /** Every conversation the member may read: the lobby, its rooms, and its whispers. */

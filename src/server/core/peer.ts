@@ -45,7 +45,8 @@ export interface BroadcastChannel {
   leaveRoom(link: PeerLink, room: string): void;
   /**
    * `frame` for every member but `sender` (which may or may not be a member, or none), or, given a
-   * room, for every member in it but `sender`; given a form, only for the members taking it.
+   * room, for every member in it but `sender`; given a form, only for the members taking it; never
+   * for the members in `except` (docs/protocol.md §10.7).
    */
-  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form): void;
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form, except?: ReadonlySet<PeerLink>): void;
 }

@@ -50,14 +50,15 @@ export interface Router<M extends Member> {
   toMember(member: M, frame: Uint8Array): void;
   /**
    * `frame` for every member in the lobby but `sender`, or, for members taking the stamped form,
-   * `stamped` (the sender too: its echo) when given; returns how many it went to.
+   * `stamped` (the sender too: its echo) when given; never to the links in `except` (those who
+   * block the sender, docs/protocol.md §10.7; undefined nearly always); returns how many it went to.
    */
-  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array): number;
+  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array, except?: ReadonlySet<PeerLink>): number;
   /** `member` (online) is now in the room with key `room`: what is said there reaches it. */
   enterRoom(member: M, room: string): void;
   leaveRoom(member: M, room: string): void;
   /** As toLobby, for the online members of the room (`sender` may be none: an event); returns how many it went to. */
-  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number;
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array, except?: ReadonlySet<PeerLink>): number;
 }
 
 /**
@@ -70,6 +71,7 @@ export interface Store {
   readonly rooms: RoomStore;
   readonly history: HistoryStore;
   readonly moderation: ModerationStore;
+  readonly blocks: BlockStore;
   /** Where the data lives, for the log: a file, or "memory" when nothing is kept. */
   readonly location: string;
   /** A trivial query: resolves when the store answers (readiness), fails with a StoreError otherwise. */
@@ -284,6 +286,22 @@ export interface ModerationStore {
   audit(entry: AuditEntry): Promise<void>;
   /** The newest `limit` entries, newest first. */
   auditLog(limit: number): Promise<AuditEntry[]>;
+}
+
+/** An account's block of another account (docs/protocol.md §10.7), with the blocked one's name as registered. */
+export interface BlockRecord {
+  readonly blocker: string;
+  readonly blocked: string;
+  readonly name: string;
+}
+
+/** The accounts each account blocks; an account's deletion takes its blocks, both ways. */
+export interface BlockStore {
+  /** Every block: the core loads them once at start. */
+  all(): Promise<BlockRecord[]>;
+  /** Adds the block of one registered account by another (nothing if it is there). */
+  add(blocker: string, blocked: string, at: Date): Promise<void>;
+  remove(blocker: string, blocked: string): Promise<void>;
 }
 
 /**

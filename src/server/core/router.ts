@@ -1,4 +1,4 @@
-import type { BroadcastChannel } from './peer.js';
+import type { BroadcastChannel, PeerLink } from './peer.js';
 import type { Member, Router } from './ports.js';
 
 /**
@@ -35,8 +35,8 @@ export class LocalRouter<M extends Member> implements Router<M> {
     member.link.send(frame);
   }
 
-  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array): number {
-    return this.deliver(sender, this.channels, this.direct, frame, stamped, undefined);
+  toLobby(sender: M, frame: Uint8Array, stamped?: Uint8Array, except?: ReadonlySet<PeerLink>): number {
+    return this.deliver(sender, this.channels, this.direct, frame, stamped, undefined, except);
   }
 
   enterRoom(member: M, room: string): void {
@@ -67,28 +67,33 @@ export class LocalRouter<M extends Member> implements Router<M> {
     if (--route.size === 0) this.rooms.delete(room);
   }
 
-  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array): number {
+  toRoom(sender: M | undefined, room: string, frame: Uint8Array, stamped?: Uint8Array, except?: ReadonlySet<PeerLink>): number {
     const route = this.rooms.get(room);
-    return route ? this.deliver(sender, route.channels, route.direct, frame, stamped, room) : 0;
+    return route ? this.deliver(sender, route.channels, route.direct, frame, stamped, room, except) : 0;
   }
 
   /**
    * One frame per channel for its members (of the lobby, or of `room`), the others one by one; with
-   * a stamped form, the plain frame for those taking it and the stamped one (echo included) for the rest.
+   * a stamped form, the plain frame for those taking it and the stamped one (echo included) for the rest;
+   * none for the links in `except` (the count does not leave them out: it is for the metrics).
    */
-  private deliver(sender: M | undefined, channels: Map<BroadcastChannel, number>, direct: Set<M>, frame: Uint8Array, stamped: Uint8Array | undefined, room: string | undefined): number {
+  private deliver(
+    sender: M | undefined, channels: Map<BroadcastChannel, number>, direct: Set<M>, frame: Uint8Array, stamped: Uint8Array | undefined, room: string | undefined,
+    except: ReadonlySet<PeerLink> | undefined,
+  ): number {
     let receivers = 0;
     const link = sender?.link;
     for (const [channel, members] of channels) {
       if (stamped) {
-        channel.broadcast(frame, link, room, 'plain');
-        channel.broadcast(stamped, undefined, room, 'stamped');
+        channel.broadcast(frame, link, room, 'plain', except);
+        channel.broadcast(stamped, undefined, room, 'stamped', except);
       } else {
-        channel.broadcast(frame, link, room);
+        channel.broadcast(frame, link, room, undefined, except);
       }
       receivers += members - (link !== undefined && link.channel === channel ? 1 : 0); // a sender is in its room
     }
     for (const member of direct) {
+      if (except?.has(member.link)) continue;
       const form = stamped && member.stamped ? stamped : frame;
       if (member !== sender) {
         member.link.send(form);

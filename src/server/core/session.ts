@@ -18,12 +18,12 @@ import { tally, type CoreStats } from './stats.js';
 /** A receiver field starting with this byte names a room (docs/protocol.md §10.4). */
 const ROOM_PREFIX_BYTE = ROOM_PREFIX.charCodeAt(0);
 
-/** The capability each request needs (docs/protocol.md §10.3, §10.4, §10.6, §11). */
+/** The capability each request needs (docs/protocol.md §10.3, §10.4, §10.6, §10.7, §11). */
 function capabilityOf(type: RequestType): string {
   if (type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE) return Capability.ROOMS;
   if (type >= MsgType.HISTORY && type <= MsgType.RESUME) return Capability.HISTORY;
   if (type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM) return Capability.MODERATION;
-  return Capability.ACCOUNTS;
+  return Capability.ACCOUNTS; // accounts, and blocking (§10.7)
 }
 
 /** The options a session applies itself. */
@@ -108,6 +108,8 @@ export class Session implements Member {
   pinged = false;
   /** When the connection was made (ms since the epoch), for the staff's user list (docs/protocol.md §10.6). */
   readonly since = Date.now();
+  /** The links of the online users who block this one (blocks.ts): its messages skip them. */
+  blockedBy: Set<PeerLink> | undefined;
 
   constructor(
     readonly id: number,

@@ -13,6 +13,7 @@ export function timedStore(store: Store, timer: StoreTimer): Store {
     rooms: timed(store.rooms, 'rooms', timer),
     history: timed(store.history, 'history', timer),
     moderation: timed(store.moderation, 'moderation', timer),
+    blocks: timed(store.blocks, 'blocks', timer),
     location: store.location,
     ping: () => store.ping(),
     close: () => store.close(),

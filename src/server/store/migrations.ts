@@ -156,6 +156,18 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('memberships').addColumn('first_message_id', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  {
+    version: 8, // the accounts each account blocks (docs/protocol.md §10.7); gone with either account
+    async up(db) {
+      await db.schema
+        .createTable('blocks')
+        .addColumn('blocker_key', 'text', (c) => c.notNull().references('accounts.name_key').onDelete('cascade'))
+        .addColumn('blocked_key', 'text', (c) => c.notNull().references('accounts.name_key').onDelete('cascade'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('blocks_pk', ['blocker_key', 'blocked_key'])
+        .execute();
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

@@ -111,6 +111,14 @@ export interface AuditTable {
   detail: string;
 }
 
+/** Schema v8: the accounts each account blocks. */
+export interface BlocksTable {
+  blocker_key: string;
+  blocked_key: string;
+  /** ISO 8601, UTC. */
+  at: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -129,4 +137,5 @@ export interface Schema {
   server_bans: BansTable;
   admin_tokens: AdminTokensTable;
   audit: AuditTable;
+  blocks: BlocksTable;
 }

@@ -11,6 +11,7 @@ import { JOURNAL_MOST, SqliteHistoryStore } from './history-sqlite.js';
 import { TurnLog } from './turn-log.js';
 import { KyselyRoomStore } from './rooms.js';
 import { KyselyModerationStore } from './moderation.js';
+import { KyselyBlockStore } from './blocks.js';
 import { migrate } from './migrations.js';
 import type { Schema } from './schema.js';
 
@@ -89,6 +90,7 @@ export async function openSqliteStore(
   return {
     accounts: new KyselyAccountStore(db, errors), rooms: new KyselyRoomStore(db, errors), history, location,
     moderation: new KyselyModerationStore(db, errors),
+    blocks: new KyselyBlockStore(db, errors),
     ping: () => runQuery(errors, async () => void (await sql`select 1`.execute(db))),
     close: async () => {
       history.close();

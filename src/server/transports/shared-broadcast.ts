@@ -33,6 +33,8 @@ export class SharedBroadcast implements BroadcastChannel {
   audiences: Array<string | undefined> = [];
   /** Each frame's form, or undefined for a frame every member takes. */
   forms: Array<Form | undefined> = [];
+  /** Each frame's members that do not take it (they block its sender, docs/protocol.md §10.7), or undefined: nearly always. */
+  excepts: Array<ReadonlySet<PeerLink> | undefined> = [];
   private readonly members = new Set<ChannelMember>();
   /** The turn's frames joined, and where each starts in it; set at the end of the turn. */
   private joined: Uint8Array | undefined;
@@ -68,12 +70,13 @@ export class SharedBroadcast implements BroadcastChannel {
     link.rooms.delete(room);
   }
 
-  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form): void {
+  broadcast(frame: Uint8Array, sender: PeerLink | undefined, room?: string, form?: Form, except?: ReadonlySet<PeerLink>): void {
     if (this.frames.length === 0) this.schedule();
     this.frames.push(frame);
     this.senders.push(sender);
     this.audiences.push(room);
     this.forms.push(form);
+    this.excepts.push(except);
     this.bytes += frame.length;
   }
 
@@ -82,11 +85,13 @@ export class SharedBroadcast implements BroadcastChannel {
     if (this.pendingFor(link) > 0) link.absorb(this.take(link));
   }
 
-  /** Whether the turn's frame `i` is for `link`: not its own, in its form, and of the lobby or of a room it is in. */
+  /** Whether the turn's frame `i` is for `link`: not its own, in its form, not from one it blocks, and of the lobby or of a room it is in. */
   private isFor(i: number, link: ChannelMember): boolean {
     if (this.senders[i] === link) return false;
     const form = this.forms[i];
     if (form !== undefined && form !== link.form) return false;
+    const except = this.excepts[i];
+    if (except !== undefined && except.has(link)) return false;
     const room = this.audiences[i];
     return room === undefined || link.rooms.has(room);
   }
@@ -145,6 +150,7 @@ export class SharedBroadcast implements BroadcastChannel {
     this.senders = [];
     this.audiences = [];
     this.forms = [];
+    this.excepts = [];
     this.bytes = 0;
     this.joined = undefined;
   }

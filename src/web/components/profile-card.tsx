@@ -1,21 +1,48 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ExtensionFields } from '../../protocol/index.js';
+import { nameKey, type ExtensionFields } from '../../protocol/index.js';
 import type { Outcome, PageChat } from '../chat.js';
 import { Dialog } from './dialog.js';
 import { STATUSES } from './settings.js';
 
-/** Someone's profile, looked up when opened (WHOIS, docs/protocol.md §10.3): who they are, whether online, their status and about, the rooms both are in. */
+/**
+ * Someone's profile, looked up when opened (WHOIS, docs/protocol.md §10.3): who they are, whether
+ * online, their status and about, the rooms both are in; and Block or Unblock them (§10.7).
+ */
 export function ProfileCard({ chat, name, close }: { chat: PageChat; name: string; close: () => void }) {
   const [found, setFound] = useState<Outcome<ExtensionFields> | undefined>(undefined);
   useEffect(() => {
     void chat.whois(name).then(setFound);
   }, [name]);
+  const shown = found?.ok ? found.value.name ?? name : name;
   return (
-    <Dialog id="profile-card" title={found?.ok ? found.value.name ?? name : name} onClose={close}>
+    <Dialog id="profile-card" title={shown} onClose={close}>
       {found === undefined && <p class="muted">Looking {name} up…</p>}
       {found?.ok === false && <p class="error" role="alert">{found.error}</p>}
       {found?.ok && <ProfileFacts who={found.value} />}
+      {found?.ok && nameKey(shown) !== nameKey(chat.me ?? '') && <BlockButton chat={chat} name={shown} />}
     </Dialog>
+  );
+}
+
+/** Block or Unblock: whether the user blocks `name` is asked when the card opens (BLOCKS). */
+function BlockButton({ chat, name }: { chat: PageChat; name: string }) {
+  const [blocked, setBlocked] = useState<boolean | undefined>(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    void chat.blocks().then((o) => o.ok && setBlocked(o.value.some((b) => nameKey(b.name) === nameKey(name))));
+  }, [name]);
+  const toggle = async () => {
+    const outcome = blocked ? await chat.unblock(name) : await chat.block(name);
+    if (outcome.ok) setBlocked(!blocked);
+    setError(outcome.ok ? '' : outcome.error);
+  };
+  if (blocked === undefined) return null;
+  return (
+    <div class="section">
+      <p class="muted" id="block-note">{blocked ? `You block ${name}: their messages do not reach you.` : `Blocking ${name} hides their messages from you; they are not told.`}</p>
+      <button type="button" id="block-toggle" onClick={() => void toggle()}>{blocked ? `Unblock ${name}` : `Block ${name}`}</button>
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
   );
 }
 

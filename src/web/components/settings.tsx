@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { BlockEntry } from '../../client/client.js';
 import type { PageChat, Profile } from '../chat.js';
 import { Dialog } from './dialog.js';
 import { FormNote, useOutcome } from './form-outcome.js';
@@ -10,7 +11,7 @@ export const STATUSES = [['available', 'Available'], ['away', 'Away'], ['busy', 
 
 /**
  * The user's own settings: a guest may keep the name they hold; a registered user edits their
- * profile, changes their password or deletes their account.
+ * profile, changes their password or deletes their account; either sees whom they block (§10.7).
  */
 export function Settings({ chat, close }: { chat: PageChat; close: () => void }) {
   return (
@@ -26,7 +27,39 @@ export function Settings({ chat, close }: { chat: PageChat; close: () => void })
       ) : (
         <p class="muted">This server does not keep accounts: names are for the visit only.</p>
       )}
+      {chat.accountsOffered && <BlockedList chat={chat} />}
     </Dialog>
+  );
+}
+
+/** Whom the user blocks (docs/protocol.md §10.7), each with Unblock; blocking is on a profile card. */
+function BlockedList({ chat }: { chat: PageChat }) {
+  const [blocks, setBlocks] = useState<BlockEntry[] | undefined>(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    void chat.blocks().then((o) => (o.ok ? setBlocks(o.value) : setError(o.error)));
+  }, []);
+  const unblock = async (name: string) => {
+    const outcome = await chat.unblock(name);
+    if (outcome.ok) setBlocks((list) => list?.filter((b) => b.name !== name));
+    setError(outcome.ok ? '' : outcome.error);
+  };
+  return (
+    <section id="blocked" class="section" aria-labelledby="blocked-title">
+      <h3 id="blocked-title">Blocked</h3>
+      {blocks?.length === 0 && <p class="muted">You block nobody. A person's profile card has Block.</p>}
+      {blocks && blocks.length > 0 && (
+        <ul class="blocked">
+          {blocks.map((b) => (
+            <li key={b.name} data-name={b.name}>
+              {b.name}{b.registered ? '' : ' (guest)'}{' '}
+              <button type="button" aria-label={`Unblock ${b.name}`} onClick={() => void unblock(b.name)}>Unblock</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <p class="error" role="alert">{error}</p>}
+    </section>
   );
 }
 
