@@ -89,6 +89,28 @@ describe('blocking', () => {
     expect(texts(await ask(bob, MsgType.HISTORY, { conversation: 'alice' }))).toEqual([]);
   });
 
+  it('a page or catch-up of the blocker is full however many of its messages the blocked user said', async () => {
+    await start();
+    const alice = await user('alice', { password: PASSWORD });
+    const bob = await user('bob');
+    const carol = await user('carol');
+    await ask(alice, MsgType.BLOCK, { name: 'bob' });
+    say(carol, 'carol', 'All', 'carol 1');
+    say(carol, 'carol', 'All', 'carol 2');
+    for (let i = 1; i <= 5; i++) say(bob, 'bob', 'All', `bob ${i}`);
+    say(carol, 'carol', 'All', 'carol 3');
+    await until(bob, 'carol 3');
+    alice.end();
+    const again = await user('alice', { password: PASSWORD, create: false });
+    // a page of two before the last: bob's five in between are not what cuts it short
+    const page = await ask(again, MsgType.HISTORY, { conversation: 'All', limit: 2 });
+    expect(texts(page)).toEqual(['carol 2', 'carol 3']);
+    expect(page.more).toBe(true);
+    const caught = await ask(again, MsgType.CATCH_UP, { after: 0, limit: 2 });
+    expect(texts(caught)).toEqual(['carol 1', 'carol 2']);
+    expect(caught.more).toBe(true);
+  });
+
   it('messages of a blocked classic peer are kept from the blocker', async () => {
     await start();
     const alice = await user('alice');

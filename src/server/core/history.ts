@@ -241,13 +241,14 @@ export class History<M extends HistoryMember> {
     const limit = this.limit(fields.limit, PAGE);
     if (fields.after !== undefined && fields.before) throw new HcpError(ErrorCode.HISTORY_INVALID, 'ask for BEFORE or AFTER, not both');
     const first = this.firstReadable(member, key);
+    const except = this.blockedBy(member);
     // newest first, what comes before `first` is the tail: cutting it leaves MORE right
     const found = fields.after !== undefined
-      ? await guard(this.store.after(key, Math.max(this.id(fields.after), first - 1), limit + 1))
-      : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1))).filter((m) => m.id >= first).reverse();
+      ? await guard(this.store.after(key, Math.max(this.id(fields.after), first - 1), limit + 1, except))
+      : (await guard(this.store.before(key, fields.before ? this.id(fields.before) : this.lastId + 1, limit + 1, except))).filter((m) => m.id >= first).reverse();
     const more = found.length > limit;
     const page = fields.after !== undefined ? found.slice(0, limit) : found.slice(found.length - Math.min(limit, found.length));
-    return { entry: this.unblocked(member, page).map(entryOf), ...(more && { more: true }) };
+    return { entry: page.map(entryOf), ...(more && { more: true }) };
   }
 
   private async catchUp(member: M, fields: ExtensionFields): Promise<ExtensionFields> {
@@ -259,8 +260,9 @@ export class History<M extends HistoryMember> {
       after: this.id(fields.after ?? 0),
       before: member.firstLive,
       limit: limit + 1,
+      except: this.blockedBy(member),
     }));
-    return { entry: this.unblocked(member, found.slice(0, limit)).map(entryOf), ...(found.length > limit && { more: true }) };
+    return { entry: found.slice(0, limit).map(entryOf), ...(found.length > limit && { more: true }) };
   }
 
   private async search(member: M, fields: ExtensionFields, conversation: (name: string) => Promise<string>): Promise<ExtensionFields> {
@@ -269,17 +271,17 @@ export class History<M extends HistoryMember> {
     const limit = this.limit(fields.limit, SEARCH);
     const keys = fields.conversation !== undefined ? [await conversation(fields.conversation)] : await this.readable(member);
     const before = fields.before ? this.id(fields.before) : undefined;
-    const found = await guard(this.store.search({ conversations: keys, from: this.firstReadableOf(member, keys), text, limit, before }));
-    return { entry: this.unblocked(member, found).map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
+    const found = await guard(this.store.search({ conversations: keys, from: this.firstReadableOf(member, keys), text, limit, before, except: this.blockedBy(member) }));
+    return { entry: found.map((m) => ({ ...entryOf(m), conversation: conversationName(m, member.identity) })) };
   }
 
   /**
-   * Of `messages`, those not sent by whom `member` blocks (docs/protocol.md §10.7). Taken out after
-   * the page is cut, so MORE still tells whether the conversation goes on: a page may hold fewer.
+   * The senders whose messages `member` does not read: those it blocks (docs/protocol.md §10.7). The
+   * store leaves them out, so a page is full and MORE right however many there are.
    */
-  private unblocked(member: M, messages: StoredMessage[]): StoredMessage[] {
+  private blockedBy(member: M): string[] | undefined {
     const blocked = this.blocked(member);
-    return blocked ? messages.filter((m) => !blocked.has(m.sender)) : messages;
+    return blocked?.size ? [...blocked.keys()] : undefined;
   }
 
   /** Every conversation the member may read: the lobby, its rooms, and its whispers. */

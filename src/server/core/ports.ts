@@ -208,20 +208,21 @@ export interface HistoryStore {
   append(messages: readonly StoredMessage[]): Promise<void>;
   /**
    * What `identity` may read with ids in (after, before), oldest first, at most `limit`: the
-   * conversations named (the lobby, its rooms; of those in `from`, only ids from the one given) and its whispers.
+   * conversations named (the lobby, its rooms; of those in `from`, only ids from the one given) and its whispers;
+   * none sent by the identities in `except` (those it blocks).
    */
-  catchUp(query: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number }): Promise<StoredMessage[]>;
+  catchUp(query: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number; except?: readonly string[] }): Promise<StoredMessage[]>;
   /** The keys of the whisper conversations `identity` is a party to. */
   whispersOf(identity: string): Promise<string[]>;
-  /** Messages of `conversation` after id `after`, oldest first, at most `limit`. */
-  after(conversation: string, after: number, limit: number): Promise<StoredMessage[]>;
-  /** Messages of `conversation` before id `before`, newest first, at most `limit`. */
-  before(conversation: string, before: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages of `conversation` after id `after`, oldest first, at most `limit`; none sent by the identities in `except`. */
+  after(conversation: string, after: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]>;
+  /** Messages of `conversation` before id `before`, newest first, at most `limit`; none sent by the identities in `except`. */
+  before(conversation: string, before: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]>;
   /**
    * Messages of the conversations matching the full-text `query`, newest first (before id `before`,
-   * if given; of the conversations in `from`, only ids from the one given).
+   * if given; of the conversations in `from`, only ids from the one given; none sent by the identities in `except`).
    */
-  search(query: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number }): Promise<StoredMessage[]>;
+  search(query: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number; except?: readonly string[] }): Promise<StoredMessage[]>;
   /**
    * A step of the work behind the live path: up to `limit` messages not yet in the search index (or,
    * for a store that journals appends, not yet in place) taken in; resolves with how many it took,

@@ -38,12 +38,10 @@ export class KyselyHistoryStore implements HistoryStore {
     );
   }
 
-  catchUp({ identity, conversations, from, after, before, limit }: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number }): Promise<StoredMessage[]> {
+  catchUp({ identity, conversations, from, after, before, limit, except }: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number; except?: readonly string[] }): Promise<StoredMessage[]> {
     const { open, bounded } = split(conversations, from);
     return this.rows((db) =>
-      db
-        .selectFrom('messages')
-        .selectAll()
+      db.selectFrom('messages').selectAll().$if(!!except?.length, (q) => q.where('sender', 'not in', except!))
         .where('id', '>', after)
         .where('id', '<', before)
         .where((eb) =>
@@ -67,15 +65,15 @@ export class KyselyHistoryStore implements HistoryStore {
     });
   }
 
-  after(conversation: string, after: number, limit: number): Promise<StoredMessage[]> {
-    return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '>', after).orderBy('id', 'asc').limit(limit));
+  after(conversation: string, after: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]> {
+    return this.rows((db) => db.selectFrom('messages').selectAll().$if(!!except?.length, (q) => q.where('sender', 'not in', except!)).where('conversation', '=', conversation).where('id', '>', after).orderBy('id', 'asc').limit(limit));
   }
 
-  before(conversation: string, before: number, limit: number): Promise<StoredMessage[]> {
-    return this.rows((db) => db.selectFrom('messages').selectAll().where('conversation', '=', conversation).where('id', '<', before).orderBy('id', 'desc').limit(limit));
+  before(conversation: string, before: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]> {
+    return this.rows((db) => db.selectFrom('messages').selectAll().$if(!!except?.length, (q) => q.where('sender', 'not in', except!)).where('conversation', '=', conversation).where('id', '<', before).orderBy('id', 'desc').limit(limit));
   }
 
-  search({ conversations, from, text, limit, before }: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number }): Promise<StoredMessage[]> {
+  search({ conversations, from, text, limit, before, except }: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number; except?: readonly string[] }): Promise<StoredMessage[]> {
     const match = ftsQuery(text);
     if (conversations.length === 0 || match === undefined) return Promise.resolve([]);
     const { open, bounded } = split(conversations, from);
@@ -92,6 +90,7 @@ export class KyselyHistoryStore implements HistoryStore {
           ]),
         )
         .where('messages.deleted', '=', 0);
+      if (except?.length) q = q.where('messages.sender', 'not in', except); // whom the reader blocks
       if (before !== undefined) q = q.where('f.rowid', '<', before);
       return q.orderBy('f.rowid', 'desc').limit(limit);
     });
