@@ -55,11 +55,12 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
       for (const t of joined(turns)) insertTurn.run(t.first, t.last, t.body);
     });
     this.oldest = database.prepare('select min(first) as first from journal');
-    // sorted by conversation, the batch's index entries land together, page by page
+    // sorted by conversation, the batch's index entries land together, page by page; each body is
+    // parsed once into SQLite's binary JSON, whose fields `->>` then reads without parsing again
     const insert = database.prepare(
       `insert into messages (${MOVE_COLUMNS})
        select e.value->>0, e.value->>1, e.value->>2, e.value->>3, e.value->>4, e.value->>5, e.value->>6, e.value->>7, e.value->>8
-       from journal j, json_each(j.body) e where j.first <= ? order by 2, 1`,
+       from journal j, jsonb_each(jsonb(j.body)) e where j.first <= ? order by 2, 1`,
     );
     const newest = database.prepare<[number], { last: number | null }>('select max(last) as last from journal where first <= ?');
     const drop = database.prepare('delete from journal where first <= ?');
