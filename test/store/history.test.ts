@@ -103,6 +103,26 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect(turnsOfTheLoop).toBeGreaterThan(0);
   });
 
+  it('a step that finds nothing journaled and the turns waiting within its size moves them straight into place, the journal table untouched', async () => {
+    const data = folder();
+    const store = await opened(data);
+    const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
+    const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const written = () => (raw.prepare("select value from counters where name = 'last_message_id'").get() as { value: number }).value;
+    const whisper = message(2, 'w:a:alice a:bob', 'two', { recipient: 'a:bob' });
+    await store.history.append([message(1, 'All', 'one'), whisper]);
+    await store.history.append([message(3, '#tea', 'three')]);
+    expect(await store.history.index(3)).toBe(3); // all of the step: moved
+    expect([rows('journal'), rows('messages'), written()]).toEqual([0, 3, 3]);
+    expect(await store.history.get(2)).toEqual(whisper);
+    // more than a step waits: journaled (rows of up to 500), and the oldest row moved, as before
+    await store.history.append(Array.from({ length: 500 }, (_, i) => message(4 + i, 'All', `more ${i}`)));
+    await store.history.append([message(504, 'All', 'the last')]);
+    expect(await store.history.index(3)).toBe(500);
+    expect([rows('journal'), rows('messages')]).toEqual([1, 503]);
+    raw.close();
+  });
+
   it('a journal left by a server that stopped is moved on the next start: nothing lost, ids never given twice', async () => {
     const data = folder();
     let store = await opened(data);

@@ -34,6 +34,7 @@ const MOVE_COLUMNS = 'id, conversation, at, sender, recipient, sender_name, rece
 export class SqliteHistoryStore extends KyselyHistoryStore {
   private readonly journal: (turns: readonly Turn[]) => void;
   private readonly move: (upTo: number) => number;
+  private readonly moveTurns: (turns: readonly Turn[]) => void;
   private readonly oldest: Database.Statement<[], { first: number | null }>;
   /** Turns appended, in the turn log, not yet in the journal table. */
   private waiting: Turn[] = [];
@@ -57,14 +58,18 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     this.oldest = database.prepare('select min(first) as first from journal');
     // sorted by conversation, the batch's index entries land together, page by page; each body is
     // parsed once into SQLite's binary JSON, whose fields `->>` then reads without parsing again
-    const insert = database.prepare(
-      `insert into messages (${MOVE_COLUMNS})
-       select e.value->>0, e.value->>1, e.value->>2, e.value->>3, e.value->>4, e.value->>5, e.value->>6, e.value->>7, e.value->>8
-       from journal j, jsonb_each(jsonb(j.body)) e where j.first <= ? order by 2, 1`,
-    );
+    const fields = 'e.value->>0, e.value->>1, e.value->>2, e.value->>3, e.value->>4, e.value->>5, e.value->>6, e.value->>7, e.value->>8';
+    const insert = database.prepare(`insert into messages (${MOVE_COLUMNS}) select ${fields} from journal j, jsonb_each(jsonb(j.body)) e where j.first <= ? order by 2, 1`);
+    const insertBody = database.prepare<[string]>(`insert into messages (${MOVE_COLUMNS}) select ${fields} from jsonb_each(jsonb(?)) e order by 2, 1`);
     const newest = database.prepare<[number], { last: number | null }>('select max(last) as last from journal where first <= ?');
     const drop = database.prepare('delete from journal where first <= ?');
     const last = database.prepare("update counters set value = ? where name = 'last_message_id' and value < ?");
+    // turns that never waited in the journal table: straight into place, the same way
+    this.moveTurns = database.transaction((turns: readonly Turn[]) => {
+      for (const t of joined(turns)) insertBody.run(t.body);
+      const id = turns[turns.length - 1]!.last;
+      last.run(id, id);
+    });
     this.move = database.transaction((upTo: number) => {
       const id = newest.get(upTo)?.last;
       if (id == null) return 0;
@@ -112,15 +117,19 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   }
 
   /**
-   * A step behind the live path: moves up to about `limit` journaled messages into place, then, with
-   * what is left of the step, feeds the search index; `limit` or more while work is left.
+   * A step behind the live path: moves up to about `limit` journaled messages into place (or, when
+   * none are journaled and the turns waiting fit in the step, those), then, with what is left of the
+   * step, feeds the search index; `limit` or more while work is left.
    */
   override async index(limit: number): Promise<number> {
     let moved: number;
     try {
-      this.journalWaiting();
-      if (this.journaled === 0) return await super.index(limit);
-      moved = this.moveOldest(limit);
+      if (this.journaled === 0 && this.waitingMessages <= limit) {
+        moved = this.moveWaiting();
+      } else {
+        this.journalWaiting();
+        moved = this.moveOldest(limit);
+      }
     } catch (err) {
       throw this.errors.toStoreError(err);
     }
@@ -150,6 +159,20 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     } finally {
       this.log?.close();
     }
+  }
+
+  /**
+   * Puts the turns waiting straight into `messages` (a server that keeps up: they need not wait in
+   * the journal table first), in one transaction; the turn log then holds nothing more.
+   */
+  private moveWaiting(): number {
+    const moved = this.waitingMessages;
+    if (moved === 0) return 0;
+    this.moveTurns(this.waiting);
+    this.waiting = [];
+    this.waitingMessages = 0;
+    this.log?.clear();
+    return moved;
   }
 
   /** Puts the turns waiting into the journal table, in one transaction; the turn log then holds nothing more. */
