@@ -41,7 +41,8 @@ export interface ClientEvents extends Record<string, unknown> {
   notice: { text: string };
   /** The server refused something or reported a problem (framed servers only). */
   error: { code: number; reason: string; fatal: boolean };
-  close: { reason: string };
+  /** `code`: the fatal ERROR that ended the connection, if one did (KICKED, BANNED: §10.6). */
+  close: { reason: string; code?: number };
 }
 
 export interface ClientOptions {
@@ -89,6 +90,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   users: string[] = [];
   closed = false;
   private closeReason: string | undefined;
+  private fatalCode: number | undefined;
   private pendingNak: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
   /** Requests sent and not yet answered, by id (docs/protocol.md §10.1). */
   private readonly requests = new Map<number, { resolve(fields: ExtensionFields): void; reject(err: HcpError): void }>();
@@ -113,7 +115,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       if (this.closed) return;
       this.closed = true;
       this.flushNak();
-      this.emit('close', { reason: this.closeReason ?? reason });
+      this.emit('close', { reason: this.closeReason ?? reason, ...(this.fatalCode !== undefined && { code: this.fatalCode }) });
     };
   }
 
@@ -480,7 +482,10 @@ export class ChatClient extends Emitter<ClientEvents> {
         return;
       }
       case MsgType.ERROR:
-        if (msg.fatal) this.closeReason = msg.reason;
+        if (msg.fatal) {
+          this.closeReason = msg.reason;
+          this.fatalCode = msg.code;
+        }
         if (msg.id !== undefined && !msg.fatal) return this.answer(msg.id)?.reject(new HcpError(msg.code as ErrorCode, msg.reason));
         return this.emit('error', { code: msg.code, reason: msg.reason, fatal: msg.fatal });
       case MsgType.PING:

@@ -12,6 +12,8 @@ export type Command =
   | { kind: 'who' }
   | { kind: 'help' }
   | { kind: 'quit' }
+  /** Connect and join again after being kicked or banned (§10.6): the client does not by itself. */
+  | { kind: 'reconnect' }
   | { kind: 'name'; name: string }
   | { kind: 'invalid'; reason: string };
 
@@ -66,8 +68,11 @@ export type RoomCommand =
 export type HistoryCommand =
   /** Find the messages holding every word. */
   | { kind: 'search'; query: string }
-  /** Delete the user's last message in the conversation talked to (the one before it, when that is deleted). */
-  | { kind: 'unsend' };
+  /**
+   * Delete the user's last message in the conversation talked to (the one before it, when that is
+   * deleted); with `from`, that user's (staff: MOD_DELETE, docs/protocol.md §10.6).
+   */
+  | { kind: 'unsend'; from?: string };
 
 /** Moderation (docs/protocol.md §10.6): staff only, the server refuses others (FORBIDDEN). */
 export type ModerationCommand =
@@ -81,7 +86,9 @@ export type ModerationCommand =
   | { kind: 'ban'; ban: BanRequest }
   | { kind: 'unban'; id: number }
   | { kind: 'bans' }
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: string }
+  /** Close a room, or become its owner (admins: MOD_ROOM). */
+  | { kind: 'room'; room: string; action: 'close' | 'takeover' };
 
 /**
  * Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand,
@@ -111,6 +118,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: '/who', meaning: 'list who is online' },
   { usage: '/name NAME', meaning: 'pick a name (before joining)' },
   { usage: '/quit', meaning: 'leave' },
+  { usage: '/reconnect', meaning: 'join again after being kicked or banned (the client does not by itself)' },
   { usage: '//text', meaning: 'send text that starts with a slash' },
 ];
 
@@ -164,6 +172,9 @@ export const MODERATION_COMMANDS: readonly CommandHelp[] = [
   { usage: '/unban ID', meaning: 'lift the ban numbered ID (admins)' },
   { usage: '/bans', meaning: 'list the bans in force, with their numbers (moderators)' },
   { usage: '/announce text', meaning: 'tell everyone, from Server (admins)' },
+  { usage: '/mdelete NAME', meaning: "delete NAME's last message here, for everyone (again: the one before it) (moderators)" },
+  { usage: '/close #room', meaning: 'close a room for good, whoever owns it (admins)' },
+  { usage: '/takeover #room', meaning: 'become the owner of a room; its owner becomes an operator (admins)' },
 ];
 
 /**
@@ -216,6 +227,8 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
     case 'exit':
     case 'q':
       return { kind: 'quit' };
+    case 'reconnect':
+      return { kind: 'reconnect' };
     case 'name':
     case 'nick':
       return rest ? { kind: 'name', name: rest } : { kind: 'invalid', reason: 'usage: /name NAME' };
@@ -250,7 +263,7 @@ export function isHistoryCommand(cmd: AnyCommand): cmd is HistoryCommand {
   return HISTORY_KINDS.has(cmd.kind);
 }
 
-const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>(['onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce']);
+const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>(['onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce', 'room']);
 
 export function isModerationCommand(cmd: AnyCommand): cmd is ModerationCommand {
   return MODERATION_KINDS.has(cmd.kind);
@@ -295,6 +308,11 @@ function parseModerationCommand(word: string, rest: string, ctx: CommandContext)
     }
     case 'announce':
       return rest ? { kind: 'announce', text: rest } : invalid('usage: /announce text');
+    case 'close':
+    case 'takeover': {
+      const room = rest ? roomName(rest) : undefined;
+      return room ? { kind: 'room', room, action: word } : invalid(`usage: /${word} #room`);
+    }
     default:
       return undefined;
   }
@@ -314,6 +332,8 @@ function parseHistoryCommand(word: string, rest: string): HistoryCommand | { kin
       return rest ? { kind: 'search', query: rest } : { kind: 'invalid', reason: 'usage: /search WORDS' };
     case 'delete':
       return rest ? undefined : { kind: 'unsend' };
+    case 'mdelete':
+      return rest ? { kind: 'unsend', from: rest } : { kind: 'invalid', reason: 'usage: /mdelete NAME' };
     default:
       return undefined;
   }

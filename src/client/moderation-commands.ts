@@ -32,6 +32,9 @@ export async function moderationResult(cmd: ModerationCommand, session: ChatSess
     case 'announce':
       await session.moderate((c) => c.announce(cmd.text));
       return 'You announced it to everyone.';
+    case 'room':
+      await session.moderate((c) => c.moderateRoom(cmd.room, cmd.action));
+      return cmd.action === 'close' ? `You closed ${cmd.room}.` : `You took ${cmd.room} over: you are its owner now.`;
   }
 }
 

@@ -21,7 +21,9 @@ export type SessionState =
   /** Connected, without a name yet; `waitingFor` while the server still holds our old connection's name. */
   | { kind: 'naming'; waitingFor?: string }
   | { kind: 'joined'; name: string }
-  | { kind: 'disconnected'; reason: string; retryInMs: number };
+  | { kind: 'disconnected'; reason: string; retryInMs: number }
+  /** Put out by the server's staff (ERROR KICKED or BANNED, docs/protocol.md §10.6): no reconnecting until `rejoin`. */
+  | { kind: 'removed'; code: number; reason: string };
 
 export interface SessionEvents extends Record<string, unknown> {
   state: SessionState;
@@ -389,6 +391,16 @@ export class ChatSession extends Emitter<SessionEvents> {
     return parts.length;
   }
 
+  /**
+   * After being put out (state `removed`): connects again and asks for the name back, logged in
+   * as before; a ban refuses it (`refused`, or `removed` again for a banned address) with its reason.
+   */
+  rejoin(): void {
+    if (this.state.kind !== 'removed' || this.stopped) return;
+    this.retryMs = this.options.firstRetryMs;
+    void this.open();
+  }
+
   /** Leaves for good: no reconnect. */
   close(): void {
     this.stopped = true;
@@ -418,7 +430,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     client.on('statuses', (e) => this.emit('statuses', e));
     client.on('notice', (e) => this.emit('notice', e));
     client.on('error', (e) => this.emit('error', e));
-    client.on('close', ({ reason }) => this.onClose(client, reason));
+    client.on('close', ({ reason, code }) => this.onClose(client, reason, code));
     // before the name: a login needs the capability (a classic server has none: no wait)
     await client.requestCapabilities([Capability.ACCOUNTS, Capability.ROOMS, Capability.HISTORY, Capability.NOTICES, Capability.MODERATION]);
     if (client !== this.client) return;
@@ -645,13 +657,15 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.emit('target', { target: this.target, present });
   }
 
-  private onClose(client: ChatClient, reason: string): void {
+  private onClose(client: ChatClient, reason: string, code: number | undefined): void {
     if (client !== this.client) return;
     this.client = undefined;
     this.held = undefined; // the next connection catches up on them
     this.dropOutbox('the connection was lost');
     if (this.stopped) return;
     this.tellTargetPresence();
+    // kicked or banned (online, or at connect): coming back by itself would defy the moderator
+    if (code === ErrorCode.KICKED || code === ErrorCode.BANNED) return this.setState({ kind: 'removed', code, reason });
     this.retryLater(reason);
   }
 
@@ -672,6 +686,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     const s = this.state;
     if (s.kind === 'disconnected') return `not connected: reconnecting in ${Math.ceil(s.retryInMs / 1000)} s`;
     if (s.kind === 'connecting') return 'not connected yet';
+    if (s.kind === 'removed') return `not connected: ${s.reason}`;
     return 'pick a name first';
   }
 

@@ -139,6 +139,8 @@ export function App({ session, loginAs }: AppProps) {
         const quiet = previous.kind === 'disconnected' || previous.kind === 'connecting';
         if (s.kind === 'disconnected' && !quiet) add('error', `Connection lost: ${s.reason}. Reconnecting…`);
         if (s.kind === 'naming' && s.waitingFor) add('notice', `Waiting for the server to let go of "${s.waitingFor}"…`);
+        // the reason itself came as the session's error, just before
+        if (s.kind === 'removed') add('notice', 'You are disconnected and will stay so: /reconnect joins again, /quit leaves.');
         previous = s;
         setState(s);
       }),
@@ -360,6 +362,10 @@ export function App({ session, loginAs }: AppProps) {
       exit();
       return;
     }
+    if (cmd.kind === 'reconnect') {
+      if (session.state.kind !== 'removed') return add('error', 'You are not put out: the client reconnects by itself after a drop.');
+      return session.rejoin();
+    }
     if (cmd.kind === 'help') return add('help', session.staffRole === undefined ? '' : HELP_WITH_MODERATION);
     if (cmd.kind === 'invalid') return add('error', cmd.reason);
     if (!session.name) {
@@ -416,7 +422,7 @@ export function App({ session, loginAs }: AppProps) {
         <Box flexShrink={1}>
           <Text wrap="truncate-end">
             <Text bold color="yellow">Howdy </Text>
-            <Text color={state.kind === 'joined' ? 'green' : state.kind === 'disconnected' ? 'red' : 'yellow'}>{status}</Text>
+            <Text color={state.kind === 'joined' ? 'green' : state.kind === 'disconnected' || state.kind === 'removed' ? 'red' : 'yellow'}>{status}</Text>
             <Text dimColor>{session.wire === 'classic' ? ' (classic)' : ''}</Text>
           </Text>
         </Box>
@@ -493,5 +499,7 @@ function statusText(state: SessionState, address: string | undefined): string {
       return `${state.name} @ ${address}`;
     case 'disconnected':
       return `disconnected: reconnecting in ${Math.ceil(state.retryInMs / 1000)} s`;
+    case 'removed':
+      return 'disconnected: /reconnect to join again';
   }
 }

@@ -1,5 +1,6 @@
 import { actionOf, type HistoryCommand } from '../client/commands.js';
 import type { SearchHit } from '../client/history.js';
+import { moderationText } from '../client/moderation.js';
 import { runFeatureCommand, type CommandIo } from './command-runner.js';
 import { clockOf, messageCount } from './message-line.js';
 import type { Windows } from './windows.js';
@@ -11,7 +12,8 @@ export interface HistoryIo extends CommandIo {
 }
 
 /**
- * Runs /search and /delete (docs/protocol.md §11). A deletion shows in every window that has the
+ * Runs /search, /delete and staff's /mdelete NAME (docs/protocol.md §11, MOD_DELETE §10.6: one's
+ * own message goes by DELETE, which needs no role). A deletion shows in every window that has the
  * message, through the session's `deleted` event, here as everywhere else.
  */
 export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Promise<void> {
@@ -19,10 +21,17 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Pro
   const feature = { commands: 'history commands', granted: session.historyEnabled, lacks: 'keeps no history', afterJoining: 'history comes after joining' };
   await runFeatureCommand(io, feature, async () => {
     if (cmd.kind === 'search') return io.notice(searchText(cmd.query, await session.search(cmd.query)));
-    const mine = io.windows.lastOwnMessage(io.windows.active);
-    if (!mine) return io.error('You have no message here to delete.');
-    await session.deleteMessage(mine.id);
-  }, (err) => `${cmd.kind === 'search' ? 'No search' : 'Not deleted'}: ${err.message}.`);
+    const from = cmd.from;
+    if (from === undefined) {
+      const mine = io.windows.lastOwnMessage(io.windows.active);
+      if (!mine) return io.error('You have no message here to delete.');
+      return session.deleteMessage(mine.id);
+    }
+    const theirs = io.windows.lastMessageFrom(io.windows.active, from);
+    if (!theirs) return io.error(`${from} has no message here to delete.`);
+    if (theirs.own) return session.deleteMessage(theirs.id);
+    await session.moderate((c) => c.deleteAny(theirs.id));
+  }, (err) => moderationText(err.code, err.message) ?? `${cmd.kind === 'search' ? 'No search' : 'Not deleted'}: ${err.message}.`);
 }
 
 /**

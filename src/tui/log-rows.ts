@@ -15,6 +15,8 @@ export interface MessageRef {
   conversation: string;
   /** The user sent it (and may delete it). */
   own: boolean;
+  /** Its sender, as the server names them: staff's /mdelete finds their last message. */
+  from: string;
 }
 
 /** The text of a /help entry that lists the moderation commands too (to staff only: others are refused them). */

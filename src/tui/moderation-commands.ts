@@ -3,7 +3,7 @@ import { moderationResult } from '../client/moderation-commands.js';
 import { moderationText } from '../client/moderation.js';
 import { runFeatureCommand, type CommandIo } from './command-runner.js';
 
-/** Runs /users, /warn, /kick (/kill), /mute, /ban, /unban, /bans and /announce (docs/protocol.md §10.6); refusals in plain words. */
+/** Runs /users, /warn, /kick (/kill), /mute, /ban, /unban, /bans, /announce, /close and /takeover (docs/protocol.md §10.6); refusals in plain words. */
 export async function runModerationCommand(cmd: ModerationCommand, io: CommandIo): Promise<void> {
   const { session } = io;
   const feature = {

@@ -114,6 +114,11 @@ export class Windows {
     return conversationEntries(window).filter((e) => e.message!.own && !e.deleted).at(-1)?.message;
   }
 
+  /** `name`'s last message in a window's conversation that is not deleted yet: staff's /mdelete deletes it. */
+  lastMessageFrom(window: ChatWindow, name: string): MessageRef | undefined {
+    return conversationEntries(window).filter((e) => sameName(e.message!.from, name) && !e.deleted).at(-1)?.message;
+  }
+
   /** Shows a message as deleted wherever it is (DELETED, §11); false when no window has it. */
   markDeleted(id: number): boolean {
     let found = false;

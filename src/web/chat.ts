@@ -371,6 +371,10 @@ export class PageChat extends Emitter<PageChatEvents> {
       case 'who':
         this.addNotice(`Online (${this.users.length}): ${this.users.join(', ')}.`);
         return true;
+      case 'reconnect':
+        if (!this.removed) return this.refuse('You are not put out: the page reconnects by itself after a drop.');
+        this.rejoin();
+        return true;
       case 'quit':
         this.left = true;
         this.session.close();
@@ -413,6 +417,22 @@ export class PageChat extends Emitter<PageChatEvents> {
     return this.ask(() => this.session.deleteMessage(id));
   }
 
+  /** Deletes anyone's message (staff: MOD_DELETE, §10.6), told as the sender's own deletion is. */
+  deleteAnyMessage(id: number): Promise<Outcome<void>> {
+    return this.moderate((c) => c.deleteAny(id));
+  }
+
+  /** Kicked or banned (§10.6): why, in plain words; the page then stays out until the user joins again. */
+  get removed(): string | undefined {
+    const s = this.state;
+    return s.kind === 'removed' ? errorText(s.code, s.reason) : undefined;
+  }
+
+  /** "Join again" after a kick or a ban: the name asked for anew; a ban refuses it, saying why. */
+  rejoin(): void {
+    this.session.rejoin();
+  }
+
   /** The tab came into view or went out of it: what comes while it is out of view is new to the user. */
   setTabVisible(visible: boolean): void {
     this.tabVisible = visible;
@@ -434,14 +454,19 @@ export class PageChat extends Emitter<PageChatEvents> {
     return true;
   }
 
-  /** `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message in the conversation shown. */
+  /**
+   * `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message
+   * in the conversation shown, staff's `/mdelete NAME` that user's (§10.6).
+   */
   private historyCommand(cmd: HistoryCommand): boolean {
     if (cmd.kind === 'search') {
       this.emit('dialog', { kind: 'search', query: cmd.query });
       return true;
     }
-    const last = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && e.own && e.msgId !== undefined && !e.deleted).at(-1);
-    if (!last) return this.refuse('You have no message here to delete.');
+    const from = cmd.from;
+    const whose = (e: MessageEntry) => (from === undefined ? e.own : nameKey(e.from) === nameKey(from));
+    const last = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && whose(e) && e.msgId !== undefined && !e.deleted).at(-1);
+    if (!last) return this.refuse(from === undefined ? 'You have no message here to delete.' : `${from} has no message here to delete.`);
     this.emit('dialog', { kind: 'delete-message', entry: last });
     return true;
   }

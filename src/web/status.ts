@@ -1,4 +1,5 @@
 import type { SessionState } from '../client/index.js';
+import { ErrorCode } from '../protocol/index.js';
 
 /** The header's one line about the connection. */
 export function statusText(state: SessionState, server: string, left: boolean): string {
@@ -12,5 +13,7 @@ export function statusText(state: SessionState, server: string, left: boolean): 
       return `connected to ${server}`;
     case 'disconnected':
       return `disconnected, reconnecting in ${Math.ceil(state.retryInMs / 1000)} s…`;
+    case 'removed':
+      return state.code === ErrorCode.BANNED ? 'disconnected: you are banned' : 'disconnected: you were kicked';
   }
 }

@@ -194,6 +194,16 @@ describe('moderation commands (docs/protocol.md §10.6)', () => {
   });
   it('leaves them unknown to a client that does not handle moderation, and lists them for /help', () => {
     expect(parseCommand('/users', ctx(), { rooms: true }).kind).toBe('invalid');
-    expect(MODERATION_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/users', '/warn', '/kick', '/mute', '/ban', '/unban', '/bans', '/announce']);
+    expect(MODERATION_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual([
+      '/users', '/warn', '/kick', '/mute', '/ban', '/unban', '/bans', '/announce', '/mdelete', '/close', '/takeover',
+    ]);
+  });
+  it("closes or takes over a room, deletes someone's last message (with history), joins again after a kick", () => {
+    expect(parse('/close #tea')).toEqual({ kind: 'room', room: '#tea', action: 'close' });
+    expect(parse('/takeover tea')).toEqual({ kind: 'room', room: '#tea', action: 'takeover' });
+    expect(parse('/close')).toEqual({ kind: 'invalid', reason: 'usage: /close #room' });
+    expect(parseCommand('/mdelete Jon Stewart', ctx(), { history: true })).toEqual({ kind: 'unsend', from: 'Jon Stewart' });
+    expect(parseCommand('/mdelete', ctx(), { history: true }).kind).toBe('invalid');
+    expect(parse('/reconnect')).toEqual({ kind: 'reconnect' });
   });
 });

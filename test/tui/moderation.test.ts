@@ -68,7 +68,48 @@ describe('howdy chat, moderating', () => {
     admin.type('/kick bob spamming the lobby');
     await admin.waitFor('You kicked bob: spamming the lobby.');
     await bob.waitFor('You were kicked by boss: spamming the lobby.');
-    await bob.waitFor('Connection lost: you were kicked by boss: spamming the lobby. Reconnecting…');
+    await bob.waitFor('You are disconnected and will stay so: /reconnect joins again, /quit leaves.');
+    await bob.waitFor('disconnected: /reconnect to join again');
+    await new Promise((r) => setTimeout(r, 1500)); // past the first retry (1 s) of a drop
+    expect(bob.screen()).not.toMatch(/Connected to .*\n[\s\S]*Connected to/); // one connection only
+    admin.type('/users');
+    await admin.waitFor(/Online \(1\):/);
+    bob.type('/reconnect');
+    await bob.waitFor('Reconnected as bob.');
+    await admin.waitFor('bob joined');
+  });
+
+  it("an admin deletes another user's message, takes a room over and closes it; a guest is refused", async () => {
+    const server = await serve();
+    const admin = new Terminal('admin', await staffChat(server, 'boss', 'admin'), { columns: 120, rows: 40 });
+    await admin.waitFor('You logged in as boss');
+    const dan = new Terminal('dan', guestChat(server.port, 'dan'), { columns: 120, rows: 40 });
+    await dan.waitFor('You joined as dan');
+    const owner = await connect('127.0.0.1', server.port);
+    await owner.requestCapabilities(['accounts', 'rooms']);
+    await owner.createAccount(SECRET, 'olga');
+    await owner.createRoom('#den');
+
+    admin.type('welcome');
+    await dan.waitFor('boss: welcome');
+    dan.type('something rude');
+    await admin.waitFor('dan: something rude');
+    dan.type('/mdelete boss');
+    await dan.waitFor('Not allowed: only a logged-in admin or moderator may do that.');
+    admin.type('/mdelete dan');
+    await dan.waitFor('You: (deleted)');
+    await admin.waitFor('dan: (deleted)');
+    expect(dan.screen()).toContain('boss: welcome');
+
+    dan.type('/takeover #den');
+    await dan.waitFor(/Not allowed: .*/);
+    admin.type('/takeover #den');
+    await admin.waitFor('You took #den over: you are its owner now.');
+    const closed = new Promise((resolve) => owner.on('room', (e) => e.event === 'delete' && resolve(e)));
+    admin.type('/close den');
+    await admin.waitFor('You closed #den.');
+    expect(await closed).toMatchObject({ room: '#den', by: 'boss' });
+    owner.close();
   });
 
   it('an admin bans a name (the user is put out, told for how long), lists the bans and lifts one', async () => {

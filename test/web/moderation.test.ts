@@ -100,6 +100,82 @@ describe('the Moderation panel', () => {
     await expect.poll(() => page.locator('#send-error').innerText(), { timeout: 10_000 }).toMatch(/nobody/i);
   });
 
+  it("what the affected users see: a message deleted, an announcement, a mute, rooms taken over and closed, a kick that is not undone by a reconnect", async () => {
+    await staffAccount('chief', 'admin');
+    const admin = await rig.open({ viewport: { width: 1280, height: 800 } });
+    await logIn(admin, 'chief', PASSWORD);
+    const wendy = await rig.open({ viewport: { width: 1280, height: 800 } });
+    await joinAs(wendy, 'wendy');
+    const classic = await connect('127.0.0.1', rig.server.port, { classic: true });
+    rig.peers.push(classic);
+    expect(await classic.register('oldie')).toMatchObject({ accepted: true });
+    const wait = { timeout: 10_000 };
+
+    // delete: the admin's delete action is on wendy's message too; it goes in her page
+    await say(wendy, 'something rude');
+    const rude = admin.locator('#log li', { hasText: 'something rude' });
+    await rude.hover();
+    await rude.getByRole('button', { name: "Delete wendy's message" }).click();
+    await admin.getByRole('dialog', { name: "Delete wendy's message?" }).getByRole('button', { name: 'Delete for everyone' }).click();
+    await expect.poll(() => wendy.locator('#log li.own .deleted').count(), wait).toBe(1);
+    expect(await logTexts(wendy)).not.toContain(expect.stringContaining('something rude'));
+
+    const panel = async (tab: string) => {
+      if (!(await admin.locator('#moderation-dialog').isVisible())) await admin.click('#moderation-toggle');
+      await admin.getByRole('tab', { name: tab }).click();
+    };
+    // announce: the classic socket gets a MESSAGE from Server, the web user the notice
+    await panel('Announce');
+    await admin.fill('#announce-text', 'Maintenance at noon');
+    const told = classic.once('message');
+    await admin.click('#announce button[type=submit]');
+    expect(await told).toMatchObject({ from: 'Server', to: 'All', text: 'Maintenance at noon' });
+    await expect.poll(() => wendy.locator('.motd').innerText(), wait).toContain('Maintenance at noon');
+
+    // mute: wendy's messages are refused in plain words
+    await panel('People online');
+    await admin.locator('#moderation-dialog').getByRole('button', { name: 'Mute wendy' }).click();
+    await admin.click('#mod-mute button[type=submit]');
+    await expect.poll(() => admin.locator('#mod-users li[data-name="wendy"]').innerText(), wait).toMatch(/muted/);
+    await say(wendy, 'anyone there?');
+    await expect.poll(async () => (await logTexts(wendy)).join('\n'), wait).toMatch(/You are muted until \d{4}-\d\d-\d\d \d\d:\d\d UTC; your message was not sent\./);
+
+    // rooms: taken over, then closed (asked once more), as their owner sees
+    const olga = await connect('127.0.0.1', rig.server.port);
+    rig.peers.push(olga);
+    await olga.requestCapabilities(['accounts', 'rooms']);
+    await olga.createAccount(PASSWORD, 'olga');
+    await olga.createRoom('#den');
+    await panel('Rooms');
+    const den = admin.locator('#mod-rooms li[data-room="#den"]');
+    const roles = olga.once('room');
+    await den.getByRole('button', { name: 'Take over #den' }).click();
+    expect(await roles).toMatchObject({ room: '#den', event: 'role' });
+    const closed = new Promise((resolve) => olga.on('room', (e) => e.event === 'delete' && resolve(e)));
+    await den.getByRole('button', { name: 'Close #den' }).click();
+    await den.getByRole('button', { name: 'Close #den for good' }).click();
+    expect(await closed).toMatchObject({ room: '#den', by: 'chief' });
+    await expect.poll(() => den.count(), wait).toBe(0);
+    await admin.fill('#mod-room-name', 'nowhere');
+    await admin.locator('#mod-room').getByRole('button', { name: 'Close it for good' }).click();
+    await expect.poll(() => admin.locator('#mod-room-error').innerText(), wait).toMatch(/#nowhere/);
+
+    // kick: wendy's page says why and stays out, until she joins again by hand
+    await panel('People online');
+    await admin.locator('#moderation-dialog').getByRole('button', { name: 'Kick wendy' }).click();
+    await admin.fill('#mod-kick-text', 'spam');
+    await admin.click('#mod-kick button[type=submit]');
+    await expect.poll(() => wendy.locator('#removed').innerText(), wait).toMatch(/^You were kicked by chief: spam\./);
+    expect(await wendy.locator('#status').innerText()).toBe('disconnected: you were kicked');
+    await screenshot(wendy, 'web-kicked');
+    await new Promise((r) => setTimeout(r, 2500)); // past the first reconnect (1 s) and the second (2 s) of a drop
+    expect(classic.users).not.toContain('wendy');
+    expect(await wendy.locator('#removed').count()).toBe(1);
+    await wendy.click('#join-again');
+    await expect.poll(async () => (await logTexts(wendy)).join('\n'), wait).toContain('Reconnected as wendy.');
+    await expect.poll(() => classic.users, wait).toContain('wendy');
+  });
+
   it('a user without a role has no Moderation entry, and the commands are refused in plain words', async () => {
     const page = await rig.open({ viewport: { width: 1280, height: 800 } });
     await joinAs(page, 'visitor');

@@ -24,6 +24,14 @@ export function Composer({ chat }: { chat: PageChat }) {
       void send();
     }
   };
+  const removed = chat.removed;
+  if (removed) {
+    return (
+      <div id="composer" class="composer">
+        <p id="removed" class="error" role="alert">{removed} <button type="button" id="join-again" onClick={() => chat.rejoin()}>Join again</button></p>
+      </div>
+    );
+  }
   if (chat.left) {
     return (
       <div id="composer" class="composer">

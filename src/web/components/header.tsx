@@ -18,7 +18,7 @@ interface Props {
 
 export function Header({ chat, drawer, openSettings, openSearch, openModeration }: Props) {
   const [theme, setTheme] = useState(currentTheme);
-  const bad = chat.state.kind === 'disconnected';
+  const bad = chat.state.kind === 'disconnected' || chat.state.kind === 'removed';
   const unread = chat.unreadTotal;
   return (
     <header class="top">

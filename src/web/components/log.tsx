@@ -110,7 +110,7 @@ export function Log({ chat, conversation, askDelete }: Props) {
           ...(e.key === divider ? [<li key="divider" class="divider" role="separator"><span>New messages</span></li>] : []),
           <Message
             key={e.key} entry={e} me={chat.me} now={now} highlighted={e.kind === 'message' && e.msgId === highlight?.id}
-            askDelete={chat.historyOffered ? askDelete : undefined}
+            askDelete={chat.historyOffered ? askDelete : undefined} anyone={chat.staffRole !== undefined}
           />,
         ])}
         {chat.historyOffered && <HistoryEdge edge={newer} side="newer" retry={retry('newer')} />}

@@ -12,10 +12,12 @@ interface Props {
   highlighted: boolean;
   /** Offered on the user's own messages that the server keeps (docs/protocol.md §11): asks to delete it. */
   askDelete: ((entry: MessageEntry) => void) | undefined;
+  /** The user is staff (§10.6): the delete action is on everyone's messages. */
+  anyone: boolean;
 }
 
 /** One line of the log. User text is only ever text nodes and checked links, never HTML. */
-export function Message({ entry, me, now, highlighted, askDelete }: Props) {
+export function Message({ entry, me, now, highlighted, askDelete, anyone }: Props) {
   const time = <time dateTime={entry.at.toISOString()} title={entry.at.toLocaleString()}>{timeLabel(entry.at, now)}</time>;
   if (entry.kind !== 'message') {
     return <li class={entry.kind} data-key={entry.key}>{time} <span class="text">{entry.text}</span></li>;
@@ -24,16 +26,16 @@ export function Message({ entry, me, now, highlighted, askDelete }: Props) {
   const action = entry.action && !entry.deleted;
   const classes = [entry.own && 'own', whisper && 'whisper', entry.mention && 'mention', action && 'action', highlighted && 'highlighted'];
   const from = entry.own && !action ? 'You' : entry.from; // "* alice waves", not "* You waves"
-  const deletable = askDelete && entry.own && entry.msgId !== undefined && !entry.deleted;
+  const deletable = askDelete && (entry.own || anyone) && entry.msgId !== undefined && !entry.deleted;
   return (
-    // a tap on one's own message (no hover on a phone) shows its delete button: it has the focus within
+    // a tap on a message (no hover on a phone) shows its delete button: it has the focus within
     <li class={classes.filter(Boolean).join(' ') || undefined} data-key={entry.key} data-msg-id={entry.msgId} tabIndex={deletable ? -1 : undefined}>
       {time}{' '}
       {whisper && <><span class="tag">{entry.own ? `whisper to ${entry.to}` : entry.to === me ? 'whisper' : `to ${entry.to}`}</span>{' '}</>}
       <span class="from">{action ? `* ${from}` : from}</span>{' '}
       {entry.deleted ? <span class="text deleted">message deleted</span> : <span class="text"><Linked text={entry.text} /></span>}
       {deletable && (
-        <button type="button" class="delete-message" aria-label="Delete your message" title="Delete for everyone" onClick={() => askDelete(entry)}>
+        <button type="button" class="delete-message" aria-label={entry.own ? 'Delete your message' : `Delete ${entry.from}'s message`} title="Delete for everyone" onClick={() => askDelete(entry)}>
           <TrashIcon />
         </button>
       )}

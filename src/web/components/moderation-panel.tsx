@@ -5,6 +5,7 @@ import type { Outcome, PageChat } from '../chat.js';
 import { timeLabel } from '../dates.js';
 import { Dialog } from './dialog.js';
 import { MetricsCharts } from './metrics-charts.js';
+import { ModerationRooms } from './moderation-rooms.js';
 import { FormNote, useOutcome } from './form-outcome.js';
 import { focusOnFirstShow } from './password-field.js';
 import { Tabs } from './tabs.js';
@@ -21,16 +22,19 @@ const BAN_LENGTHS: ReadonlyArray<readonly [string, string]> = [['3600', 'an hour
 
 /**
  * The Moderation panel, for staff (docs/protocol.md §10.6): who is online with Warn, Kick, Mute
- * and Ban, the bans in force with Unban, an announcement to everyone, and live charts of the
- * server's metrics. The server checks each
+ * and Ban, the bans in force with Unban, an announcement to everyone, live charts of the
+ * server's metrics, and for admins the rooms to close or take over. The server checks each
  * action against the user's role: a moderator's ban is refused in plain words.
  */
 export function ModerationPanel({ chat, close }: Props) {
-  const [tab, setTab] = useState<'users' | 'bans' | 'announce' | 'metrics'>('users');
+  const [tab, setTab] = useState<'users' | 'bans' | 'announce' | 'metrics' | 'rooms'>('users');
+  // closing and taking over rooms is for admins only (§10.6)
+  const rooms = chat.staffRole === 'admin' ? [['rooms', 'Rooms'] as const] : [];
   return (
     <Dialog id="moderation-dialog" title="Moderation" onClose={close}>
-      <Tabs id="moderation" label="Moderate the server" tabs={[['users', 'People online'], ['bans', 'Bans'], ['announce', 'Announce'], ['metrics', 'Metrics']]} chosen={tab} choose={setTab}>
-        {tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : tab === 'announce' ? <Announce chat={chat} /> : <MetricsCharts />}
+      <Tabs id="moderation" label="Moderate the server" tabs={[['users', 'People online'], ['bans', 'Bans'], ['announce', 'Announce'], ['metrics', 'Metrics'], ...rooms]} chosen={tab} choose={setTab}>
+        {tab === 'rooms' ? <ModerationRooms chat={chat} />
+          : tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : tab === 'announce' ? <Announce chat={chat} /> : <MetricsCharts />}
       </Tabs>
     </Dialog>
   );
