@@ -351,7 +351,6 @@ export class ChatSession extends Emitter<SessionEvents> {
     return this.ask((c) => c.search(query, options));
   }
 
-  /** Deletes a message the user sent in `conversation`; a `deleted` event tells it, as DELETED tells everyone else. */
   /** Deletes a message the user sent; everyone who has it, the user included, is told by a DELETED (§11). */
   async deleteMessage(id: number): Promise<void> {
     await this.ask((c) => c.deleteMessage(id));
