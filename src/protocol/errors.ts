@@ -80,6 +80,8 @@ export const ErrorCode = {
   /** A moderation request's value is wrong: a ban's kind or address, a role, a room action. */
   MOD_INVALID: 0x0805,
   NO_SUCH_BAN: 0x0806,
+  /** No report has that number (MOD_REPORT_CLOSE). */
+  NO_SUCH_REPORT: 0x0808,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
