@@ -85,4 +85,26 @@ describe('howdy admin', () => {
     const { tokenHash } = await import('../../src/http/admin-api.js');
     expect(await store.moderation.hasToken(tokenHash(token))).toBe(true);
   });
+
+  it('reports lists the reported messages, open first, with who reported them and why', async () => {
+    const data = folder();
+    const srv = await server(data);
+    const mod: FramedPeer = await framedUser(srv.port, 'mod', { password: 'correct horse', caps: ['accounts', 'history', 'moderation'] });
+    cleanups.push(() => mod.end());
+    expect(await admin(['reports'], data)).toEqual({ code: 0, out: 'no reports\n' });
+    const amy: FramedPeer = await framedUser(srv.port, 'amy', { caps: ['history'] });
+    cleanups.push(() => amy.end());
+    amy.send({ type: MsgType.MESSAGE, from: 'amy', to: 'All', text: 'buy "cheap" pills' });
+    const { msgId } = (await amy.take(MsgType.STAMPED)).fields;
+    const first = await ask(mod, MsgType.REPORT, { msgId: msgId!, text: 'spam' });
+    const second = await ask(mod, MsgType.REPORT, { msgId: msgId! });
+    expect((await admin(['grant', 'mod', 'moderator'], data)).code).toBe(0);
+    await ask(mod, MsgType.MOD_REPORT_CLOSE, { reportId: second.reportId! });
+    const listed = await admin(['reports'], data);
+    expect(listed.code).toBe(0);
+    expect(listed.out.trim().split('\n').map((l) => l.replace(/  \S+Z  /, '  TIME  '))).toEqual([
+      `#${first.reportId}  TIME  open  mod reported message ${msgId}, amy to All: "buy \\"cheap\\" pills"  reason: spam`,
+      `#${second.reportId}  TIME  closed by mod  mod reported message ${msgId}, amy to All: "buy \\"cheap\\" pills"`,
+    ]);
+  });
 });
