@@ -63,7 +63,12 @@ export type HistoryCommand =
   /** Find the messages holding every word. */
   | { kind: 'search'; query: string }
   /** Delete the user's last message in the conversation talked to (the one before it, when that is deleted). */
-  | { kind: 'unsend' };
+  | { kind: 'unsend' }
+  /**
+   * Report a message to the moderators (§10.6): the last one of `who` in the conversation shown (a
+   * message id when `who` is digits and nobody of that name spoke there), else the last one of someone else.
+   */
+  | { kind: 'report'; who?: string; reason?: string };
 
 /** Moderation (docs/protocol.md §10.6): staff only, the server refuses others (FORBIDDEN). */
 export type ModerationCommand =
@@ -77,7 +82,12 @@ export type ModerationCommand =
   | { kind: 'ban'; ban: BanRequest }
   | { kind: 'unban'; id: number }
   | { kind: 'bans' }
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: string }
+  | { kind: 'reports' }
+  | { kind: 'closeReport'; id: number }
+  /** A page of the audit trail: the newest, or those older than entry `before`. */
+  | { kind: 'audit'; before?: number }
+  | { kind: 'grant'; name: string; role: 'admin' | 'moderator' | 'none' };
 
 /**
  * Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand,
@@ -145,6 +155,7 @@ export const ROOM_COMMANDS: readonly CommandHelp[] = [
 export const HISTORY_COMMANDS: readonly CommandHelp[] = [
   { usage: '/search WORDS', meaning: 'find the messages you may read that hold every word, newest first' },
   { usage: '/delete', meaning: 'delete your last message here, for everyone (again: the one before it)' },
+  { usage: '/report [NAME|ID] [reason]', meaning: "report NAME's last message here to the moderators (no NAME: the last message of someone else here; digits: that message id)" },
 ];
 
 /** /help for the moderation commands (`moderation` in ParseOptions), listed to staff only. */
@@ -157,6 +168,10 @@ export const MODERATION_COMMANDS: readonly CommandHelp[] = [
   { usage: '/unban ID', meaning: 'lift the ban numbered ID (admins)' },
   { usage: '/bans', meaning: 'list the bans in force, with their numbers (moderators)' },
   { usage: '/announce text', meaning: 'tell everyone, from Server (admins)' },
+  { usage: '/reports', meaning: 'list the reported messages, open ones first, with their numbers (moderators)' },
+  { usage: '/close-report ID', meaning: 'close the report numbered ID (moderators)' },
+  { usage: '/audit [ID]', meaning: 'the audit trail, newest first; with ID, the entries older than it (moderators)' },
+  { usage: '/grant NAME admin|moderator|none', meaning: 'give a registered account a staff role, or take it (admins)' },
 ];
 
 /**
@@ -215,7 +230,7 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
     default: {
       const lower = word.toLowerCase();
       const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined)
-        ?? (options?.history ? parseHistoryCommand(lower, rest) : undefined)
+        ?? (options?.history ? parseHistoryCommand(lower, rest, ctx) : undefined)
         ?? (options?.moderation ? parseModerationCommand(lower, rest, ctx) : undefined)
         ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
       return other ?? { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
@@ -237,13 +252,15 @@ export function isRoomCommand(cmd: AnyCommand): cmd is RoomCommand {
   return ROOM_KINDS.has(cmd.kind);
 }
 
-const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['search', 'unsend']);
+const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['search', 'unsend', 'report']);
 
 export function isHistoryCommand(cmd: AnyCommand): cmd is HistoryCommand {
   return HISTORY_KINDS.has(cmd.kind);
 }
 
-const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>(['onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce']);
+const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>([
+  'onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce', 'reports', 'closeReport', 'audit', 'grant',
+]);
 
 export function isModerationCommand(cmd: AnyCommand): cmd is ModerationCommand {
   return MODERATION_KINDS.has(cmd.kind);
@@ -288,6 +305,21 @@ function parseModerationCommand(word: string, rest: string, ctx: CommandContext)
     }
     case 'announce':
       return rest ? { kind: 'announce', text: rest } : invalid('usage: /announce text');
+    case 'reports':
+      return { kind: 'reports' };
+    case 'close-report':
+    case 'closereport': {
+      const id = /^#?(\d+)$/.exec(rest)?.[1];
+      return id ? { kind: 'closeReport', id: Number(id) } : invalid('usage: /close-report ID (/reports lists them)');
+    }
+    case 'audit': {
+      const before = /^#?(\d+)$/.exec(rest)?.[1];
+      return rest === '' || before ? { kind: 'audit', ...(before && { before: Number(before) }) } : invalid('usage: /audit [ID]');
+    }
+    case 'grant': {
+      const [, who = '', role = ''] = /^(.+?)\s+(admin|moderator|none)$/i.exec(rest) ?? [];
+      return who ? { kind: 'grant', name: who, role: role.toLowerCase() as 'admin' | 'moderator' | 'none' } : invalid('usage: /grant NAME admin|moderator|none');
+    }
     default:
       return undefined;
   }
@@ -300,8 +332,12 @@ function nameFirst(rest: string, users: readonly string[]): [string, string] {
 }
 
 /** A history command by its word, or undefined when the word is none; `/delete #room` is the room's (RoomCommand). */
-function parseHistoryCommand(word: string, rest: string): HistoryCommand | { kind: 'invalid'; reason: string } | undefined {
+function parseHistoryCommand(word: string, rest: string, ctx: CommandContext): HistoryCommand | { kind: 'invalid'; reason: string } | undefined {
   switch (word) {
+    case 'report': {
+      const [who, reason] = nameFirst(rest, ctx.users);
+      return { kind: 'report', ...(who && { who }), ...(reason && { reason }) };
+    }
     case 'search':
     case 'find':
       return rest ? { kind: 'search', query: rest } : { kind: 'invalid', reason: 'usage: /search WORDS' };

@@ -1,4 +1,4 @@
-import { ErrorCode, type ExtensionFields } from '../protocol/index.js';
+import { ErrorCode, nameKey, type ExtensionFields } from '../protocol/index.js';
 
 /** A server's staff roles (docs/protocol.md §10.6). */
 export type StaffRole = 'admin' | 'moderator';
@@ -66,6 +66,18 @@ export function reportOf(f: ExtensionFields): Report {
 
 export function auditEntryOf(f: ExtensionFields): AuditEntry {
   return { id: f.auditId ?? 0, at: new Date(f.time ?? 0), actor: f.by ?? '', action: f.action ?? '', target: f.target ?? '', detail: f.text ?? '' };
+}
+
+/**
+ * The message /report names (docs/protocol.md §10.6), of a conversation's messages shown (oldest
+ * first): the last one of `who` (any case); when nobody of that name spoke, `who` in digits is a
+ * message id; without `who`, the last message not the user's own. Undefined when there is none.
+ */
+export function reportedMessageId(messages: ReadonlyArray<{ id: number; from: string; own: boolean }>, who: string | undefined): number | undefined {
+  const others = messages.filter((m) => !m.own);
+  if (who === undefined) return others.at(-1)?.id;
+  const key = nameKey(who);
+  return others.filter((m) => nameKey(m.from) === key).at(-1)?.id ?? (/^\d+$/.test(who) ? Number(who) : undefined);
 }
 
 export function onlineUserOf(f: ExtensionFields): OnlineUser {

@@ -1,5 +1,6 @@
 import { actionOf, type HistoryCommand } from '../client/commands.js';
 import type { SearchHit } from '../client/history.js';
+import { reportedMessageId } from '../client/moderation.js';
 import { runFeatureCommand, type CommandIo } from './command-runner.js';
 import { clockOf, messageCount } from './message-line.js';
 import type { Windows } from './windows.js';
@@ -11,7 +12,7 @@ export interface HistoryIo extends CommandIo {
 }
 
 /**
- * Runs /search and /delete (docs/protocol.md §11). A deletion shows in every window that has the
+ * Runs /search, /delete (docs/protocol.md §11) and /report (§10.6). A deletion shows in every window that has the
  * message, through the session's `deleted` event, here as everywhere else.
  */
 export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Promise<void> {
@@ -19,10 +20,16 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Pro
   const feature = { commands: 'history commands', granted: session.historyEnabled, lacks: 'keeps no history', afterJoining: 'history comes after joining' };
   await runFeatureCommand(io, feature, async () => {
     if (cmd.kind === 'search') return io.notice(searchText(cmd.query, await session.search(cmd.query)));
+    if (cmd.kind === 'report') {
+      const id = reportedMessageId(io.windows.messagesOf(io.windows.active), cmd.who);
+      if (id === undefined) return io.error(`There is no message ${cmd.who ? `of ${cmd.who}` : 'of someone else'} here to report.`);
+      const report = await session.report(id, cmd.reason);
+      return io.notice(`You reported the message to the moderators (report #${report}).`);
+    }
     const mine = io.windows.lastOwnMessage(io.windows.active);
     if (!mine) return io.error('You have no message here to delete.');
     await session.deleteMessage(mine.id);
-  }, (err) => `${cmd.kind === 'search' ? 'No search' : 'Not deleted'}: ${err.message}.`);
+  }, (err) => `${{ search: 'No search', report: 'Not reported', unsend: 'Not deleted' }[cmd.kind]}: ${err.message}.`);
 }
 
 /**

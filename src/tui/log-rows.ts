@@ -13,6 +13,8 @@ export interface MessageRef {
   id: number;
   /** `All`, a room, or the other party of whispers. */
   conversation: string;
+  /** Its sender's name (/report finds a user's last message by it). */
+  from: string;
   /** The user sent it (and may delete it). */
   own: boolean;
 }

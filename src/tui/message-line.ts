@@ -39,7 +39,7 @@ export function messageEntry(m: ClientMessage & { deleted?: boolean }, me: strin
   // what Server tells (a mute, §10.6) carries ISO times
   const line = messageLine(m.from === SERVER ? { ...m, text: plainTimes(m.text) } : m, me);
   const entry: LogEntry = { ...line, time: clockOf(m.time) };
-  if (m.id !== undefined) entry.message = { id: m.id, conversation: conversationOf(m), own: m.own };
+  if (m.id !== undefined) entry.message = { id: m.id, conversation: conversationOf(m), from: m.from, own: m.own };
   return m.deleted ? deletedEntry(entry) : entry;
 }
 

@@ -114,6 +114,11 @@ export class Windows {
     return conversationEntries(window).filter((e) => e.message!.own && !e.deleted).at(-1)?.message;
   }
 
+  /** The messages of a window's conversation that are not deleted, oldest first: /report picks one. */
+  messagesOf(window: ChatWindow): MessageRef[] {
+    return conversationEntries(window).filter((e) => !e.deleted).map((e) => e.message!);
+  }
+
   /** Shows a message as deleted wherever it is (DELETED, §11); false when no window has it. */
   markDeleted(id: number): boolean {
     let found = false;

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MsgType } from '../../src/protocol/index.js';
 import type { FramedPeer } from '../helpers/clients.js';
-import { ask, framedUser, refusal } from '../helpers/requests.js';
+import { ask, framedUser, refusal, sayStamped } from '../helpers/requests.js';
 import { exited, freePort, howdy, waitOutput } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
 
@@ -94,8 +94,7 @@ describe('howdy admin', () => {
     expect(await admin(['reports'], data)).toEqual({ code: 0, out: 'no reports\n' });
     const amy: FramedPeer = await framedUser(srv.port, 'amy', { caps: ['history'] });
     cleanups.push(() => amy.end());
-    amy.send({ type: MsgType.MESSAGE, from: 'amy', to: 'All', text: 'buy "cheap" pills' });
-    const { msgId } = (await amy.take(MsgType.STAMPED)).fields;
+    const msgId = await sayStamped(amy, 'amy', 'All', 'buy "cheap" pills');
     const first = await ask(mod, MsgType.REPORT, { msgId: msgId!, text: 'spam' });
     const second = await ask(mod, MsgType.REPORT, { msgId: msgId! });
     expect((await admin(['grant', 'mod', 'moderator'], data)).code).toBe(0);

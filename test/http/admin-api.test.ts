@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsgType } from '../../src/protocol/index.js';
 import { ClassicPeer, join, type AnyPeer } from '../helpers/clients.js';
-import { ask, framedUser } from '../helpers/requests.js';
+import { ask, framedUser, sayStamped } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { exited, howdy } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
@@ -92,8 +92,7 @@ describe('the HTTP admin API', () => {
     const { token, url } = await serverWithToken();
     const bob = await framedUser(server!.port, 'bob', { caps: ['accounts', 'history'] });
     peers.push(bob);
-    for (const text of ['spam one', 'spam two']) bob.send({ type: MsgType.MESSAGE, from: 'bob', to: 'All', text });
-    const ids = [(await bob.take(MsgType.STAMPED)).fields.msgId!, (await bob.take(MsgType.STAMPED)).fields.msgId!];
+    const ids = [await sayStamped(bob, 'bob', 'All', 'spam one'), await sayStamped(bob, 'bob', 'All', 'spam two')];
     const [one, two] = [await ask(bob, MsgType.REPORT, { msgId: ids[0]!, text: 'mine, sorry' }), await ask(bob, MsgType.REPORT, { msgId: ids[1]! })];
     const auth = { headers: { authorization: `Bearer ${token}` } };
     expect((await post(url(`reports/${two.reportId}/close`), token, {})).status).toBe(200);

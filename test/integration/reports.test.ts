@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MsgType, type ExtensionFields } from '../../src/protocol/index.js';
 import { FramedPeer } from '../helpers/clients.js';
-import { ask, framedUser, refusal } from '../helpers/requests.js';
+import { ask, framedUser, refusal, sayStamped as say } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
@@ -23,12 +23,6 @@ async function staff(name: string, role: 'admin' | 'moderator'): Promise<FramedP
   const peer = await user(name, PASSWORD);
   await server!.core.moderation!.grant({ name: 'cli', role: 'admin' }, name, role);
   return peer;
-}
-/** Sends a MESSAGE and resolves with its id, from the sender's own STAMPED echo (§11). */
-async function say(peer: FramedPeer, from: string, to: string, text: string): Promise<number> {
-  peer.send({ type: MsgType.MESSAGE, from, to, text });
-  const echo = await peer.take(MsgType.STAMPED, (m) => m.fields.text === text);
-  return echo.fields.msgId!;
 }
 /** The texts Server sent `peer` (MESSAGE or STAMPED frames from `Server`). */
 const fromServer = (peer: FramedPeer): string[] => peer.received.flatMap((m) => {
