@@ -11,7 +11,7 @@ import { moderationResult } from '../client/moderation-commands.js';
 import { reportedMessageId, type StaffRole } from '../client/moderation.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
-import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
+import { ALL, ErrorCode, HcpError, nameKey, SERVER, type ExtensionFields } from '../protocol/index.js';
 import type { ConversationLog } from './conversation-log.js';
 import { Conversations } from './conversations.js';
 import { isWhisper, lineEntry, messageEntry, type Entry, type MessageEntry } from './entries.js';
@@ -547,7 +547,8 @@ export class PageChat extends Emitter<PageChatEvents> {
    */
   private onMessage(m: ClientMessage): void {
     const entry = messageEntry(m, this.me);
-    const conversation = conversationOf(m);
+    // what Server tells the user alone (a warning, a report to staff: §10.6) has no conversation the sidebar lists: it shows where the user is
+    const conversation = m.from === SERVER && isWhisper(m.to) ? this.target : conversationOf(m);
     const shown = nameKey(conversation) === nameKey(this.target);
     const fresh = this.add(conversation, entry); // not in a page of history already
     if (m.own && isWhisper(m.to) && !shown) this.add(this.target, entry);

@@ -50,7 +50,7 @@ function ReportItem({ chat, report: r, closed }: { chat: PageChat; report: Repor
           <button type="button" class="plain" aria-label={`Kick ${r.from}`} disabled={state.busy}
             onClick={() => act((c) => c.kick(r.from, r.reason || 'a reported message'), `${r.from} was kicked.`)}>Kick {r.from}</button>
           <button type="button" aria-label={`Close report ${r.id}`} disabled={state.busy}
-            onClick={() => act((c) => c.closeReport(r.id), '', closed)}>Close</button>
+            onClick={() => act((c) => c.closeReport(r.id), '', closed)}>Close report</button>
         </div>
       )}
     </li>
