@@ -89,7 +89,7 @@ describe('reports', () => {
     await page.click('#audit-older');
     await expect.poll(() => rows.count(), WAIT).toBeGreaterThan(25);
     expect(await rows.nth(25).innerText()).toMatch(/cli\s+token\s+t4\b/);
-    const wide = await page.evaluate(() => [...document.querySelectorAll('#moderation-dialog *')].filter((e) => e.getBoundingClientRect().right > 391).map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right}`));
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('#moderation-dialog *')).filter((e) => e.getBoundingClientRect().right > 391).map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right}`));
     expect(wide).toEqual([]); // nothing in the panel runs off the side of the phone
   });
 });
