@@ -5,7 +5,7 @@ import {
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { LOBBY_FIELD } from './lobby.js';
-import { BAN_KINDS, STAFF_ROLES, type AccountStore, type AuditRecord, type Ban, type Report, type BanKind, type ModerationStore, type StaffRole, type StoredMessage } from './ports.js';
+import { BAN_KINDS, STAFF_ROLES, type AccountStore, type AuditRecord, type Ban, type BanKind, type ModerationStore, type Report, type StaffRole, type StoredMessage } from './ports.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
 import { guard } from './store-errors.js';
@@ -187,7 +187,8 @@ export class Moderation {
       at: new Date(), reporter: session.name!, msgId: message.id, from: message.from, to: message.to, text: message.text, reason,
     }));
     this.log.info({ report: report.id, reporter: report.reporter, message: message.id }, 'message reported');
-    const quote = message.text.length > QUOTE_CHARS ? `${message.text.slice(0, QUOTE_CHARS)}…` : message.text;
+    const chars = Array.from(message.text); // by code point: a cut never splits a character
+    const quote = chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join('')}…` : message.text;
     const notice = `Report #${report.id} by ${report.reporter}: ${message.from} to ${message.to}: "${quote}"${reason && ` (${reason})`}`;
     const roles = await guard(this.store.roles());
     for (const s of this.host.online()) if (s.account !== undefined && roles.has(s.account)) tell(s, notice);
