@@ -46,6 +46,17 @@ export function adminCommand(): Command {
         process.stdout.write(`${e.at.toISOString()}  ${e.actor}  ${e.action}  ${e.target}${e.detail && `  ${e.detail}`}\n`);
       }
     })));
+  admin.addCommand(withData(new Command('reports'))
+    .description('the messages users reported: open ones first, then the closed, each newest first')
+    .option('--limit <n>', 'how many reports', positive, 50)
+    .action((opts: { data: string; limit: number }) => onStore(opts.data, async (store) => {
+      const reports = await store.moderation.reports(opts.limit);
+      if (reports.length === 0) process.stdout.write('no reports\n');
+      for (const r of reports) {
+        const state = r.closed ? `closed by ${r.closed.by}` : 'open';
+        process.stdout.write(`#${r.id}  ${r.at.toISOString()}  ${state}  ${r.reporter} reported message ${r.msgId}, ${r.from} to ${r.to}: ${JSON.stringify(r.text)}${r.reason && `  reason: ${r.reason}`}\n`);
+      }
+    })));
   return admin;
 }
 

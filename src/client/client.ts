@@ -1,11 +1,11 @@
 import {
-  ALL, Capability, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, MsgType, nameKey, parseMessage, utf8Encode,
+  ALL, Capability, checkTextCharacters, CLASSIC_MAX_TEXT, encodeFrame, ErrorCode, HcpError, isModerationRequest, MsgType, nameKey, parseMessage, utf8Encode,
   type ExtensionFields, type RequestType, type HcpMessage, type RoomHistory,
 } from '../protocol/index.js';
 import type { Connection, Wire } from './connection.js';
 import { Emitter } from './emitter.js';
 import { pageOf, stampedOf, type ClientMessage, type DeletedMessage, type HistoryPage, type PageAt, type SearchHit } from './history.js';
-import { banOf, onlineUserOf, type Ban, type BanRequest, type OnlineUser } from './moderation.js';
+import { auditEntryOf, banOf, onlineUserOf, reportOf, type AuditPage, type Ban, type BanRequest, type OnlineUser, type Report, type StaffRole } from './moderation.js';
 import { UserStatuses } from './statuses.js';
 import { isRoomName, roomEventOf, roomInfoOf, roomMemberOf, type RoomEvent, type RoomInfo, type RoomMember, type RoomRole } from './rooms.js';
 
@@ -62,13 +62,8 @@ const ROOM_REQUESTS: ReadonlySet<number> = new Set([
   MsgType.ROOM_SET, MsgType.ROOM_INVITE, MsgType.ROOM_REMOVE, MsgType.ROOM_DELETE, MsgType.ROOM_ROLE,
 ]);
 
-/** The requests of history (docs/protocol.md §11). */
-const HISTORY_REQUESTS: ReadonlySet<number> = new Set([MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME]);
-
-/** The requests of moderation (docs/protocol.md §10.6): MOD_USERS to MOD_ROOM. */
-function isModerationRequest(type: number): boolean {
-  return type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM;
-}
+/** The requests of history (docs/protocol.md §11), and REPORT, which names a message by its id (§10.6). */
+const HISTORY_REQUESTS: ReadonlySet<number> = new Set([MsgType.HISTORY, MsgType.CATCH_UP, MsgType.SEARCH, MsgType.DELETE, MsgType.RESUME, MsgType.REPORT]);
 
 /** The capability a request needs: rooms' `rooms` (§10.4), history's `history` (§11), moderation's `moderation` (§10.6), the others `accounts` (§10.3); CAPS, which asks for them, none. */
 function capabilityOf(type: RequestType): string | undefined {
@@ -327,7 +322,32 @@ export class ChatClient extends Emitter<ClientEvents> {
     return (await this.request(MsgType.RESUME, { token })).name ?? this.name!;
   }
 
+  /** Reports a message (by its id, §11) to the moderators, with an optional reason; resolves with the report's number (§10.6). */
+  async report(msgId: number, reason?: string): Promise<number> {
+    return (await this.request(MsgType.REPORT, { msgId, ...(reason && { text: reason }) })).reportId ?? 0;
+  }
+
   // Moderation (docs/protocol.md §10.6): staff only; others are refused with FORBIDDEN.
+
+  /** The reports: open ones first, each newest first. */
+  async reports(limit?: number): Promise<Report[]> {
+    return ((await this.request(MsgType.MOD_REPORTS, limit === undefined ? {} : { limit })).entry ?? []).map(reportOf);
+  }
+
+  async closeReport(id: number): Promise<void> {
+    await this.request(MsgType.MOD_REPORT_CLOSE, { reportId: id });
+  }
+
+  /** A page of the audit trail, newest first: the newest, or those older than the entry numbered `before`. */
+  async audit(page: { before?: number; limit?: number } = {}): Promise<AuditPage> {
+    const reply = await this.request(MsgType.MOD_AUDIT, { ...(page.before !== undefined && { before: page.before }), ...(page.limit !== undefined && { limit: page.limit }) });
+    return { entries: (reply.entry ?? []).map(auditEntryOf), more: reply.more ?? false };
+  }
+
+  /** Gives a registered account a staff role, or takes it (`none`) (admins); resolves with the name as registered. */
+  async grant(name: string, role: StaffRole | 'none'): Promise<string> {
+    return (await this.request(MsgType.MOD_GRANT, { name, role })).name ?? name;
+  }
 
   /** Who is online, with address, since when, how connected, staff role and mute. */
   async onlineUsers(): Promise<OnlineUser[]> {

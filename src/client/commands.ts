@@ -72,7 +72,12 @@ export type HistoryCommand =
    * Delete the user's last message in the conversation talked to (the one before it, when that is
    * deleted); with `from`, that user's (staff: MOD_DELETE, docs/protocol.md §10.6).
    */
-  | { kind: 'unsend'; from?: string };
+  | { kind: 'unsend'; from?: string }
+  /**
+   * Report a message to the moderators (§10.6): the last one of `who` in the conversation shown (a
+   * message id when `who` is digits and nobody of that name spoke there), else the last one of someone else.
+   */
+  | { kind: 'report'; who?: string; reason?: string };
 
 /** Moderation (docs/protocol.md §10.6): staff only, the server refuses others (FORBIDDEN). */
 export type ModerationCommand =
@@ -88,7 +93,12 @@ export type ModerationCommand =
   | { kind: 'bans' }
   | { kind: 'announce'; text: string }
   /** Close a room, or become its owner (admins: MOD_ROOM). */
-  | { kind: 'room'; room: string; action: 'close' | 'takeover' };
+  | { kind: 'room'; room: string; action: 'close' | 'takeover' }
+  | { kind: 'reports' }
+  | { kind: 'closeReport'; id: number }
+  /** A page of the audit trail: the newest, or those older than entry `before`. */
+  | { kind: 'audit'; before?: number }
+  | { kind: 'grant'; name: string; role: 'admin' | 'moderator' | 'none' };
 
 /**
  * Parse options: `accounts` for a client that handles AccountCommand, `rooms` RoomCommand,
@@ -160,6 +170,7 @@ export const ROOM_COMMANDS: readonly CommandHelp[] = [
 export const HISTORY_COMMANDS: readonly CommandHelp[] = [
   { usage: '/search WORDS', meaning: 'find the messages you may read that hold every word, newest first' },
   { usage: '/delete', meaning: 'delete your last message here, for everyone (again: the one before it)' },
+  { usage: '/report [NAME|ID] [reason]', meaning: "report NAME's last message here to the moderators (no NAME: the last message of someone else here; digits: that message id)" },
 ];
 
 /** /help for the moderation commands (`moderation` in ParseOptions), listed to staff only. */
@@ -175,6 +186,10 @@ export const MODERATION_COMMANDS: readonly CommandHelp[] = [
   { usage: '/mdelete NAME', meaning: "delete NAME's last message here, for everyone (again: the one before it) (moderators)" },
   { usage: '/close #room', meaning: 'close a room for good, whoever owns it (admins)' },
   { usage: '/takeover #room', meaning: 'become the owner of a room; its owner becomes an operator (admins)' },
+  { usage: '/reports', meaning: 'list the reported messages, open ones first, with their numbers (moderators)' },
+  { usage: '/close-report ID', meaning: 'close the report numbered ID (moderators)' },
+  { usage: '/audit [ID]', meaning: 'the audit trail, newest first; with ID, the entries older than it (moderators)' },
+  { usage: '/grant NAME admin|moderator|none', meaning: 'give a registered account a staff role, or take it (admins)' },
 ];
 
 /**
@@ -235,7 +250,7 @@ export function parseCommand(line: string, ctx: CommandContext, options?: ParseO
     default: {
       const lower = word.toLowerCase();
       const other = (options?.accounts ? parseAccountCommand(lower, rest) : undefined)
-        ?? (options?.history ? parseHistoryCommand(lower, rest) : undefined)
+        ?? (options?.history ? parseHistoryCommand(lower, rest, ctx) : undefined)
         ?? (options?.moderation ? parseModerationCommand(lower, rest, ctx) : undefined)
         ?? (options?.rooms ? parseRoomCommand(lower, rest, ctx) : undefined);
       return other ?? { kind: 'invalid', reason: `unknown command /${word}: /help lists them (//text sends a slash)` };
@@ -257,13 +272,15 @@ export function isRoomCommand(cmd: AnyCommand): cmd is RoomCommand {
   return ROOM_KINDS.has(cmd.kind);
 }
 
-const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['search', 'unsend']);
+const HISTORY_KINDS: ReadonlySet<string> = new Set<HistoryCommand['kind']>(['search', 'unsend', 'report']);
 
 export function isHistoryCommand(cmd: AnyCommand): cmd is HistoryCommand {
   return HISTORY_KINDS.has(cmd.kind);
 }
 
-const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>(['onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce', 'room']);
+const MODERATION_KINDS: ReadonlySet<string> = new Set<ModerationCommand['kind']>([
+  'onlineUsers', 'warn', 'disconnect', 'mute', 'ban', 'unban', 'bans', 'announce', 'room', 'reports', 'closeReport', 'audit', 'grant',
+]);
 
 export function isModerationCommand(cmd: AnyCommand): cmd is ModerationCommand {
   return MODERATION_KINDS.has(cmd.kind);
@@ -313,6 +330,21 @@ function parseModerationCommand(word: string, rest: string, ctx: CommandContext)
       const room = rest ? roomName(rest) : undefined;
       return room ? { kind: 'room', room, action: word } : invalid(`usage: /${word} #room`);
     }
+    case 'reports':
+      return { kind: 'reports' };
+    case 'close-report':
+    case 'closereport': {
+      const id = /^#?(\d+)$/.exec(rest)?.[1];
+      return id ? { kind: 'closeReport', id: Number(id) } : invalid('usage: /close-report ID (/reports lists them)');
+    }
+    case 'audit': {
+      const before = /^#?(\d+)$/.exec(rest)?.[1];
+      return rest === '' || before ? { kind: 'audit', ...(before && { before: Number(before) }) } : invalid('usage: /audit [ID]');
+    }
+    case 'grant': {
+      const [, who = '', role = ''] = /^(.+?)\s+(admin|moderator|none)$/i.exec(rest) ?? [];
+      return who ? { kind: 'grant', name: who, role: role.toLowerCase() as 'admin' | 'moderator' | 'none' } : invalid('usage: /grant NAME admin|moderator|none');
+    }
     default:
       return undefined;
   }
@@ -325,8 +357,12 @@ function nameFirst(rest: string, users: readonly string[]): [string, string] {
 }
 
 /** A history command by its word, or undefined when the word is none; `/delete #room` is the room's (RoomCommand). */
-function parseHistoryCommand(word: string, rest: string): HistoryCommand | { kind: 'invalid'; reason: string } | undefined {
+function parseHistoryCommand(word: string, rest: string, ctx: CommandContext): HistoryCommand | { kind: 'invalid'; reason: string } | undefined {
   switch (word) {
+    case 'report': {
+      const [who, reason] = nameFirst(rest, ctx.users);
+      return { kind: 'report', ...(who && { who }), ...(reason && { reason }) };
+    }
     case 'search':
     case 'find':
       return rest ? { kind: 'search', query: rest } : { kind: 'invalid', reason: 'usage: /search WORDS' };

@@ -1,5 +1,5 @@
 import type { ModerationCommand } from './commands.js';
-import { banText, untilText, type Ban, type OnlineUser } from './moderation.js';
+import { banText, untilText, type AuditPage, type Ban, type OnlineUser, type Report } from './moderation.js';
 import type { ChatSession } from './session.js';
 
 /**
@@ -35,7 +35,41 @@ export async function moderationResult(cmd: ModerationCommand, session: ChatSess
     case 'room':
       await session.moderate((c) => c.moderateRoom(cmd.room, cmd.action));
       return cmd.action === 'close' ? `You closed ${cmd.room}.` : `You took ${cmd.room} over: you are its owner now.`;
+    case 'reports':
+      return reportsText(await session.moderate((c) => c.reports()));
+    case 'closeReport':
+      await session.moderate((c) => c.closeReport(cmd.id));
+      return `You closed report #${cmd.id}.`;
+    case 'audit':
+      return auditText(await session.moderate((c) => c.audit({ ...(cmd.before !== undefined && { before: cmd.before }), limit: AUDIT_PAGE })));
+    case 'grant': {
+      const name = await session.moderate((c) => c.grant(cmd.name, cmd.role));
+      return cmd.role === 'none' ? `${name} has no staff role now.` : `${name} is now ${cmd.role === 'admin' ? 'an admin' : 'a moderator'}.`;
+    }
   }
+}
+
+/** Audit entries /audit shows at a time. */
+const AUDIT_PAGE = 20;
+
+/** "2026-12-06 14:05" (UTC, as the server's times are told). */
+const utc = (at: Date) => at.toISOString().slice(0, 16).replace('T', ' ');
+
+/** /reports: one line a report, open ones first: its number, when, who reported whose message, and why. */
+function reportsText(reports: readonly Report[]): string {
+  if (reports.length === 0) return 'No reports.';
+  const open = reports.filter((r) => !r.closedBy).length;
+  return [
+    `Reports (${open} open): /close-report ID closes one`,
+    ...reports.map((r) => `  #${r.id} ${utc(r.at)} UTC ${r.closedBy ? `closed by ${r.closedBy}` : 'OPEN'}: ${r.reporter} reported ${r.from} to ${r.to}: "${r.text.replace(/\s*\n\s*/g, ' ')}"${r.reason ? ` (${r.reason})` : ''}`),
+  ].join('\n');
+}
+
+/** /audit: one line an entry, newest first, and how to see older ones. */
+function auditText(page: AuditPage): string {
+  if (page.entries.length === 0) return 'The audit trail holds nothing more.';
+  const lines = page.entries.map((e) => `  #${e.id} ${utc(e.at)} UTC ${e.actor} ${e.action} ${e.target}${e.detail ? `: ${e.detail}` : ''}`);
+  return ['Audit trail, newest first:', ...lines, ...(page.more ? [`  older: /audit ${page.entries.at(-1)!.id}`] : [])].join('\n');
 }
 
 /** /users: a table, a row a user: name, address, connected since (UTC), how, role, muted. */

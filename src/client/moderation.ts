@@ -1,4 +1,4 @@
-import { ErrorCode, type ExtensionFields } from '../protocol/index.js';
+import { ErrorCode, nameKey, type ExtensionFields } from '../protocol/index.js';
 
 /** A server's staff roles (docs/protocol.md §10.6). */
 export type StaffRole = 'admin' | 'moderator';
@@ -33,6 +33,52 @@ export interface Ban {
 
 /** What MOD_BAN asks for: `seconds` left out bans for ever. */
 export interface BanRequest { kind: BanKind; value: string; seconds?: number; reason?: string }
+
+/** A reported message, as MOD_REPORTS tells it (§10.6). */
+export interface Report {
+  id: number;
+  /** When it was reported. */
+  at: Date;
+  reporter: string;
+  msgId: number;
+  /** The message's sender and receiver (`All`, a room, a user), and its text when reported. */
+  from: string;
+  to: string;
+  text: string;
+  reason: string;
+  /** Who closed it; none while open. */
+  closedBy?: string;
+  closedAt?: Date;
+}
+
+/** One entry of the audit trail (MOD_AUDIT, §10.6). */
+export interface AuditEntry { id: number; at: Date; actor: string; action: string; target: string; detail: string }
+/** A page of the audit trail, newest first; `more` when older entries are left (ask with `before` the last id). */
+export interface AuditPage { entries: AuditEntry[]; more: boolean }
+
+export function reportOf(f: ExtensionFields): Report {
+  return {
+    id: f.reportId ?? 0, at: new Date(f.time ?? 0), reporter: f.reporter ?? '', msgId: f.msgId ?? 0, from: f.from ?? '', to: f.to ?? '',
+    text: f.text ?? '', reason: f.reason ?? '',
+    ...(f.closedBy !== undefined && { closedBy: f.closedBy }), ...(f.closedAt !== undefined && { closedAt: new Date(f.closedAt) }),
+  };
+}
+
+export function auditEntryOf(f: ExtensionFields): AuditEntry {
+  return { id: f.auditId ?? 0, at: new Date(f.time ?? 0), actor: f.by ?? '', action: f.action ?? '', target: f.target ?? '', detail: f.text ?? '' };
+}
+
+/**
+ * The message /report names (docs/protocol.md §10.6), of a conversation's messages shown (oldest
+ * first): the last one of `who` (any case); when nobody of that name spoke, `who` in digits is a
+ * message id; without `who`, the last message not the user's own. Undefined when there is none.
+ */
+export function reportedMessageId(messages: ReadonlyArray<{ id: number; from: string; own: boolean }>, who: string | undefined): number | undefined {
+  const others = messages.filter((m) => !m.own);
+  if (who === undefined) return others.at(-1)?.id;
+  const key = nameKey(who);
+  return others.filter((m) => nameKey(m.from) === key).at(-1)?.id ?? (/^\d+$/.test(who) ? Number(who) : undefined);
+}
 
 export function onlineUserOf(f: ExtensionFields): OnlineUser {
   return {

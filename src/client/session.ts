@@ -356,6 +356,11 @@ export class ChatSession extends Emitter<SessionEvents> {
     await this.ask((c) => c.deleteMessage(id));
   }
 
+  /** Reports a message to the moderators (REPORT, §10.6); resolves with the report's number. */
+  async report(msgId: number, reason?: string): Promise<number> {
+    return this.ask((c) => c.report(msgId, reason));
+  }
+
   /**
    * Talks to `to` (a user online, a room the user is in, or ALL) from now on; throws HcpError when
    * there is none such. With `absent`, also to a user who left or a room the user is no longer in

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, HcpError } from '../protocol/index.js';
 import type { Actor, Moderation, UserInfo } from '../server/core/moderation.js';
-import type { Ban, ModerationStore } from '../server/core/ports.js';
+import type { Ban, ModerationStore, Report } from '../server/core/ports.js';
 import { json } from './web-host.js';
 
 /** Where the API lives on the HTTP port. */
@@ -29,7 +29,8 @@ export function adminApi(moderation: Moderation, store: ModerationStore, log: { 
   const endpoints: Record<string, Endpoint> = {
     'GET users': async (actor) => ({ users: (await moderation.users(actor)).map(userJson) }),
     'GET bans': async (actor) => ({ bans: (await moderation.bans(actor)).map(banJson) }),
-    'GET audit': async (actor, query) => ({ audit: await moderation.auditLog(actor, optionalNumber(query, 'limit') ?? AUDIT_LIMIT) }),
+    'GET audit': async (actor, query) => ({ audit: (await moderation.auditLog(actor, optionalNumber(query, 'limit') ?? AUDIT_LIMIT, optionalNumber(query, 'before'))).entries }),
+    'GET reports': async (actor, query) => ({ reports: (await moderation.reports(actor, optionalNumber(query, 'limit'))).map(reportJson) }),
     'POST warn': async (actor, b) => (await moderation.warn(actor, text(b, 'name'), text(b, 'text')), {}),
     'POST kick': async (actor, b) => (await moderation.kick(actor, text(b, 'name'), optionalText(b, 'reason')), {}),
     'POST mute': async (actor, b) => {
@@ -42,12 +43,16 @@ export function adminApi(moderation: Moderation, store: ModerationStore, log: { 
     'POST delete': async (actor, b) => (await moderation.deleteMessage(actor, number(b, 'id')), {}),
     'POST room': async (actor, b) => (await moderation.room(actor, text(b, 'room'), text(b, 'action')), {}),
     'POST grant': async (actor, b) => ({ name: await moderation.grant(actor, text(b, 'name'), text(b, 'role')) }),
+    'POST reports/:id/close': async (actor, b) => (await moderation.closeReport(actor, number(b, 'id')), {}),
   };
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(ADMIN_PREFIX)) return false;
-    const endpoint = endpoints[`${req.method} ${url.pathname.slice(ADMIN_PREFIX.length)}`];
+    // a number within the path (reports/7/close) is the endpoint's `id`
+    const path = url.pathname.slice(ADMIN_PREFIX.length);
+    const pathId = /\/(\d+)(?=\/|$)/.exec(path)?.[1];
+    const endpoint = endpoints[`${req.method} ${path.replace(/\/\d+(?=\/|$)/, '/:id')}`];
     void (async () => {
       const actor = await authenticate(req, store);
       if (!actor) {
@@ -56,7 +61,7 @@ export function adminApi(moderation: Moderation, store: ModerationStore, log: { 
         return json(res, 401, { error: 'UNAUTHORIZED', reason: 'send Authorization: Bearer <a token from "howdy admin token">' });
       }
       if (!endpoint) return json(res, 404, { error: 'NOT_FOUND', reason: `no ${req.method} ${url.pathname}` });
-      const body = req.method === 'POST' ? await readJson(req) : Object.fromEntries(url.searchParams);
+      const body = { ...(req.method === 'POST' ? await readJson(req) : Object.fromEntries(url.searchParams)), ...(pathId && { id: pathId }) };
       json(res, 200, await endpoint(actor, body));
     })().catch((err: unknown) => {
       if (!(err instanceof HcpError)) {
@@ -85,6 +90,7 @@ function statusOf(code: number): number {
     case ErrorCode.NO_SUCH_BAN:
     case ErrorCode.NO_SUCH_ROOM:
     case ErrorCode.NO_SUCH_MESSAGE:
+    case ErrorCode.NO_SUCH_REPORT:
       return 404;
     case ErrorCode.STORE_FAILED:
       return 503;
@@ -141,4 +147,12 @@ function userJson(u: UserInfo): object {
 
 function banJson(b: Ban): object {
   return { id: b.id, kind: b.kind, value: b.value, until: b.until?.toISOString() ?? null, reason: b.reason, by: b.by, at: b.at.toISOString() };
+}
+
+/** A report as `GET reports` lists it (and `howdy admin reports` prints it). */
+export function reportJson(r: Report): object {
+  return {
+    id: r.id, at: r.at.toISOString(), reporter: r.reporter, msgId: r.msgId, from: r.from, to: r.to, text: r.text, reason: r.reason,
+    closedBy: r.closed?.by ?? null, closedAt: r.closed?.at.toISOString() ?? null,
+  };
 }

@@ -65,8 +65,20 @@ export const MsgType = {
   BLOCK: 0x38,
   UNBLOCK: 0x39,
   BLOCKS: 0x3a,
+  /** Ours (§10.6): a user reports a message to the moderators (needs `history`: messages have ids there). */
+  REPORT: 0x3b,
+  /** Ours, moderation (§10.6): the reports, closing one, the audit trail, giving a role. */
+  MOD_REPORTS: 0x3c,
+  MOD_REPORT_CLOSE: 0x3d,
+  MOD_AUDIT: 0x3e,
+  MOD_GRANT: 0x3f,
 } as const;
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
+
+/** The requests that need `moderation` (§10.6): MOD_USERS to MOD_ROOM, and MOD_REPORTS to MOD_GRANT. */
+export function isModerationRequest(type: number): boolean {
+  return (type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM) || (type >= MsgType.MOD_REPORTS && type <= MsgType.MOD_GRANT);
+}
 
 /** Every name field on the wire is exactly this many bytes, NUL-padded. */
 export const NAME_BYTES = 64;

@@ -82,6 +82,8 @@ export const ErrorCode = {
   NO_SUCH_BAN: 0x0806,
   /** A block that cannot be: oneself, `Server`, one not blocked (unblock), too many (docs/protocol.md §10.7). */
   BLOCK_INVALID: 0x0807,
+  /** No report has that number (MOD_REPORT_CLOSE). */
+  NO_SUCH_REPORT: 0x0808,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -84,6 +84,20 @@ export const FIELDS = {
   transport: { tag: 0x2e, kind: 'text' },
   /** What to do with a room: close or takeover. */
   action: { tag: 0x2f, kind: 'text' },
+  /** u32: a report's number (§10.6). */
+  reportId: { tag: 0x30, kind: 'u32' },
+  /** Why a message was reported. */
+  reason: { tag: 0x31, kind: 'text' },
+  /** Who reported it. */
+  reporter: { tag: 0x32, kind: 'text' },
+  /** Who closed a report (none: it is open). */
+  closedBy: { tag: 0x33, kind: 'text' },
+  /** u64 ms since the epoch: when a report was closed. */
+  closedAt: { tag: 0x34, kind: 'u64' },
+  /** u32: an audit entry's number; MOD_AUDIT pages by it. */
+  auditId: { tag: 0x35, kind: 'u32' },
+  /** Whom or what an audited action was done to. */
+  target: { tag: 0x36, kind: 'text' },
 } as const;
 
 type FieldName = Exclude<keyof typeof FIELDS, 'id'>;
@@ -104,6 +118,7 @@ export const REQUEST_TYPES = [
   MsgType.MOD_USERS, MsgType.MOD_WARN, MsgType.MOD_KICK, MsgType.MOD_MUTE, MsgType.MOD_BAN, MsgType.MOD_UNBAN,
   MsgType.MOD_BANS, MsgType.MOD_ANNOUNCE, MsgType.MOD_DELETE, MsgType.MOD_ROOM,
   MsgType.BLOCK, MsgType.UNBLOCK, MsgType.BLOCKS,
+  MsgType.REPORT, MsgType.MOD_REPORTS, MsgType.MOD_REPORT_CLOSE, MsgType.MOD_AUDIT, MsgType.MOD_GRANT,
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 /** The extension frame types a server sends of its own accord: no id. */

@@ -1,6 +1,6 @@
 import { actionOf, type HistoryCommand } from '../client/commands.js';
 import type { SearchHit } from '../client/history.js';
-import { moderationText } from '../client/moderation.js';
+import { moderationText, reportedMessageId } from '../client/moderation.js';
 import { runFeatureCommand, type CommandIo } from './command-runner.js';
 import { clockOf, messageCount } from './message-line.js';
 import type { Windows } from './windows.js';
@@ -12,8 +12,8 @@ export interface HistoryIo extends CommandIo {
 }
 
 /**
- * Runs /search, /delete and staff's /mdelete NAME (docs/protocol.md §11, MOD_DELETE §10.6: one's
- * own message goes by DELETE, which needs no role). A deletion shows in every window that has the
+ * Runs /search, /delete, staff's /mdelete NAME (docs/protocol.md §11, MOD_DELETE §10.6: one's
+ * own message goes by DELETE, which needs no role) and /report (§10.6). A deletion shows in every window that has the
  * message, through the session's `deleted` event, here as everywhere else.
  */
 export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Promise<void> {
@@ -21,6 +21,12 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Pro
   const feature = { commands: 'history commands', granted: session.historyEnabled, lacks: 'keeps no history', afterJoining: 'history comes after joining' };
   await runFeatureCommand(io, feature, async () => {
     if (cmd.kind === 'search') return io.notice(searchText(cmd.query, await session.search(cmd.query)));
+    if (cmd.kind === 'report') {
+      const id = reportedMessageId(io.windows.messagesOf(io.windows.active), cmd.who);
+      if (id === undefined) return io.error(`There is no message ${cmd.who ? `of ${cmd.who}` : 'of someone else'} here to report.`);
+      const report = await session.report(id, cmd.reason);
+      return io.notice(`You reported the message to the moderators (report #${report}).`);
+    }
     const from = cmd.from;
     if (from === undefined) {
       const mine = io.windows.lastOwnMessage(io.windows.active);
@@ -31,7 +37,7 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: HistoryIo): Pro
     if (!theirs) return io.error(`${from} has no message here to delete.`);
     if (theirs.own) return session.deleteMessage(theirs.id);
     await session.moderate((c) => c.deleteAny(theirs.id));
-  }, (err) => moderationText(err.code, err.message) ?? `${cmd.kind === 'search' ? 'No search' : 'Not deleted'}: ${err.message}.`);
+  }, (err) => moderationText(err.code, err.message) ?? `${{ search: 'No search', report: 'Not reported', unsend: 'Not deleted' }[cmd.kind]}: ${err.message}.`);
 }
 
 /**

@@ -13,10 +13,10 @@ export interface MessageRef {
   id: number;
   /** `All`, a room, or the other party of whispers. */
   conversation: string;
+  /** Its sender, as the server names them: /report and staff's /mdelete find a user's last message by it. */
+  from: string;
   /** The user sent it (and may delete it). */
   own: boolean;
-  /** Its sender, as the server names them: staff's /mdelete finds their last message. */
-  from: string;
 }
 
 /** The text of a /help entry that lists the moderation commands too (to staff only: others are refused them). */

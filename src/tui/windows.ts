@@ -116,7 +116,12 @@ export class Windows {
 
   /** `name`'s last message in a window's conversation that is not deleted yet: staff's /mdelete deletes it. */
   lastMessageFrom(window: ChatWindow, name: string): MessageRef | undefined {
-    return conversationEntries(window).filter((e) => sameName(e.message!.from, name) && !e.deleted).at(-1)?.message;
+    return this.messagesOf(window).filter((m) => sameName(m.from, name)).at(-1);
+  }
+
+  /** The messages of a window's conversation that are not deleted, oldest first: /report picks one. */
+  messagesOf(window: ChatWindow): MessageRef[] {
+    return conversationEntries(window).filter((e) => !e.deleted).map((e) => e.message!);
   }
 
   /** Shows a message as deleted wherever it is (DELETED, §11); false when no window has it. */

@@ -8,10 +8,10 @@ import {
 } from '../client/commands.js';
 import type { BlockEntry, ChatClient } from '../client/client.js';
 import { moderationResult } from '../client/moderation-commands.js';
-import type { StaffRole } from '../client/moderation.js';
+import { reportedMessageId, type StaffRole } from '../client/moderation.js';
 import { newPasswordProblem } from './components/password-field.js';
 import { Emitter } from '../client/emitter.js';
-import { ALL, ErrorCode, HcpError, nameKey, type ExtensionFields } from '../protocol/index.js';
+import { ALL, ErrorCode, HcpError, nameKey, SERVER, type ExtensionFields } from '../protocol/index.js';
 import type { ConversationLog } from './conversation-log.js';
 import { Conversations } from './conversations.js';
 import { isWhisper, lineEntry, messageEntry, type Entry, type MessageEntry } from './entries.js';
@@ -28,7 +28,7 @@ export interface PageChatEvents extends Record<string, unknown> {
   /** Something happened in a room the user is in, by someone else or by the user (docs/protocol.md §10.4). */
   room: RoomEvent;
   /** A command asks for a dialog (§11): the search (`/search WORDS`), or deleting the user's last message here (`/delete`). */
-  dialog: { kind: 'search'; query: string } | { kind: 'delete-message'; entry: MessageEntry };
+  dialog: { kind: 'search'; query: string } | { kind: 'delete-message'; entry: MessageEntry } | { kind: 'report-message'; entry: MessageEntry; reason?: string };
 }
 
 /** How the name form takes a name: as a guest, by logging in, or by creating an account with it. */
@@ -433,6 +433,11 @@ export class PageChat extends Emitter<PageChatEvents> {
     this.session.rejoin();
   }
 
+  /** Reports someone's message to the moderators, with an optional reason (REPORT, §10.6). */
+  reportMessage(id: number, reason: string): Promise<Outcome<number>> {
+    return this.ask(() => this.session.report(id, reason || undefined));
+  }
+
   /** The tab came into view or went out of it: what comes while it is out of view is new to the user. */
   setTabVisible(visible: boolean): void {
     this.tabVisible = visible;
@@ -456,16 +461,24 @@ export class PageChat extends Emitter<PageChatEvents> {
 
   /**
    * `/search WORDS` opens the search with its hits; `/delete` asks to delete the user's last message
-   * in the conversation shown, staff's `/mdelete NAME` that user's (§10.6).
+   * in the conversation shown, staff's `/mdelete NAME` that user's, `/report [NAME] [reason]` to
+   * report someone's (§10.6).
    */
   private historyCommand(cmd: HistoryCommand): boolean {
     if (cmd.kind === 'search') {
       this.emit('dialog', { kind: 'search', query: cmd.query });
       return true;
     }
+    const messages = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && e.msgId !== undefined && !e.deleted);
+    if (cmd.kind === 'report') {
+      const id = reportedMessageId(messages.map((e) => ({ id: e.msgId!, from: e.from, own: e.own })), cmd.who);
+      const entry = messages.find((e) => e.msgId === id);
+      if (!entry) return this.refuse(`There is no message ${cmd.who ? `of ${cmd.who}` : 'of someone else'} here to report.`);
+      this.emit('dialog', { kind: 'report-message', entry, ...(cmd.reason && { reason: cmd.reason }) });
+      return true;
+    }
     const from = cmd.from;
-    const whose = (e: MessageEntry) => (from === undefined ? e.own : nameKey(e.from) === nameKey(from));
-    const last = this.log(this.target).entries.filter((e): e is MessageEntry => e.kind === 'message' && whose(e) && e.msgId !== undefined && !e.deleted).at(-1);
+    const last = messages.filter((e) => (from === undefined ? e.own : nameKey(e.from) === nameKey(from))).at(-1);
     if (!last) return this.refuse(from === undefined ? 'You have no message here to delete.' : `${from} has no message here to delete.`);
     this.emit('dialog', { kind: 'delete-message', entry: last });
     return true;
@@ -573,7 +586,8 @@ export class PageChat extends Emitter<PageChatEvents> {
    */
   private onMessage(m: ClientMessage): void {
     const entry = messageEntry(m, this.me);
-    const conversation = conversationOf(m);
+    // what Server tells the user alone (a warning, a report to staff: §10.6) has no conversation the sidebar lists: it shows where the user is
+    const conversation = m.from === SERVER && isWhisper(m.to) ? this.target : conversationOf(m);
     const shown = nameKey(conversation) === nameKey(this.target);
     const fresh = this.add(conversation, entry); // not in a page of history already
     if (m.own && isWhisper(m.to) && !shown) this.add(this.target, entry);

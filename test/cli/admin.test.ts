@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MsgType } from '../../src/protocol/index.js';
 import type { FramedPeer } from '../helpers/clients.js';
-import { ask, framedUser, refusal } from '../helpers/requests.js';
+import { ask, framedUser, refusal, sayStamped } from '../helpers/requests.js';
 import { exited, freePort, howdy, waitOutput } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
 
@@ -84,5 +84,26 @@ describe('howdy admin', () => {
     expect(await store.moderation.hasToken(token)).toBe(false); // not the token itself
     const { tokenHash } = await import('../../src/http/admin-api.js');
     expect(await store.moderation.hasToken(tokenHash(token))).toBe(true);
+  });
+
+  it('reports lists the reported messages, open first, with who reported them and why', async () => {
+    const data = folder();
+    const srv = await server(data);
+    const mod: FramedPeer = await framedUser(srv.port, 'mod', { password: 'correct horse', caps: ['accounts', 'history', 'moderation'] });
+    cleanups.push(() => mod.end());
+    expect(await admin(['reports'], data)).toEqual({ code: 0, out: 'no reports\n' });
+    const amy: FramedPeer = await framedUser(srv.port, 'amy', { caps: ['history'] });
+    cleanups.push(() => amy.end());
+    const msgId = await sayStamped(amy, 'amy', 'All', 'buy "cheap" pills');
+    const first = await ask(mod, MsgType.REPORT, { msgId: msgId!, text: 'spam' });
+    const second = await ask(mod, MsgType.REPORT, { msgId: msgId! });
+    expect((await admin(['grant', 'mod', 'moderator'], data)).code).toBe(0);
+    await ask(mod, MsgType.MOD_REPORT_CLOSE, { reportId: second.reportId! });
+    const listed = await admin(['reports'], data);
+    expect(listed.code).toBe(0);
+    expect(listed.out.trim().split('\n').map((l) => l.replace(/  \S+Z  /, '  TIME  '))).toEqual([
+      `#${first.reportId}  TIME  open  mod reported message ${msgId}, amy to All: "buy \\"cheap\\" pills"  reason: spam`,
+      `#${second.reportId}  TIME  closed by mod  mod reported message ${msgId}, amy to All: "buy \\"cheap\\" pills"`,
+    ]);
   });
 });

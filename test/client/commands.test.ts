@@ -3,6 +3,7 @@ import {
   ACCOUNT_COMMANDS, actionOf, HISTORY_COMMANDS, isAccountCommand, isHistoryCommand, isModerationCommand, isRoomCommand, MODERATION_COMMANDS, nameCompletions,
   parseCommand, ROOM_COMMANDS,
 } from '../../src/client/commands.js';
+import { reportedMessageId } from '../../src/client/moderation.js';
 
 const users = ['alice', 'Jon Stewart', 'Jon', 'bob'];
 const ctx = (target = 'All', lastWhisperer?: string) => ({ target, users, lastWhisperer });
@@ -155,9 +156,25 @@ describe('history commands (docs/protocol.md §11)', () => {
     expect(isHistoryCommand(parse('/delete'))).toBe(true);
     expect(isHistoryCommand(parse('/delete #tea'))).toBe(false);
   });
+
+  it('/report takes a name (an online one may hold spaces) and a reason, either left out', () => {
+    expect(parse('/report Jon Stewart spam and insults')).toEqual({ kind: 'report', who: 'Jon Stewart', reason: 'spam and insults' });
+    expect(parse('/report 42')).toEqual({ kind: 'report', who: '42' });
+    expect(parse('/report')).toEqual({ kind: 'report' });
+    expect(isHistoryCommand(parse('/report bob'))).toBe(true);
+  });
+
+  it('/report finds the last message of NAME shown (any case), else an id in digits, else the last of someone else', () => {
+    const shown = [{ id: 4, from: 'bob', own: false }, { id: 5, from: 'Bob', own: false }, { id: 6, from: 'me', own: true }, { id: 7, from: 'amy', own: false }];
+    expect(reportedMessageId(shown, 'BOB')).toBe(5);
+    expect(reportedMessageId(shown, undefined)).toBe(7);
+    expect(reportedMessageId(shown, '42')).toBe(42);
+    expect(reportedMessageId(shown, 'me')).toBeUndefined(); // one's own is not reported
+    expect(reportedMessageId([{ id: 6, from: 'me', own: true }], undefined)).toBeUndefined();
+  });
   it('leaves them unknown to a client that does not handle history, and lists them for /help', () => {
     expect(parseCommand('/search tea', ctx(), { rooms: true }).kind).toBe('invalid');
-    expect(HISTORY_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/search', '/delete']);
+    expect(HISTORY_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual(['/search', '/delete', '/report']);
   });
 });
 
@@ -195,7 +212,7 @@ describe('moderation commands (docs/protocol.md §10.6)', () => {
   it('leaves them unknown to a client that does not handle moderation, and lists them for /help', () => {
     expect(parseCommand('/users', ctx(), { rooms: true }).kind).toBe('invalid');
     expect(MODERATION_COMMANDS.map((c) => c.usage.split(' ')[0])).toEqual([
-      '/users', '/warn', '/kick', '/mute', '/ban', '/unban', '/bans', '/announce', '/mdelete', '/close', '/takeover',
+      '/users', '/warn', '/kick', '/mute', '/ban', '/unban', '/bans', '/announce', '/mdelete', '/close', '/takeover', '/reports', '/close-report', '/audit', '/grant',
     ]);
   });
   it("closes or takes over a room, deletes someone's last message (with history), joins again after a kick", () => {
@@ -205,5 +222,17 @@ describe('moderation commands (docs/protocol.md §10.6)', () => {
     expect(parseCommand('/mdelete Jon Stewart', ctx(), { history: true })).toEqual({ kind: 'unsend', from: 'Jon Stewart' });
     expect(parseCommand('/mdelete', ctx(), { history: true }).kind).toBe('invalid');
     expect(parse('/reconnect')).toEqual({ kind: 'reconnect' });
+  });
+
+  it('lists and closes reports, pages the audit trail, grants a role to a name (spaces included)', () => {
+    expect(parse('/reports')).toEqual({ kind: 'reports' });
+    expect(parse('/close-report #3')).toEqual({ kind: 'closeReport', id: 3 });
+    expect(parse('/close-report x')).toEqual({ kind: 'invalid', reason: 'usage: /close-report ID (/reports lists them)' });
+    expect(parse('/audit')).toEqual({ kind: 'audit' });
+    expect(parse('/audit 120')).toEqual({ kind: 'audit', before: 120 });
+    expect(parse('/audit older')).toEqual({ kind: 'invalid', reason: 'usage: /audit [ID]' });
+    expect(parse('/grant Jon Stewart Moderator')).toEqual({ kind: 'grant', name: 'Jon Stewart', role: 'moderator' });
+    expect(parse('/grant bob king')).toEqual({ kind: 'invalid', reason: 'usage: /grant NAME admin|moderator|none' });
+    expect(isModerationCommand(parse('/grant bob none'))).toBe(true);
   });
 });

@@ -42,3 +42,11 @@ export async function framedUser(port: number, name: string, { password, create 
   await peer.until(() => peer.received.some((m) => m.type === MsgType.UPDATE), 'the first UPDATE');
   return peer;
 }
+
+/** Sends a MESSAGE from a peer granted `history` and resolves with its id, from the server's STAMPED echo (docs/protocol.md §11). */
+export async function sayStamped(peer: FramedPeer, from: string, to: string, text: string): Promise<number> {
+  const echo = (m: HcpMessage) => m.type === MsgType.STAMPED && 'fields' in m && m.fields.from === from && m.fields.text === text;
+  peer.send({ type: MsgType.MESSAGE, from, to, text });
+  await peer.until(() => peer.received.some(echo), `the echo of "${text}"`);
+  return (peer.received.find(echo) as { fields: ExtensionFields }).fields.msgId!;
+}

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsgType } from '../../src/protocol/index.js';
 import { ClassicPeer, join, type AnyPeer } from '../helpers/clients.js';
+import { ask, framedUser, sayStamped } from '../helpers/requests.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { exited, howdy } from '../helpers/spawn.js';
 import { tempFolder } from '../helpers/store.js';
@@ -85,5 +86,25 @@ describe('the HTTP admin API', () => {
     peers.push(carl);
     expect(await (await post(url('announce'), token, { text: 'Hello all' })).json()).toEqual({ told: 1 });
     await carl.take(MsgType.MESSAGE, (m) => m.from === 'Server' && m.to === 'All' && m.text === 'Hello all');
+  });
+
+  it('lists the reports (open first) and closes one by its number (404 for none); the close is audited as the token', async () => {
+    const { token, url } = await serverWithToken();
+    const bob = await framedUser(server!.port, 'bob', { caps: ['accounts', 'history'] });
+    peers.push(bob);
+    const ids = [await sayStamped(bob, 'bob', 'All', 'spam one'), await sayStamped(bob, 'bob', 'All', 'spam two')];
+    const [one, two] = [await ask(bob, MsgType.REPORT, { msgId: ids[0]!, text: 'mine, sorry' }), await ask(bob, MsgType.REPORT, { msgId: ids[1]! })];
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    expect((await post(url(`reports/${two.reportId}/close`), token, {})).status).toBe(200);
+    const listed = await (await fetch(url('reports'), auth)).json();
+    expect(listed.reports).toEqual([
+      expect.objectContaining({ id: one.reportId, reporter: 'bob', msgId: ids[0], from: 'bob', to: 'All', text: 'spam one', reason: 'mine, sorry', closedBy: null }),
+      expect.objectContaining({ id: two.reportId, text: 'spam two', reason: '', closedBy: expect.stringMatching(/^api-token:[0-9a-f]{6}$/) }),
+    ]);
+    const missing = await post(url('reports/99/close'), token, {});
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'NO_SUCH_REPORT' });
+    const audit = await (await fetch(url('audit?limit=1'), auth)).json();
+    expect(audit.audit).toEqual([expect.objectContaining({ action: 'report-close', target: `report ${two.reportId}` })]);
   });
 });

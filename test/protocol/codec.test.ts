@@ -283,6 +283,10 @@ describe('extension frames (docs/protocol.md §10): TLV fields through the reade
         '000000263201000400000006' + '28000a' + hex(Buffer.from('10.0.0.0/8')) + '2a000400000e10' + '2c0007' + hex(Buffer.from('address'))],
       [{ type: MsgType.REPLY, id: 6, fields: { banId: 3 } }, '0000000f1201000400000006' + '2d000400000003'],
       [{ type: MsgType.ERROR, id: 6, code: ErrorCode.FORBIDDEN, fatal: false, reason: 'only an admin may ban' }, '0000001d06' + '0801' + '02' + '00000006' + hex(Buffer.from('only an admin may ban'))],
+      [{ type: MsgType.REPORT, id: 7, fields: { msgId: 42, text: 'spam' } }, '0000001a3b01000400000007' + '170008000000000000002a' + '1b00047370616d'],
+      [{ type: MsgType.REPLY, id: 7, fields: { reportId: 3 } }, '0000000f1201000400000007' + '30000400000003'],
+      [{ type: MsgType.MOD_AUDIT, id: 8, fields: { before: 120, limit: 2 } }, '0000001a3e01000400000008' + '1f00080000000000000078' + '20000400000002'],
+      [{ type: MsgType.MOD_GRANT, id: 9, fields: { name: 'bob', role: 'moderator' } }, '0000001a3f01000400000009' + '030003626f62' + '100009' + hex(Buffer.from('moderator'))],
     ];
     for (const [msg, bytes] of cases) {
       const frame = encodeFrame(msg);

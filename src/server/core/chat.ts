@@ -1,5 +1,5 @@
 import {
-  Capability, encodeFrame, encodeMessageFrame, encodeNameField, ErrorCode, HcpError, MsgType, NAME_BYTES, nameKey, readNameField, ROOM_PREFIX, SERVER, utf8DecodeStrict,
+  Capability, encodeFrame, encodeMessageFrame, encodeNameField, ErrorCode, HcpError, isModerationRequest, MsgType, NAME_BYTES, nameKey, readNameField, ROOM_PREFIX, SERVER, utf8DecodeStrict,
   utf8Encode, validateName,
   type ExtensionFields, type ExtensionMessage,
 } from '../../protocol/index.js';
@@ -153,6 +153,11 @@ export class ChatCore implements SessionHost {
       byKey: (key) => this.directory.byKey(key),
       connections: () => this.sessions,
       deleteMessage: (id) => this.deleteMessage(undefined, id),
+      readableMessage: async (session, id) => {
+        const message = await this.history!.message(id);
+        if (!this.mayRead(session, message)) throw new HcpError(ErrorCode.NO_SUCH_MESSAGE, `there is no message ${id}`);
+        return message;
+      },
       rooms: this.rooms,
       get maxTextBytes() { return options.maxTextBytes; },
     }, log);
@@ -414,9 +419,10 @@ export class ChatCore implements SessionHost {
       return this.rooms!.serve(session, type, fields);
     }
     if (type === MsgType.RESUME) return this.resume(session, id, fields.token);
-    if (type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM) {
+    if (isModerationRequest(type) || type === MsgType.REPORT) {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
-      return this.moderation!.serve(session, type, fields);
+      if (!this.moderation) throw new HcpError(ErrorCode.REQUEST_INVALID, 'this server takes no reports');
+      return type === MsgType.REPORT ? this.moderation.report(session, fields) : this.moderation.serve(session, type, fields);
     }
     if (type >= MsgType.BLOCK && type <= MsgType.BLOCKS) {
       if (!session.registered) throw new HcpError(ErrorCode.NOT_REGISTERED, 'take a name first');
@@ -597,15 +603,18 @@ export class ChatCore implements SessionHost {
     const message = await this.history.delete(session, id);
     const frame = encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: message.to } });
     for (const reader of this.directory.online()) {
-      if (!reader.stamped) continue;
-      const mayRead = message.recipient === undefined
-        ? message.conversation === LOBBY_NAME || (reader.rooms.has(message.conversation) && message.id >= this.rooms!.firstReadable(reader, message.conversation))
-        : reader.identity === message.recipient || reader.identity === message.sender;
-      if (!mayRead) continue;
+      if (!reader.stamped || !this.mayRead(reader, message)) continue;
       const fields = message.recipient === undefined ? frame : encodeFrame({ type: MsgType.DELETED, fields: { msgId: message.id, conversation: conversationName(message, reader.identity) } });
       reader.link.send(fields);
     }
     return message;
+  }
+
+  /** Whether `reader` may read the message (docs/protocol.md §11): the lobby, its rooms from where it reads them, its whispers. */
+  private mayRead(reader: Session, message: StoredMessage): boolean {
+    return message.recipient === undefined
+      ? message.conversation === LOBBY_NAME || (reader.rooms.has(message.conversation) && message.id >= this.rooms!.firstReadable(reader, message.conversation))
+      : reader.identity === message.recipient || reader.identity === message.sender;
   }
 
   /** Forgets a session whose connection ended, and tells the others if it was online. */

@@ -226,13 +226,19 @@ export class History<M extends HistoryMember> {
    * docs/protocol.md §10.6); resolves with the message as it was (to tell its readers).
    */
   async delete(member: M | undefined, id: number | undefined): Promise<StoredMessage> {
+    const message = await this.message(id);
+    if (member && message.sender !== member.identity) throw new HcpError(ErrorCode.NOT_YOURS, 'only its sender may delete a message');
+    await guard(this.store.delete(message.id));
+    if (member) this.log.info({ name: member.name, message: message.id }, 'message deleted');
+    return message;
+  }
+
+  /** The message numbered `id`, not deleted; NO_SUCH_MESSAGE otherwise. */
+  async message(id: number | undefined): Promise<StoredMessage> {
     if (id === undefined) throw new HcpError(ErrorCode.MALFORMED, 'this request carries a MSG_ID field');
     await this.commit();
     const message = await guard(this.store.get(id));
     if (!message || message.deleted) throw new HcpError(ErrorCode.NO_SUCH_MESSAGE, `there is no message ${id}`);
-    if (member && message.sender !== member.identity) throw new HcpError(ErrorCode.NOT_YOURS, 'only its sender may delete a message');
-    await guard(this.store.delete(id));
-    if (member) this.log.info({ name: member.name, message: id }, 'message deleted');
     return message;
   }
 

@@ -5,7 +5,7 @@ import {
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/logger.js';
 import { LOBBY_FIELD } from './lobby.js';
-import { BAN_KINDS, STAFF_ROLES, type AccountStore, type AuditEntry, type Ban, type BanKind, type ModerationStore, type StaffRole, type StoredMessage } from './ports.js';
+import { BAN_KINDS, STAFF_ROLES, type AccountStore, type AuditRecord, type Ban, type BanKind, type ModerationStore, type Report, type StaffRole, type StoredMessage } from './ports.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
 import { guard } from './store-errors.js';
@@ -16,7 +16,8 @@ import { guard } from './store-errors.js';
  */
 export const NEEDS = {
   users: 'moderator', warn: 'moderator', kick: 'moderator', mute: 'moderator', delete: 'moderator', bans: 'moderator',
-  ban: 'admin', unban: 'admin', announce: 'admin', room: 'admin', grant: 'admin', audit: 'admin',
+  reports: 'moderator', audit: 'moderator',
+  ban: 'admin', unban: 'admin', announce: 'admin', room: 'admin', grant: 'admin',
 } as const satisfies Record<string, StaffRole>;
 export type ModAction = keyof typeof NEEDS;
 
@@ -24,6 +25,11 @@ const RANK: Record<StaffRole, number> = { moderator: 1, admin: 2 };
 /** Longest reason, in UTF-8 bytes: it is told within a MESSAGE or an ERROR. */
 const REASON_BYTES = 300;
 const SERVER_FIELD = encodeNameField(SERVER);
+/** Longest page of the audit trail and of the reports a request gets, and the default (docs/protocol.md §10.6). */
+const PAGE_MOST = 200;
+const PAGE_DEFAULT = 50;
+/** How much of a reported message the staff's notice quotes, in characters. */
+const QUOTE_CHARS = 120;
 
 /** Who acts: a logged-in account with a role, an admin API token, the CLI. */
 export interface Actor {
@@ -53,6 +59,8 @@ export interface ModerationHost {
   connections(): Iterable<Session>;
   /** Blanks any message and tells its readers (docs/protocol.md §11); throws NO_SUCH_MESSAGE. */
   deleteMessage(id: number): Promise<StoredMessage>;
+  /** The message if `session` may read it (docs/protocol.md §11); throws NO_SUCH_MESSAGE. */
+  readableMessage(session: Session, id: number | undefined): Promise<StoredMessage>;
   readonly rooms: Rooms<Session> | undefined;
   readonly maxTextBytes: number;
 }
@@ -151,9 +159,55 @@ export class Moderation {
       case MsgType.MOD_ROOM:
         await this.room(actor, need(f.room, 'ROOM'), need(f.action, 'ACTION'), session);
         return {};
+      case MsgType.MOD_REPORTS:
+        return { entry: (await this.reports(actor, f.limit)).map(reportFields) };
+      case MsgType.MOD_REPORT_CLOSE:
+        await this.closeReport(actor, need(f.reportId, 'REPORT_ID'));
+        return {};
+      case MsgType.MOD_AUDIT: {
+        const { entries, more } = await this.auditLog(actor, f.limit, f.before || undefined);
+        return { entry: entries.map(auditFields), ...(more && { more: true }) };
+      }
+      case MsgType.MOD_GRANT:
+        return { name: await this.grant(actor, need(f.name, 'NAME'), need(f.role, 'ROLE')) };
       default:
         throw new HcpError(ErrorCode.REQUEST_INVALID, `frame type ${type} is not a moderation request`);
     }
+  }
+
+  /**
+   * REPORT (docs/protocol.md §10.6), anyone's: keeps the message as it is now, with the reason, and
+   * tells the staff online (a MESSAGE from Server each); resolves with the REPLY's REPORT_ID.
+   */
+  async report(session: Session, f: ExtensionFields): Promise<ExtensionFields> {
+    const reason = f.text ?? '';
+    checkText(reason, REASON_BYTES, 'the reason');
+    const message = await this.host.readableMessage(session, f.msgId);
+    const report = await guard(this.store.addReport({
+      at: new Date(), reporter: session.name!, msgId: message.id, from: message.from, to: message.to, text: message.text, reason,
+    }));
+    this.log.info({ report: report.id, reporter: report.reporter, message: message.id }, 'message reported');
+    const chars = Array.from(message.text); // by code point: a cut never splits a character
+    const quote = chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join('')}…` : message.text;
+    const notice = `Report #${report.id} by ${report.reporter}: ${message.from} to ${message.to}: "${quote}"${reason && ` (${reason})`}`;
+    const roles = await guard(this.store.roles());
+    for (const s of this.host.online()) if (s.account !== undefined && roles.has(s.account)) tell(s, notice);
+    return { reportId: report.id };
+  }
+
+  /** The reports, open ones first, each newest first; at most `limit` (default 50, at most 200). */
+  async reports(actor: Actor, limit?: number): Promise<Report[]> {
+    this.allow(actor, 'reports');
+    return guard(this.store.reports(pageLimit(limit)));
+  }
+
+  /** Closes an open report, as the actor; NO_SUCH_REPORT, or MOD_INVALID when it is closed already. */
+  async closeReport(actor: Actor, id: number): Promise<void> {
+    this.allow(actor, 'reports');
+    const report = await guard(this.store.closeReport(id, actor.name, new Date()));
+    if (!report) throw new HcpError(ErrorCode.NO_SUCH_REPORT, `there is no report ${id}`);
+    if (report.closed) throw new HcpError(ErrorCode.MOD_INVALID, `report ${id} was closed by ${report.closed.by}`);
+    await this.audit(actor, 'report-close', `report ${id}`, `message ${report.msgId} from ${report.from}`);
   }
 
   /** Users online: name, address, since when, how connected, role, muted until. */
@@ -284,10 +338,12 @@ export class Moderation {
     return grantRole(this.store, this.accounts, actor.name, name, role, this.log);
   }
 
-  /** The audit trail's newest `limit` entries, newest first. */
-  async auditLog(actor: Actor, limit: number): Promise<AuditEntry[]> {
+  /** The audit trail's newest `limit` entries (default 50, at most 200) numbered below `before`, newest first; `more` when older ones are left. */
+  async auditLog(actor: Actor, limit?: number, before?: number): Promise<{ entries: AuditRecord[]; more: boolean }> {
     this.allow(actor, 'audit');
-    return guard(this.store.auditLog(limit));
+    const most = pageLimit(limit);
+    const found = await guard(this.store.auditLog(most + 1, before));
+    return { entries: found.slice(0, most), more: found.length > most };
   }
 
   /** Throws FORBIDDEN unless the actor's role may do `action`. */
@@ -397,6 +453,13 @@ function blockOf(ban: Ban): BlockList | undefined {
   return block;
 }
 
+/** A page's LIMIT: default 50, at most 200 (MOD_INVALID beyond). */
+function pageLimit(limit: number | undefined): number {
+  if (limit === undefined || limit === 0) return PAGE_DEFAULT;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > PAGE_MOST) throw new HcpError(ErrorCode.MOD_INVALID, `a LIMIT is at most ${PAGE_MOST}`);
+  return limit;
+}
+
 function need<T>(value: T | undefined, field: string): T {
   if (value === undefined) throw new HcpError(ErrorCode.MALFORMED, `this request carries a ${field} field`);
   return value;
@@ -414,4 +477,15 @@ function banFields(b: Ban): ExtensionFields {
     banId: b.id, kind: b.kind, ...(b.kind === 'address' ? { address: b.value } : { name: b.value }),
     ...(b.until && { until: b.until.getTime() }), since: b.at.getTime(), by: b.by, ...(b.reason && { text: b.reason }),
   };
+}
+
+function reportFields(r: Report): ExtensionFields {
+  return {
+    reportId: r.id, time: r.at.getTime(), reporter: r.reporter, msgId: r.msgId, from: r.from, to: r.to, text: r.text,
+    ...(r.reason && { reason: r.reason }), ...(r.closed && { closedBy: r.closed.by, closedAt: r.closed.at.getTime() }),
+  };
+}
+
+function auditFields(e: AuditRecord): ExtensionFields {
+  return { auditId: e.id, time: e.at.getTime(), by: e.actor, action: e.action, target: e.target, ...(e.detail && { text: e.detail }) };
 }

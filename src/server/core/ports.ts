@@ -268,7 +268,28 @@ export interface AuditEntry {
   readonly detail: string;
 }
 
-/** Staff roles, bans, admin API tokens (hashes only) and the audit trail. */
+/** An audit entry as kept, with its number (MOD_AUDIT pages by it). */
+export interface AuditRecord extends AuditEntry {
+  readonly id: number;
+}
+
+/** A message reported to the moderators, as it was when reported (docs/protocol.md §10.6). */
+export interface Report {
+  readonly id: number;
+  readonly at: Date;
+  /** Who reported it, by name. */
+  readonly reporter: string;
+  readonly msgId: number;
+  /** The message's sender and receiver as relayed, and its text then. */
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly reason: string;
+  /** Who closed it and when; undefined while open. */
+  readonly closed: { readonly by: string; readonly at: Date } | undefined;
+}
+
+/** Staff roles, bans, admin API tokens (hashes only), the audit trail and the reports. */
 export interface ModerationStore {
   /** The account's role; undefined: none (or no such account). */
   role(key: string): Promise<StaffRole | undefined>;
@@ -285,8 +306,13 @@ export interface ModerationStore {
   addToken(hash: string, at: Date): Promise<void>;
   hasToken(hash: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
-  /** The newest `limit` entries, newest first. */
-  auditLog(limit: number): Promise<AuditEntry[]>;
+  /** The newest `limit` entries (of those numbered below `before`, if given), newest first. */
+  auditLog(limit: number, before?: number): Promise<AuditRecord[]>;
+  addReport(report: Omit<Report, 'id' | 'closed'>): Promise<Report>;
+  /** At most `limit` reports: the open ones, then the closed, each newest first. */
+  reports(limit: number): Promise<Report[]>;
+  /** Closes an open report; the report as it was, or undefined if there is no such report. */
+  closeReport(id: number, by: string, at: Date): Promise<Report | undefined>;
 }
 
 /** An account's block of another account (docs/protocol.md §10.7), with the blocked one's name as registered. */

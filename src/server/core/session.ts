@@ -1,5 +1,5 @@
 import {
-  Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isRequestType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
+  Capability, encodeFrame, encodeNameFieldFrame, ErrorCode, HcpError, isModerationRequest, isRequestType, malformedRequestId, MsgType, NAME_BYTES, nameKey,
   parseExtension, type ExtensionFields, type ExtensionMessage, type RequestType,
   controlCharReason, encodeNameField, ROOM_PREFIX, forbiddenTextByteAt, lengthWithoutTrailingNuls, readNameField, validateName,
 } from '../../protocol/index.js';
@@ -21,8 +21,9 @@ const ROOM_PREFIX_BYTE = ROOM_PREFIX.charCodeAt(0);
 /** The capability each request needs (docs/protocol.md §10.3, §10.4, §10.6, §10.7, §11). */
 function capabilityOf(type: RequestType): string {
   if (type >= MsgType.ROOM_CREATE && type <= MsgType.ROOM_ROLE) return Capability.ROOMS;
-  if (type >= MsgType.HISTORY && type <= MsgType.RESUME) return Capability.HISTORY;
-  if (type >= MsgType.MOD_USERS && type <= MsgType.MOD_ROOM) return Capability.MODERATION;
+  // a REPORT names a message by its id, which only `history` tells
+  if ((type >= MsgType.HISTORY && type <= MsgType.RESUME) || type === MsgType.REPORT) return Capability.HISTORY;
+  if (isModerationRequest(type)) return Capability.MODERATION;
   return Capability.ACCOUNTS; // accounts, and blocking (§10.7)
 }
 

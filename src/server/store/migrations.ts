@@ -168,6 +168,24 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 9, // reports of messages to the moderators, each with the message as it was
+    async up(db) {
+      await db.schema
+        .createTable('reports')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('reporter', 'text', (c) => c.notNull())
+        .addColumn('msg_id', 'integer', (c) => c.notNull())
+        .addColumn('msg_from', 'text', (c) => c.notNull())
+        .addColumn('msg_to', 'text', (c) => c.notNull())
+        .addColumn('msg_text', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('closed_by', 'text') // null: open
+        .addColumn('closed_at', 'text')
+        .execute();
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
-import { StoreError, type AuditEntry, type Ban, type BanKind, type ModerationStore, type StaffRole } from '../core/ports.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { StoreError, type AuditEntry, type AuditRecord, type Ban, type BanKind, type ModerationStore, type Report, type StaffRole } from '../core/ports.js';
 import { runQuery, type EngineErrors } from './engine.js';
-import type { BansTable, Schema } from './schema.js';
+import type { BansTable, ReportsTable, Schema } from './schema.js';
 
-/** Staff roles, bans, admin tokens and the audit trail (schema v6), in Kysely's query builder. */
+/** Staff roles, bans, admin tokens and the audit trail (schema v6), reports (v9), in Kysely's query builder. */
 export class KyselyModerationStore implements ModerationStore {
   constructor(
     private readonly db: Kysely<Schema>,
@@ -73,12 +73,52 @@ export class KyselyModerationStore implements ModerationStore {
     });
   }
 
-  auditLog(limit: number): Promise<AuditEntry[]> {
+  auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
     return runQuery(this.errors, async () => {
-      const rows = await this.db.selectFrom('audit').select(['at', 'actor', 'action', 'target', 'detail']).orderBy('id', 'desc').limit(limit).execute();
+      let query = this.db.selectFrom('audit').select(['id', 'at', 'actor', 'action', 'target', 'detail']);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map((r) => ({ ...r, at: new Date(r.at) }));
     });
   }
+
+  addReport(report: Omit<Report, 'id' | 'closed'>): Promise<Report> {
+    return runQuery(this.errors, async () => {
+      const row = await this.db
+        .insertInto('reports')
+        .values({
+          at: report.at.toISOString(), reporter: report.reporter, msg_id: report.msgId, msg_from: report.from, msg_to: report.to,
+          msg_text: report.text, reason: report.reason, closed_by: null, closed_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { ...report, id: row.id, closed: undefined };
+    });
+  }
+
+  reports(limit: number): Promise<Report[]> {
+    return runQuery(this.errors, async () => {
+      const rows = await this.db.selectFrom('reports').selectAll().orderBy(sql`closed_by is not null`).orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toReport);
+    });
+  }
+
+  closeReport(id: number, by: string, at: Date): Promise<Report | undefined> {
+    return runQuery(this.errors, () =>
+      this.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+        if (row && row.closed_by === null) await trx.updateTable('reports').set({ closed_by: by, closed_at: at.toISOString() }).where('id', '=', id).execute();
+        return row && toReport(row);
+      }),
+    );
+  }
+}
+
+function toReport(r: Selectable<ReportsTable>): Report {
+  return {
+    id: r.id, at: new Date(r.at), reporter: r.reporter, msgId: r.msg_id, from: r.msg_from, to: r.msg_to, text: r.msg_text, reason: r.reason,
+    closed: r.closed_by === null ? undefined : { by: r.closed_by, at: new Date(r.closed_at!) },
+  };
 }
 
 function toBan(r: Selectable<BansTable>): Ban {

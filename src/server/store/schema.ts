@@ -119,6 +119,23 @@ export interface BlocksTable {
   at: string;
 }
 
+/** A message reported to the moderators, as it was when reported (schema v9). */
+export interface ReportsTable {
+  id: Generated<number>;
+  at: string;
+  /** The reporter's name as online. */
+  reporter: string;
+  msg_id: number;
+  /** The message's sender and receiver as relayed, and its text. */
+  msg_from: string;
+  msg_to: string;
+  msg_text: string;
+  reason: string;
+  /** null while open. */
+  closed_by: string | null;
+  closed_at: string | null;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -138,4 +155,5 @@ export interface Schema {
   admin_tokens: AdminTokensTable;
   audit: AuditTable;
   blocks: BlocksTable;
+  reports: ReportsTable;
 }

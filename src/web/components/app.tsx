@@ -4,6 +4,7 @@ import { useChat } from '../use-chat.js';
 import type { MessageEntry } from '../entries.js';
 import { ChatView } from './chat-view.js';
 import { DeleteMessage } from './delete-message.js';
+import { ReportMessage } from './report-message.js';
 import { Header } from './header.js';
 import { LeaveRoom } from './leave-room.js';
 import { Login } from './login.js';
@@ -22,6 +23,7 @@ export type Open =
   | { kind: 'members'; room: string }
   | { kind: 'leave'; room: string }
   | { kind: 'delete-message'; entry: MessageEntry }
+  | { kind: 'report-message'; entry: MessageEntry; reason?: string }
   | { kind: 'search'; query?: string }
   | { kind: 'moderation' };
 
@@ -97,6 +99,8 @@ function OpenDialogView({ chat, open, close, openDialog }: { chat: PageChat; ope
       return <SearchDialog chat={chat} query={open.query} close={close} />;
     case 'delete-message':
       return <DeleteMessage chat={chat} entry={open.entry} close={close} />;
+    case 'report-message':
+      return <ReportMessage chat={chat} entry={open.entry} reason={open.reason} close={close} />;
     case 'moderation':
       return <ModerationPanel chat={chat} close={close} />;
   }

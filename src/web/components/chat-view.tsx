@@ -29,7 +29,9 @@ export function ChatView({ chat, open, close, openDialog }: Props) {
           <aside class="motd" aria-label="Message of the day"><p>{chat.notice}</p></aside>
         )}
         {/* a log of its own per conversation: each starts at its latest line */}
-        <Log key={nameKey(chat.target)} chat={chat} conversation={chat.target} askDelete={(entry) => openDialog({ kind: 'delete-message', entry })} />
+        <Log key={nameKey(chat.target)} chat={chat} conversation={chat.target} askDelete={(entry) => openDialog({ kind: 'delete-message', entry })}
+          askReport={(entry) => openDialog({ kind: 'report-message', entry })}
+        />
         <Composer chat={chat} />
       </section>
     </main>

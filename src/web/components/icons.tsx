@@ -11,6 +11,14 @@ export function SearchIcon() {
   );
 }
 
+export function FlagIcon() {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M5 21V4M5 4h11l-2 4 2 4H5" />
+    </svg>
+  );
+}
+
 export function TrashIcon() {
   return (
     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">

@@ -16,6 +16,7 @@ interface Props {
   conversation: string;
   /** Asks the user whether to delete one of their messages. */
   askDelete: (entry: MessageEntry) => void;
+  askReport: (entry: MessageEntry) => void;
 }
 
 /**
@@ -25,7 +26,7 @@ interface Props {
  * that came while the user was away, it shows them from the "New messages" line; opened at a
  * search hit, it shows that message in the middle, picked out for a moment.
  */
-export function Log({ chat, conversation, askDelete }: Props) {
+export function Log({ chat, conversation, askDelete, askReport }: Props) {
   const log = chat.log(conversation);
   const { entries, older, newer, divider } = log;
   const list = useRef<HTMLOListElement>(null);
@@ -111,6 +112,7 @@ export function Log({ chat, conversation, askDelete }: Props) {
           <Message
             key={e.key} entry={e} me={chat.me} now={now} highlighted={e.kind === 'message' && e.msgId === highlight?.id}
             askDelete={chat.historyOffered ? askDelete : undefined} anyone={chat.staffRole !== undefined}
+            askReport={chat.historyOffered ? askReport : undefined}
           />,
         ])}
         {chat.historyOffered && <HistoryEdge edge={newer} side="newer" retry={retry('newer')} />}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { untilText, type Ban, type OnlineUser } from '../../client/moderation.js';
 import { nameKey } from '../../protocol/index.js';
 import type { Outcome, PageChat } from '../chat.js';
@@ -7,6 +7,8 @@ import { Dialog } from './dialog.js';
 import { MetricsCharts } from './metrics-charts.js';
 import { ModerationRooms } from './moderation-rooms.js';
 import { FormNote, useOutcome } from './form-outcome.js';
+import { useListed } from './listed.js';
+import { AuditLog, Reports, Staff } from './moderation-records.js';
 import { focusOnFirstShow } from './password-field.js';
 import { Tabs } from './tabs.js';
 
@@ -16,36 +18,36 @@ interface Props {
 }
 
 type Action = 'warn' | 'kick' | 'mute' | 'ban';
+type Tab = 'users' | 'bans' | 'announce' | 'metrics' | 'reports' | 'audit' | 'staff' | 'rooms';
+/** The panel's tabs; Staff and Rooms are shown to admins only. */
+const TABS: ReadonlyArray<readonly [Tab, string]> = [
+  ['users', 'People online'], ['reports', 'Reports'], ['bans', 'Bans'], ['announce', 'Announce'], ['audit', 'Audit log'], ['metrics', 'Metrics'], ['staff', 'Staff'], ['rooms', 'Rooms'],
+];
+/** Giving roles, closing and taking over rooms: admins only (§10.6). */
+const ADMINS_ONLY: ReadonlySet<Tab> = new Set(['staff', 'rooms']);
 
 /** How long a ban lasts, as offered (seconds; none: for ever). */
 const BAN_LENGTHS: ReadonlyArray<readonly [string, string]> = [['3600', 'an hour'], ['86400', 'a day'], ['604800', 'a week'], ['2592000', '30 days'], ['', 'for ever']];
 
 /**
  * The Moderation panel, for staff (docs/protocol.md §10.6): who is online with Warn, Kick, Mute
- * and Ban, the bans in force with Unban, an announcement to everyone, live charts of the
- * server's metrics, and for admins the rooms to close or take over. The server checks each
- * action against the user's role: a moderator's ban is refused in plain words.
+ * and Ban, the bans in force with Unban, an announcement to everyone, live charts of the server's
+ * metrics, the reported messages, the audit trail, and for admins staff roles and the rooms to close
+ * or take over. The server checks each action against the user's role: a moderator's ban is refused
+ * in plain words.
  */
 export function ModerationPanel({ chat, close }: Props) {
-  const [tab, setTab] = useState<'users' | 'bans' | 'announce' | 'metrics' | 'rooms'>('users');
-  // closing and taking over rooms is for admins only (§10.6)
-  const rooms = chat.staffRole === 'admin' ? [['rooms', 'Rooms'] as const] : [];
+  const [tab, setTab] = useState<Tab>('users');
+  const tabs = TABS.filter(([value]) => !ADMINS_ONLY.has(value) || chat.staffRole === 'admin');
   return (
     <Dialog id="moderation-dialog" title="Moderation" onClose={close}>
-      <Tabs id="moderation" label="Moderate the server" tabs={[['users', 'People online'], ['bans', 'Bans'], ['announce', 'Announce'], ['metrics', 'Metrics'], ...rooms]} chosen={tab} choose={setTab}>
-        {tab === 'rooms' ? <ModerationRooms chat={chat} />
-          : tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : tab === 'announce' ? <Announce chat={chat} /> : <MetricsCharts />}
+      <Tabs id="moderation" label="Moderate the server" tabs={tabs} chosen={tab} choose={setTab}>
+        {tab === 'users' ? <OnlineUsers chat={chat} /> : tab === 'bans' ? <Bans chat={chat} /> : tab === 'announce' ? <Announce chat={chat} />
+          : tab === 'metrics' ? <MetricsCharts /> : tab === 'reports' ? <Reports chat={chat} /> : tab === 'audit' ? <AuditLog chat={chat} />
+            : tab === 'rooms' ? <ModerationRooms chat={chat} /> : <Staff chat={chat} />}
       </Tabs>
     </Dialog>
   );
-}
-
-/** A list the server gives (MOD_USERS, MOD_BANS), asked again with `reload`. */
-function useListed<T>(ask: () => Promise<Outcome<T[]>>): [Outcome<T[]> | undefined, () => void] {
-  const [listed, setListed] = useState<Outcome<T[]> | undefined>(undefined);
-  const reload = () => void ask().then(setListed);
-  useEffect(reload, []);
-  return [listed, reload];
 }
 
 function OnlineUsers({ chat }: { chat: PageChat }) {
