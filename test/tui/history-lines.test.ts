@@ -12,7 +12,7 @@ const stamped = (id: number, extra: Partial<StampedMessage> = {}): StampedMessag
 
 describe('entries of stamped messages', () => {
   it('show the server\'s time, refer to their id and conversation, and show a deleted one as such', () => {
-    expect(messageEntry(stamped(7), 'alice')).toEqual({ kind: 'message', from: 'bob', text: 'm7', time: '14:02', message: { id: 7, conversation: 'All', own: false } });
+    expect(messageEntry(stamped(7), 'alice')).toEqual({ kind: 'message', from: 'bob', text: 'm7', time: '14:02', message: { id: 7, conversation: 'All', from: 'bob', own: false } });
     expect(messageEntry(stamped(8, { from: 'alice', to: 'bob', own: true }), 'alice'))
       .toMatchObject({ kind: 'own', from: 'You → bob', message: { id: 8, conversation: 'bob', own: true } });
     expect(messageEntry(stamped(9, { text: '', deleted: true }), 'alice')).toMatchObject({ text: '(deleted)', deleted: true });
@@ -31,7 +31,7 @@ describe('entries of stamped messages', () => {
     w.add(w.lobby, messageEntry(stamped(12), 'alice'));
     expect(w.oldestMessage(w.lobby)).toBe(10);
     expect(w.oldestMessage(w.open('#tea'))).toBeUndefined();
-    expect(w.lastOwnMessage(w.lobby)).toEqual({ id: 10, conversation: 'All', own: true });
+    expect(w.lastOwnMessage(w.lobby)).toEqual({ id: 10, conversation: 'All', from: 'alice', own: true });
     expect(w.markDeleted(5)).toBe(true);
     expect([bob.entries[0]!.text, w.lobby.entries[1]!.text]).toEqual(['(deleted)', '(deleted)']);
     expect(w.lastOwnMessage(bob)).toBeUndefined();
