@@ -37,15 +37,20 @@ export function Message({ entry, me, now, highlighted, askDelete, anyone, askRep
       {whisper && <><span class="tag">{entry.own ? `whisper to ${entry.to}` : entry.to === me ? 'whisper' : `to ${entry.to}`}</span>{' '}</>}
       <span class="from">{action ? `* ${from}` : from}</span>{' '}
       {entry.deleted ? <span class="text deleted">message deleted</span> : <span class="text"><Linked text={entry.text} /></span>}
-      {deletable && (
-        <button type="button" class="delete-message" aria-label={entry.own ? 'Delete your message' : `Delete ${entry.from}'s message`} title="Delete for everyone" onClick={() => askDelete(entry)}>
-          <TrashIcon />
-        </button>
-      )}
-      {reportable && (
-        <button type="button" class="report-message" aria-label={`Report ${entry.from}'s message`} title="Report to the moderators" onClick={() => askReport(entry)}>
-          <FlagIcon />
-        </button>
+      {(deletable || reportable) && (
+        // side by side at the line's end: staff have both on others' messages
+        <span class="message-actions">
+          {reportable && (
+            <button type="button" class="report-message" aria-label={`Report ${entry.from}'s message`} title="Report to the moderators" onClick={() => askReport(entry)}>
+              <FlagIcon />
+            </button>
+          )}
+          {deletable && (
+            <button type="button" class="delete-message" aria-label={entry.own ? 'Delete your message' : `Delete ${entry.from}'s message`} title="Delete for everyone" onClick={() => askDelete(entry)}>
+              <TrashIcon />
+            </button>
+          )}
+        </span>
       )}
     </li>
   );
