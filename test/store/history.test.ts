@@ -78,37 +78,45 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
 
   it('journals the turns appended, moves them into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
     const data = folder();
-    const store = await opened(data);
+    await (await opened(data)).close();
+    // none may wait in memory to be moved straight: every step journals what waits
+    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { waitingMost: 0 });
+    cleanups.push(() => store.close());
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
     const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    const turns = Array.from({ length: 30 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
+    const turns = Array.from({ length: 60 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
     for (const turn of turns) await store.history.append(turn);
     expect([rows('journal'), rows('messages')]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
     // a step of the work behind it journals them, in rows of up to 500 messages, and moves the oldest rows, about as many messages as it is given
     expect(await store.history.index(250)).toBe(500);
-    expect([rows('journal'), rows('messages')]).toEqual([5, 500]);
+    expect([rows('journal'), rows('messages')]).toEqual([11, 500]);
     // a query moves the rest first, yielding to the event loop between steps of 5000
     let turnsOfTheLoop = 0;
-    const ticking = setInterval(() => turnsOfTheLoop++, 0);
-    const whispers = await store.history.catchUp({ identity: 'a:bob', conversations: [], after: 0, before: 3001, limit: 5000 });
-    clearInterval(ticking);
-    expect(whispers).toHaveLength(1500);
-    expect(whispers.at(-1)).toEqual(turns[29]![98]);
-    expect([rows('journal'), rows('messages')]).toEqual([0, 3000]);
-    expect(await store.history.lastId()).toBe(3000);
+    let ticking = true;
+    const tick = () => ticking && (turnsOfTheLoop++, setImmediate(tick));
+    setImmediate(tick);
+    const whispers = await store.history.catchUp({ identity: 'a:bob', conversations: [], after: 0, before: 6001, limit: 5000 });
+    ticking = false;
+    expect(whispers).toHaveLength(3000);
+    expect(whispers.at(-1)).toEqual(turns[59]![98]);
+    expect([rows('journal'), rows('messages')]).toEqual([0, 6000]);
+    expect(await store.history.lastId()).toBe(6000);
     // the search index is fed once the journal is moved, by the same steps
-    expect(await store.history.index(3000)).toBe(3000);
-    expect(await store.history.index(3000)).toBe(0);
+    expect(await store.history.index(6000)).toBe(6000);
+    expect(await store.history.index(6000)).toBe(0);
     raw.close();
     expect(turnsOfTheLoop).toBeGreaterThan(0);
   });
 
-  it('a step that finds nothing journaled and the turns waiting within its size moves them straight into place, the journal table untouched', async () => {
+  it('steps move the oldest waiting turns straight into place, about a step at a time, while few wait; then the journal takes them', async () => {
     const data = folder();
-    const store = await opened(data);
+    await (await opened(data)).close();
+    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), waitingMost: 100 });
+    cleanups.push(() => store.close());
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
     const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     const written = () => (raw.prepare("select value from counters where name = 'last_message_id'").get() as { value: number }).value;
+    const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean).length;
     // the journal's rows come and go within a step: a trigger counts those written
     const writer = new Database(join(data, DATABASE_FILE));
     writer.exec("create trigger journal_rows after insert on journal begin update counters set value = value + 1 where name = 'journal_rows'; end; insert into counters values ('journal_rows', 0)");
@@ -117,14 +125,18 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     const whisper = message(2, 'w:a:alice a:bob', 'two', { recipient: 'a:bob' });
     await store.history.append([message(1, 'All', 'one'), whisper]);
     await store.history.append([message(3, '#tea', 'three')]);
-    expect(await store.history.index(3)).toBe(3); // all of the step: moved
-    expect([journalRows(), rows('messages'), written()]).toEqual([0, 3, 3]);
+    await store.history.append([message(4, 'All', 'four'), message(5, 'All', 'five')]);
+    // whole turns, the oldest first, as many as the step takes (the first one at least)
+    expect(await store.history.index(3)).toBe(3);
+    expect([journalRows(), rows('messages'), written(), lines()]).toEqual([0, 3, 3, 3]);
+    expect(await store.history.index(1)).toBe(2); // a turn is never split
+    expect([journalRows(), rows('messages'), written(), lines()]).toEqual([0, 5, 5, 0]); // none wait: the log is emptied
     expect(await store.history.get(2)).toEqual(whisper);
-    // more than a step waits: journaled (rows of up to 500), and the oldest row moved, as before
-    await store.history.append(Array.from({ length: 500 }, (_, i) => message(4 + i, 'All', `more ${i}`)));
-    await store.history.append([message(504, 'All', 'the last')]);
-    expect(await store.history.index(3)).toBe(500);
-    expect([journalRows(), rows('journal'), rows('messages')]).toEqual([2, 1, 503]);
+    // more wait than may wait in memory: journaled (rows of up to 500), and the oldest row moved
+    await store.history.append(Array.from({ length: 100 }, (_, i) => message(6 + i, 'All', `more ${i}`)));
+    await store.history.append([message(106, 'All', 'the last')]);
+    expect(await store.history.index(3)).toBe(101);
+    expect([journalRows(), rows('journal'), rows('messages'), lines()]).toEqual([1, 0, 106, 0]);
     raw.close();
   });
 

@@ -16,6 +16,11 @@ export const JOURNAL_MOST = 1_000_000;
 const JOURNAL_ROW = 500;
 /** Messages a query moves into place at a time before it lets the live chat go on (a few ms of work). */
 const SETTLE_STEP = 5_000;
+/**
+ * Messages that may wait in memory (and the turn log) while steps move them straight into place,
+ * a step's worth at a time; beyond, they go into the journal table, and the turn log is emptied.
+ */
+export const WAITING_MOST = 20_000;
 
 /** Each row of a journal's body: the columns of `messages` in this order (schema.ts JournalTable). */
 const MOVE_COLUMNS = 'id, conversation, at, sender, recipient, sender_name, receiver, text, deleted';
@@ -49,6 +54,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     database: Database.Database,
     private readonly log: TurnLog | undefined,
     private readonly journalMost = JOURNAL_MOST,
+    private readonly waitingMost = WAITING_MOST,
   ) {
     super(db, errors);
     const insertTurn = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
@@ -117,15 +123,15 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   }
 
   /**
-   * A step behind the live path: moves up to about `limit` journaled messages into place (or, when
-   * none are journaled and the turns waiting fit in the step, those), then, with what is left of the
-   * step, feeds the search index; `limit` or more while work is left.
+   * A step behind the live path: moves up to about `limit` messages into place (the oldest waiting
+   * turns straight from memory while few wait and none are journaled; else journaled ones), then,
+   * with what is left of the step, feeds the search index; `limit` or more while work is left.
    */
   override async index(limit: number): Promise<number> {
     let moved: number;
     try {
-      if (this.journaled === 0 && this.waitingMessages <= limit) {
-        moved = this.moveWaiting();
+      if (this.journaled === 0 && this.waitingMessages <= this.waitingMost) {
+        moved = this.moveWaiting(limit);
       } else {
         this.journalWaiting();
         moved = this.moveOldest(limit);
@@ -133,18 +139,28 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     } catch (err) {
       throw this.errors.toStoreError(err);
     }
-    if (this.journaled > 0) return Math.max(moved, limit);
+    if (this.journaled > 0 || this.waitingMessages > 0) return Math.max(moved, limit);
     return moved < limit ? moved + (await super.index(limit - moved)) : moved;
   }
 
   protected override query<T>(run: () => Promise<T>): Promise<T> {
     return super.query(async () => {
-      this.journalWaiting();
-      const upTo = this.newestJournaled;
+      const upTo = this.waiting.at(-1)?.last ?? this.newestJournaled;
       // each step moves turns no later than `upTo`; the next waits for the event loop's next turn
-      while (this.journaled > 0 && this.moveOldest(SETTLE_STEP, upTo) > 0) await new Promise(setImmediate);
+      while (this.settleStep(upTo)) await new Promise(setImmediate);
       return run();
     });
+  }
+
+  /** A query's step: moves some of what was appended up to id `upTo`; whether some of that is left. */
+  private settleStep(upTo: number): boolean {
+    if (this.journaled === 0 && this.waitingMessages <= this.waitingMost) {
+      const before = (): boolean => this.waiting.length > 0 && this.waiting[0]!.first <= upTo;
+      if (before()) this.moveWaiting(SETTLE_STEP);
+      return before();
+    }
+    this.journalWaiting();
+    return this.moveOldest(SETTLE_STEP, upTo) > 0 && this.journaled > 0;
   }
 
   /**
@@ -162,16 +178,20 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   }
 
   /**
-   * Puts the turns waiting straight into `messages` (a server that keeps up: they need not wait in
-   * the journal table first), in one transaction; the turn log then holds nothing more.
+   * Puts the oldest turns waiting, about `limit` messages (one turn at least), straight into
+   * `messages` in one transaction: a server that keeps up never writes them to the journal table.
+   * The turn log is emptied once none wait (the lines of turns already moved are skipped at a
+   * start: their ids are known).
    */
-  private moveWaiting(): number {
-    const moved = this.waitingMessages;
-    if (moved === 0) return 0;
-    this.moveTurns(this.waiting);
-    this.waiting = [];
-    this.waitingMessages = 0;
-    this.log?.clear();
+  private moveWaiting(limit: number): number {
+    if (this.waiting.length === 0) return 0;
+    let turns = 0;
+    let moved = 0;
+    while (turns < this.waiting.length && (turns === 0 || moved + this.waiting[turns]!.count <= limit)) moved += this.waiting[turns++]!.count;
+    this.moveTurns(this.waiting.slice(0, turns));
+    this.waiting = this.waiting.slice(turns);
+    this.waitingMessages -= moved;
+    if (this.waiting.length === 0) this.log?.clear();
     return moved;
   }
 
