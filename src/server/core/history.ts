@@ -16,13 +16,15 @@ const CATCH_UP = { default: 1000, most: 1000 };
 const SEARCH = { default: 20, most: 100 };
 /**
  * The work behind the live path (the store's `index`: the search index, the journal's moves) is
- * done in steps of a few ms, grown or shrunk to take about STEP_MS, and may take INDEX_SHARE of the
- * time while it trails (more when nobody said anything since the step before): the live chat keeps
- * the rest, however busy it is; the index then trails the history (docs/protocol.md §11), never
- * the reverse.
+ * done in steps, grown or shrunk to take about STEP_MS, and may take INDEX_SHARE of the time while
+ * it trails (more when nobody said anything since the step before): the live chat keeps the rest,
+ * however busy it is; the index then trails the history (docs/protocol.md §11), never the reverse.
+ * A message that arrives during a step waits for it: steps are short (`calm`) while the work keeps
+ * up, and longer (`trailing`: less a message) only once TRAILING_AFTER steps in a row found more.
  */
-const INDEX_STEP = { first: 500, least: 100, most: 20_000 };
-const STEP_MS = 4;
+const INDEX_STEP = { first: 100, least: 20, most: 20_000 };
+const STEP_MS = { calm: 0.5, trailing: 4 };
+const TRAILING_AFTER = 20;
 const INDEX_SHARE = { chatting: 0.1, quiet: 0.5 };
 const INDEX_EVERY_MS = 5;
 /** How often a server that keeps up looks for new work behind the live path. */
@@ -92,6 +94,8 @@ export class History<M extends HistoryMember> {
   private said = false;
   /** Messages a step of it takes on. */
   private step = INDEX_STEP.first;
+  /** Steps in a row that found a full step's work. */
+  private fullSteps = 0;
 
   constructor(
     private readonly store: HistoryStore,
@@ -335,10 +339,12 @@ export class History<M extends HistoryMember> {
     }
     const took = performance.now() - started;
     const behind = taken >= this.step;
-    if (behind) {
-      this.trailing = true;
+    this.fullSteps = behind ? this.fullSteps + 1 : 0;
+    if (behind) this.trailing = true;
+    if (taken > 0) {
       // larger steps cost less a message; the live chat waits for a whole step, so not too large
-      this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (this.step * STEP_MS) / Math.max(took, 0.5))));
+      const ms = this.fullSteps > TRAILING_AFTER ? STEP_MS.trailing : STEP_MS.calm;
+      this.step = Math.round(Math.min(INDEX_STEP.most, Math.max(INDEX_STEP.least, (taken * ms) / Math.max(took, 0.05))));
     }
     const share = this.said ? INDEX_SHARE.chatting : INDEX_SHARE.quiet;
     this.said = false;
