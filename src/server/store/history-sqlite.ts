@@ -40,6 +40,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   private readonly journal: (turns: readonly Turn[]) => void;
   private readonly move: (upTo: number) => number;
   private readonly moveTurns: (turns: readonly Turn[]) => void;
+  private readonly feedSearch: (limit: number) => number;
   private readonly oldest: Database.Statement<[], { first: number | null }>;
   /** Turns appended, in the turn log, not yet in the journal table. */
   private waiting: Turn[] = [];
@@ -75,6 +76,22 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
       for (const t of joined(turns)) insertBody.run(t.body);
       const id = turns[turns.length - 1]!.last;
       last.run(id, id);
+    });
+    // the search index's step, as KyselyHistoryStore's, in statements prepared once: a step costs
+    // far less than its several statements compiled anew each time (steps are short and many)
+    const indexed = database.prepare<[], { value: number }>("select value from counters where name = 'last_indexed_id'");
+    const next = database.prepare<[number, number], { n: number; last: number | null }>(
+      'select count(*) as n, max(id) as last from (select id from messages where id > ? order by id limit ?)',
+    );
+    const feed = database.prepare<[number, number]>('insert into messages_fts(rowid, text) select id, text from messages where id > ? and id <= ? and deleted = 0');
+    const fed = database.prepare<[number]>("update counters set value = ? where name = 'last_indexed_id'");
+    this.feedSearch = database.transaction((limit: number) => {
+      const from = indexed.get()!.value;
+      const step = next.get(from, limit)!;
+      if (step.n === 0) return 0;
+      feed.run(from, step.last!);
+      fed.run(step.last!);
+      return step.n;
     });
     this.move = database.transaction((upTo: number) => {
       const id = newest.get(upTo)?.last;
@@ -128,19 +145,19 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
    * with what is left of the step, feeds the search index; `limit` or more while work is left.
    */
   override async index(limit: number): Promise<number> {
-    let moved: number;
     try {
+      let moved: number;
       if (this.journaled === 0 && this.waitingMessages <= this.waitingMost) {
         moved = this.moveWaiting(limit);
       } else {
         this.journalWaiting();
         moved = this.moveOldest(limit);
       }
+      if (this.journaled > 0 || this.waitingMessages > 0) return Math.max(moved, limit);
+      return moved < limit ? moved + this.feedSearch(limit - moved) : moved;
     } catch (err) {
       throw this.errors.toStoreError(err);
     }
-    if (this.journaled > 0 || this.waitingMessages > 0) return Math.max(moved, limit);
-    return moved < limit ? moved + (await super.index(limit - moved)) : moved;
   }
 
   protected override query<T>(run: () => Promise<T>): Promise<T> {

@@ -3,15 +3,13 @@ import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.j
 import { runQuery, type EngineErrors } from './engine.js';
 import type { MessagesTable, Schema } from './schema.js';
 
-/** Rows per INSERT: SQLite takes at most 32 766 parameters in one statement, and a message has 7. */
-const ROWS_PER_INSERT = 500;
-
 /**
- * History (schema v4), in Kysely's query builder; the full-text index through SQLite's FTS5
- * (a PostgreSQL store would answer the same calls with its own text search). The index is fed
- * apart from the appends (`index`), so a burst of messages costs the live path no indexing.
+ * History's queries (schema v4), in Kysely's query builder; the full-text index through SQLite's
+ * FTS5 (a PostgreSQL store would answer the same calls with its own text search). How appends are
+ * kept and the index is fed (apart from the appends, so a burst of messages costs the live path no
+ * indexing) is each engine's own (history-sqlite.ts).
  */
-export class KyselyHistoryStore implements HistoryStore {
+export abstract class KyselyHistoryStore implements HistoryStore {
   constructor(
     private readonly db: Kysely<Schema>,
     protected readonly errors: EngineErrors,
@@ -25,18 +23,8 @@ export class KyselyHistoryStore implements HistoryStore {
     return runQuery(this.errors, async () => (await this.counter(this.db, 'epoch')).toString(36));
   }
 
-  append(messages: readonly StoredMessage[]): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
-    return runQuery(this.errors, () =>
-      this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
-          await trx.insertInto('messages').values(messages.slice(i, i + ROWS_PER_INSERT).map(toRow)).execute();
-        }
-        const last = messages[messages.length - 1]!.id;
-        await trx.updateTable('counters').set({ value: last }).where('name', '=', 'last_message_id').where('value', '<', last).execute();
-      }),
-    );
-  }
+  /** Keeps a turn's messages (ports.ts HistoryStore): the engine's own way, off the live path's cost. */
+  abstract append(messages: readonly StoredMessage[]): Promise<void>;
 
   catchUp({ identity, conversations, from, after, before, limit, except }: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number; except?: readonly string[] }): Promise<StoredMessage[]> {
     const { open, bounded } = split(conversations, from);
@@ -96,23 +84,8 @@ export class KyselyHistoryStore implements HistoryStore {
     });
   }
 
-  index(limit: number): Promise<number> {
-    // the texts go from the table to the index inside the engine: none of them passes through here
-    return this.query(() =>
-      this.db.transaction().execute(async (trx) => {
-        const from = await this.counter(trx, 'last_indexed_id');
-        const step = await trx
-          .selectFrom((db) => db.selectFrom('messages').select('id').where('id', '>', from).orderBy('id').limit(limit).as('step'))
-          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('last')])
-          .executeTakeFirstOrThrow();
-        if (Number(step.n) === 0) return 0;
-        await sql`insert into messages_fts(rowid, text)
-          select id, text from messages where id > ${from} and id <= ${step.last} and deleted = 0`.execute(trx);
-        await trx.updateTable('counters').set({ value: Number(step.last) }).where('name', '=', 'last_indexed_id').execute();
-        return Number(step.n);
-      }),
-    );
-  }
+  /** A step of the work behind the live path (ports.ts HistoryStore): the engine's own. */
+  abstract index(limit: number): Promise<number>;
 
   unindexed(): Promise<number> {
     return this.query(async () => {
@@ -208,10 +181,6 @@ function split(conversations: readonly string[], from: FirstReadable | undefined
     else open.push(c);
   }
   return { open, bounded };
-}
-
-function toRow(m: StoredMessage) {
-  return { id: m.id, conversation: m.conversation, at: m.at, sender: m.sender, recipient: m.recipient ?? null, sender_name: m.from, receiver: m.to, text: m.text, deleted: m.deleted ? 1 : 0 };
 }
 
 function toMessage(r: Selectable<MessagesTable>): StoredMessage {
