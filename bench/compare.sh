@@ -21,7 +21,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 start_howdy() {
-  taskset -c 0 node dist/cli/main.js server --port "$PORT" --no-http --ephemeral --log-format json --msg-rate 10000000 --msg-burst 10000000 >/tmp/howdy-bench.log 2>&1 &
+  taskset -c 0 bin/howdy.js server --port "$PORT" --no-http --ephemeral --log-format json --msg-rate 10000000 --msg-burst 10000000 >/tmp/howdy-bench.log 2>&1 &
   SERVER=$!; pids+=("$SERVER"); sleep 1.5
 }
 start_ref() { taskset -c 0 "$TOOLS/fanout-ref" --port "$PORT" & SERVER=$!; pids+=("$SERVER"); sleep 0.5; }

@@ -19,7 +19,7 @@ trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null' EXIT
 
 run() { # label, howdy bench args...
   local label=$1 line; shift
-  taskset -c 0 node dist/cli/main.js server --port "$PORT" --no-http --ephemeral --log-format json --log-level warn \
+  taskset -c 0 bin/howdy.js server --port "$PORT" --no-http --ephemeral --log-format json --log-level warn \
     --msg-rate 10000000 --msg-burst 10000000 >/tmp/howdy-rooms-bench.log 2>&1 &
   SERVER=$!; sleep 1.5
   # a run that loses deliveries exits 1: its line still says so, and the summary counts it

@@ -72,6 +72,8 @@ describe('the npm package', () => {
     const script = html.match(/src="\.\/(assets\/[^"]+\.js)"/)?.[1];
     expect((await fetch(new URL(script!, web!))).status).toBe(200);
     expect(existsSync(joinPath(elsewhere, 'data/howdy.db'))).toBe(true);
+    // the installed command runs node with the young generation the server is measured with (bin/howdy.js)
+    expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
 
     server.kill('SIGTERM');
     expect(await exited(server)).toBe(0);
