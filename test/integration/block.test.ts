@@ -147,6 +147,28 @@ describe('blocking', () => {
     expect(await until(back, 'carol after the restart')).toEqual(['carol after the restart']);
   });
 
+  it('a blocked guest that registers its name is blocked still, as the account, over a restart too', async () => {
+    const data = mkdtempSync(joinPath(tmpdir(), 'howdy-block-'));
+    folders.push(data);
+    await start({ data, ephemeral: false });
+    const alice = await user('alice', { password: PASSWORD });
+    const bob = await user('bob');
+    await ask(alice, MsgType.BLOCK, { name: 'bob' });
+    expect(await ask(bob, MsgType.ACCOUNT_CREATE, { password: PASSWORD })).toEqual({ name: 'bob' });
+    expect(await ask(alice, MsgType.BLOCKS)).toEqual({ entry: [{ name: 'bob', registered: true }] });
+    const carol = await user('carol');
+    say(bob, 'bob', 'All', 'bob registered');
+    say(carol, 'carol', 'All', 'carol here');
+    await until(carol, 'bob registered');
+    expect(await until(alice, 'carol here')).toEqual(['carol here']);
+    for (const p of peers.splice(0)) p.end();
+    await server!.close();
+
+    await start({ data, ephemeral: false });
+    const back = await user('alice', { password: PASSWORD, create: false });
+    expect(await ask(back, MsgType.BLOCKS)).toEqual({ entry: [{ name: 'bob', registered: true }] });
+  });
+
   it('refuses what cannot be blocked or unblocked with a typed ERROR, and classic-only peers and base clients cannot ask', async () => {
     await start();
     const alice = await user('alice');

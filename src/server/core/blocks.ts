@@ -94,7 +94,9 @@ export class Blocks<M extends BlockMember> {
 
   /**
    * `member` became another identity (a guest registered its name, or an account was deleted):
-   * its list goes with it, and a guest's blocks of accounts are stored for its new account.
+   * its list goes with it, and a guest's blocks of accounts are stored for its new account. Those
+   * who blocked it block it still (the same person): registering is no way out of a block, and
+   * a registered blocker's block of the new account is stored.
    */
   async changed(member: M, before: string): Promise<void> {
     this.left(member, before);
@@ -105,6 +107,12 @@ export class Blocks<M extends BlockMember> {
         if (member.account !== undefined && target.startsWith('a:')) await guard(this.store.add(member.account, target.slice(2), new Date()));
         this.add(member.identity, target, name);
       }
+    }
+    for (const blocker of [...(this.blockers.get(before) ?? [])]) {
+      const name = this.lists.get(blocker)?.get(before) ?? member.name!;
+      this.remove(blocker, before);
+      if (member.account !== undefined && blocker.startsWith('a:')) await guard(this.store.add(blocker.slice(2), member.account, new Date()));
+      this.add(blocker, member.identity, name);
     }
     this.arrived(member);
   }
