@@ -140,6 +140,23 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     raw.close();
   });
 
+  it('the turn log stays bounded when some turns always wait: past its bound the waiting ones are journaled and it is emptied', async () => {
+    const data = folder();
+    await (await opened(data)).close();
+    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), waitingMost: 4 });
+    cleanups.push(() => store.close());
+    const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean).length;
+    await store.history.append([message(1, 'All', 'one'), message(2, 'All', 'two')]);
+    await store.history.append([message(3, 'All', 'three'), message(4, 'All', 'four')]);
+    expect(await store.history.index(2)).toBe(2); // one turn moved straight, one waits: both lines stay
+    expect(lines()).toBe(2);
+    await store.history.append([message(5, 'All', 'five'), message(6, 'All', 'six')]);
+    // four wait at most, yet the log holds six: this step journals what waits and empties the log
+    await store.history.index(2);
+    expect(lines()).toBe(0);
+    expect((await store.history.after('All', 0, 10)).map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('a journal left by a server that stopped is moved on the next start: nothing lost, ids never given twice', async () => {
     const data = folder();
     let store = await opened(data);

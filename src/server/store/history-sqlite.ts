@@ -17,8 +17,10 @@ const JOURNAL_ROW = 500;
 /** Messages a query moves into place at a time before it lets the live chat go on (a few ms of work). */
 const SETTLE_STEP = 5_000;
 /**
- * Messages that may wait in memory (and the turn log) while steps move them straight into place,
- * a step's worth at a time; beyond, they go into the journal table, and the turn log is emptied.
+ * Messages the turn log may hold (those waiting in memory, and those moved since it was last
+ * emptied) while steps move the waiting ones straight into place, a step's worth at a time; beyond,
+ * the waiting ones go into the journal table, and the turn log is emptied. Memory and the log stay
+ * bounded even when the steps keep only just up and some always wait.
  */
 export const WAITING_MOST = 20_000;
 
@@ -45,6 +47,8 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   /** Turns appended, in the turn log, not yet in the journal table. */
   private waiting: Turn[] = [];
   private waitingMessages = 0;
+  /** Messages appended since the turn log was last emptied: waiting, or moved straight since. */
+  private logged = 0;
   /** Messages in the journal table, not yet in `messages`, and the id of the newest of them. */
   private journaled: number;
   private newestJournaled = 0;
@@ -124,6 +128,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
       this.log?.append(turn.body);
       this.waiting.push(turn);
       this.waitingMessages += turn.count;
+      this.logged += turn.count;
     } catch (err) {
       return Promise.reject(this.errors.toStoreError(err));
     }
@@ -147,7 +152,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   override async index(limit: number): Promise<number> {
     try {
       let moved: number;
-      if (this.journaled === 0 && this.waitingMessages <= this.waitingMost) {
+      if (this.journaled === 0 && this.logged <= this.waitingMost) {
         moved = this.moveWaiting(limit);
       } else {
         this.journalWaiting();
@@ -171,7 +176,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
 
   /** A query's step: moves some of what was appended up to id `upTo`; whether some of that is left. */
   private settleStep(upTo: number): boolean {
-    if (this.journaled === 0 && this.waitingMessages <= this.waitingMost) {
+    if (this.journaled === 0 && this.logged <= this.waitingMost) {
       const before = (): boolean => this.waiting.length > 0 && this.waiting[0]!.first <= upTo;
       if (before()) this.moveWaiting(SETTLE_STEP);
       return before();
@@ -208,7 +213,7 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     this.moveTurns(this.waiting.slice(0, turns));
     this.waiting = this.waiting.slice(turns);
     this.waitingMessages -= moved;
-    if (this.waiting.length === 0) this.log?.clear();
+    if (this.waiting.length === 0) this.emptyLog();
     return moved;
   }
 
@@ -220,7 +225,13 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     this.newestJournaled = this.waiting[this.waiting.length - 1]!.last;
     this.waiting = [];
     this.waitingMessages = 0;
+    this.emptyLog();
+  }
+
+  /** Nothing in the turn log waits any more: it starts anew. */
+  private emptyLog(): void {
     this.log?.clear();
+    this.logged = 0;
   }
 
   /**

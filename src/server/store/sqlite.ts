@@ -61,8 +61,8 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
 /**
  * The store over an open database (its owner's settings kept), migrated; `location` names it in
  * messages. The history's turns go through the turn log at `turnLog` (else they wait in memory
- * only); at most `waitingMost` messages wait in memory to be moved straight into place, and its
- * journal holds at most `journalMost` (history-sqlite.ts).
+ * only); its turns are moved straight into place while the turn log holds at most `waitingMost`
+ * messages, and its journal holds at most `journalMost` (history-sqlite.ts).
  */
 export async function openSqliteStore(
   database: Database.Database, location: string,
