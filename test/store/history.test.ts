@@ -1,5 +1,5 @@
 /**
- * The history store (schemas v4 and v5) on real SQLite files: appends in batches, pages both ways,
+ * The history store (schemas v5 and v10) on real SQLite files: appends in batches, pages both ways,
  * the full-text index fed apart and trailing, deletion, retention, ids never reused after a
  * restart, and the journal that takes each turn's appends (moved into place behind the live path,
  * before any query, and after a restart).
@@ -7,9 +7,11 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { StoreError, type StoredMessage } from '../../src/server/core/ports.js';
-import { ftsQuery } from '../../src/server/store/history.js';
+import { ftsQuery } from '../../src/server/store/history-reads.js';
+import { migrate, MIGRATIONS } from '../../src/server/store/migrations.js';
 import { DATABASE_FILE, openSqliteStore, openStore, TURN_LOG_FILE } from '../../src/server/store/sqlite.js';
 import { storeFixtures } from '../helpers/store.js';
 
@@ -20,7 +22,7 @@ const message = (id: number, conversation: string, text: string, extra: Partial<
   ({ id, conversation, at: (clock += 10), sender: 'a:alice', from: 'alice', to: conversation, text, deleted: false, ...extra });
 const ids = (ms: StoredMessage[]) => ms.map((m) => m.id);
 
-describe('the history store (SQLite through Kysely, FTS5)', () => {
+describe('the history store (SQLite, chunks, FTS5)', () => {
   it('keeps each batch whole, pages forward and back within a conversation, and never gives an id twice after a restart', async () => {
     const data = folder();
     let store = await opened(data);
@@ -51,14 +53,17 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     const search = (text: string, conversations = ['All', '#tea'], before?: number) => store.history.search({ conversations, text, limit: 10, before }).then(ids);
     expect(await search('green')).toEqual([]); // not indexed yet: history has it, search trails
     expect(await store.history.unindexed()).toBe(4);
-    expect(await store.history.index(3)).toBe(3);
-    expect(await store.history.unindexed()).toBe(1);
+    // a step takes whole chunks (a conversation's messages moved together), the oldest first: #tea's and the whisper's
+    expect(await store.history.index(2)).toBe(2);
+    expect(await store.history.unindexed()).toBe(2);
+    expect(await search('green tea')).toEqual([2]);
+    expect(await store.history.index(100)).toBe(2);
     expect(await search('green tea')).toEqual([2, 1]);
     expect(await search('green', ['All', '#tea', 'w:a:alice g:x'])).toEqual([3, 2, 1]);
     expect(await search('green', ['All', '#tea'], 2)).toEqual([1]);
     expect(await search('tea AND NEAR( "* coffee')).toEqual([]); // operators are words here, never a malformed query
-    expect(await store.history.index(100)).toBe(1);
     expect(await search('coffee')).toEqual([4]);
+    expect(await search('coffee', ['#tea'])).toEqual([]);
     expect(ftsQuery('  ')).toBeUndefined();
   });
 
@@ -76,6 +81,55 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     expect(ids(await store.history.after('All', 0, 10))).toEqual([2, 3]);
   });
 
+  it('keeps a conversation in chunks of at most 256 messages within blocks of 4096 ids: each message found by id, pages across chunks, retention trims a chunk', async () => {
+    const store = await opened(':memory:');
+    const raw = (store.history as unknown as { database: Database.Database }).database;
+    // ids 4000..4999 cross a block's end (4095); the lobby has 3 in 4, a room the rest
+    const batch = Array.from({ length: 1000 }, (_, i) => message(4000 + i, i % 4 === 3 ? '#tea' : 'All', `m ${4000 + i}`, { at: 4000 + i }));
+    await store.history.append(batch);
+    expect(await store.history.lastId()).toBe(4999);
+    const chunks = raw.prepare('select conversation, first, id, count from chunks order by id').all() as Array<{ conversation: string; first: number; id: number; count: number }>;
+    expect(chunks.every((c) => c.count <= 256 && Math.floor(c.first / 4096) === Math.floor(c.id / 4096))).toBe(true);
+    expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(1000);
+    expect(chunks.filter((c) => c.conversation === 'All').length).toBeGreaterThan(3); // cut at 256, and at the block's end
+    for (const m of [batch[0]!, batch[95]!, batch[96]!, batch[99]!, batch[500]!, batch[999]!]) expect(await store.history.get(m.id)).toEqual(m);
+    expect(await store.history.get(3999)).toBeUndefined();
+    const lobby = batch.filter((m) => m.conversation === 'All').map((m) => m.id);
+    expect(ids(await store.history.before('All', 5000, 750))).toEqual(lobby.slice().reverse());
+    expect(ids(await store.history.after('All', 4094, 5))).toEqual(lobby.filter((id) => id > 4094).slice(0, 5));
+    expect(ids(await store.history.catchUp({ identity: 'a:x', conversations: ['All', '#tea'], after: 4090, before: 4100, limit: 100 }))).toEqual([4091, 4092, 4093, 4094, 4095, 4096, 4097, 4098, 4099]);
+    // retention: by age, up to the middle of a chunk; then the newest 10 of each conversation
+    expect(await store.history.prune({ olderThan: 4100 })).toBe(100);
+    expect((await store.history.after('All', 0, 1))[0]!.id).toBe(4100);
+    expect(await store.history.prune({ keep: 10 })).toBe(880);
+    expect(ids(await store.history.after('#tea', 0, 100))).toEqual(batch.filter((m) => m.conversation === '#tea').slice(-10).map((m) => m.id));
+    expect(ids(await store.history.before('All', 5000, 100))).toEqual(lobby.slice(-10).reverse());
+  });
+
+  it('a database of schema v9 is brought to chunks: every message, whisper and deletion kept, the search index built anew', async () => {
+    const data = folder();
+    const file = join(data, DATABASE_FILE);
+    const old = new Database(file);
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: old }) });
+    await migrate(db, file, MIGRATIONS.filter((m) => m.version <= 9));
+    const insert = old.prepare('insert into messages (id, conversation, at, sender, recipient, sender_name, receiver, text, deleted) values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const whisper = message(2, 'w:a:alice a:bob', 'secret tea', { recipient: 'a:bob', to: 'bob' });
+    const kept = [message(1, 'All', 'green tea'), whisper, message(3, '#tea', 'more tea'), message(4, 'All', '', { deleted: true }), ...Array.from({ length: 300 }, (_, i) => message(5 + i, 'All', `tea ${i}`))];
+    for (const m of kept) insert.run(m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, m.deleted ? 1 : 0);
+    old.prepare("update counters set value = 304 where name = 'last_message_id'").run();
+    await db.destroy();
+    const store = await opened(data);
+    expect(await store.history.lastId()).toBe(304);
+    for (const m of [kept[0]!, whisper, kept[2]!, kept[3]!, kept[303]!]) expect(await store.history.get(m.id)).toEqual(m);
+    expect(await store.history.whispersOf('a:bob')).toEqual(['w:a:alice a:bob']);
+    expect(ids(await store.history.catchUp({ identity: 'a:bob', conversations: [], after: 0, before: 305, limit: 10 }))).toEqual([2]);
+    expect(ids(await store.history.before('All', 305, 400))).toEqual(kept.filter((m) => m.conversation === 'All').map((m) => m.id).reverse());
+    expect(await store.history.unindexed()).toBe(304);
+    while ((await store.history.index(100)) > 0);
+    expect(ids(await store.history.search({ conversations: ['All', '#tea', 'w:a:alice a:bob'], text: 'tea', limit: 3 }))).toEqual([304, 303, 302]);
+    expect(ids(await store.history.search({ conversations: ['#tea', 'w:a:alice a:bob'], text: 'tea', limit: 10 }))).toEqual([3, 2]);
+  });
+
   it('journals the turns appended, moves them into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
     const data = folder();
     await (await opened(data)).close();
@@ -84,12 +138,13 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     cleanups.push(() => store.close());
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
     const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const stored = () => (raw.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
     const turns = Array.from({ length: 60 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
     for (const turn of turns) await store.history.append(turn);
-    expect([rows('journal'), rows('messages')]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
+    expect([rows('journal'), stored()]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
     // a step of the work behind it journals them, in rows of up to 500 messages, and moves the oldest rows, about as many messages as it is given
     expect(await store.history.index(250)).toBe(500);
-    expect([rows('journal'), rows('messages')]).toEqual([11, 500]);
+    expect([rows('journal'), stored()]).toEqual([11, 500]);
     // a query moves the rest first, yielding to the event loop between steps of 5000
     let turnsOfTheLoop = 0;
     let ticking = true;
@@ -99,7 +154,7 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     ticking = false;
     expect(whispers).toHaveLength(3000);
     expect(whispers.at(-1)).toEqual(turns[59]![98]);
-    expect([rows('journal'), rows('messages')]).toEqual([0, 6000]);
+    expect([rows('journal'), stored()]).toEqual([0, 6000]);
     expect(await store.history.lastId()).toBe(6000);
     // the search index is fed once the journal is moved, by the same steps
     expect(await store.history.index(6000)).toBe(6000);
@@ -115,6 +170,7 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     cleanups.push(() => store.close());
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
     const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const stored = () => (raw.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
     const written = () => (raw.prepare("select value from counters where name = 'last_message_id'").get() as { value: number }).value;
     const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean).length;
     // the journal's rows come and go within a step: a trigger counts those written
@@ -128,15 +184,15 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     await store.history.append([message(4, 'All', 'four'), message(5, 'All', 'five')]);
     // whole turns, the oldest first, as many as the step takes (the first one at least)
     expect(await store.history.index(3)).toBe(3);
-    expect([journalRows(), rows('messages'), written(), lines()]).toEqual([0, 3, 3, 3]);
+    expect([journalRows(), stored(), written(), lines()]).toEqual([0, 3, 3, 3]);
     expect(await store.history.index(1)).toBe(2); // a turn is never split
-    expect([journalRows(), rows('messages'), written(), lines()]).toEqual([0, 5, 5, 0]); // none wait: the log is emptied
+    expect([journalRows(), stored(), written(), lines()]).toEqual([0, 5, 5, 0]); // none wait: the log is emptied
     expect(await store.history.get(2)).toEqual(whisper);
     // more wait than may wait in memory: journaled (rows of up to 500), and the oldest row moved
     await store.history.append(Array.from({ length: 100 }, (_, i) => message(6 + i, 'All', `more ${i}`)));
     await store.history.append([message(106, 'All', 'the last')]);
     expect(await store.history.index(3)).toBe(101);
-    expect([journalRows(), rows('journal'), rows('messages'), lines()]).toEqual([1, 0, 106, 0]);
+    expect([journalRows(), rows('journal'), stored(), lines()]).toEqual([1, 0, 106, 0]);
     raw.close();
   });
 
@@ -206,9 +262,10 @@ describe('the history store (SQLite through Kysely, FTS5)', () => {
     const store = await openSqliteStore(database, 'test', { journalMost: 100 });
     cleanups.push(() => store.close());
     const rows = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const stored = () => (database.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
     for (let t = 0; t < 10; t++) await store.history.append(Array.from({ length: 20 }, (_, i) => message(t * 20 + i + 1, 'All', `m ${t}.${i}`)));
     // over 100 waiting, the sixth turn journaled the six (one row) and moved twice its own: the row holding them
-    expect(rows('messages')).toBe(120);
+    expect(stored()).toBe(120);
     expect(rows('journal')).toBe(0);
     expect(ids(await store.history.before('All', 201, 3))).toEqual([200, 199, 198]);
   });

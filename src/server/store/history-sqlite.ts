@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { StoredMessage } from '../core/ports.js';
-import type { EngineErrors } from './engine.js';
-import { KyselyHistoryStore } from './history.js';
+import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.js';
+import { Chunker, messageOf, ROW, rowOf, searchToken, type Row } from './chunks.js';
+import { runQuery, type EngineErrors } from './engine.js';
+import { HistoryReads } from './history-reads.js';
 import { TurnLog } from './turn-log.js';
-import type { Schema } from './schema.js';
 
 /**
  * Messages that may wait (in memory and the turn log, then in the journal table, about 150 bytes
@@ -23,96 +22,120 @@ const SETTLE_STEP = 5_000;
  * bounded even when the steps keep only just up and some always wait.
  */
 export const WAITING_MOST = 20_000;
-
-/** Each row of a journal's body: the columns of `messages` in this order (schema.ts JournalTable). */
-const MOVE_COLUMNS = 'id, conversation, at, sender, recipient, sender_name, receiver, text, deleted';
+/** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */
+const KNOWN_WHISPERS_MOST = 50_000;
 
 /**
- * History on SQLite: the queries of KyselyHistoryStore, and a journal on the path of every message.
- * A turn's messages are one line of JSON: written to the turn log (turn-log.ts; with a data folder)
- * and kept in memory, one write a turn; the store's steps behind the live path (`index`, at the
- * pace the core gives it) put the turns waiting into the `journal` table in one transaction, then
- * move journaled turns into `messages` and its indexes in sorted batches inside the engine (a
- * whisper's index entries at scattered keys would otherwise dirty pages all over the file at
- * every turn). A query first does the same for everything appended before it, a step at a time
- * between turns of the event loop (the live chat goes on; the query waits), so it sees every
- * message appended before it. A log a stopped server left is taken into the journal at start.
+ * History on SQLite (schema v10), with a journal on the path of every message. A turn's messages
+ * are one line of JSON: written to the turn log (turn-log.ts; with a data folder) and kept in
+ * memory, one write a turn; the store's steps behind the live path (`index`, at the pace the core
+ * gives it) move the oldest waiting turns into place, each conversation's messages of a step as
+ * one chunk (chunks.ts), then feed the search index, a message at a time. When more wait than
+ * WAITING_MOST, they go into the `journal` table first. A query first does the same for everything
+ * appended before it, a step at a time between turns of the event loop (the live chat goes on; the
+ * query waits), so it sees every message appended before it. A log a stopped server left is taken
+ * into the journal at start.
  */
-export class SqliteHistoryStore extends KyselyHistoryStore {
-  private readonly journal: (turns: readonly Turn[]) => void;
-  private readonly move: (upTo: number) => number;
-  private readonly moveTurns: (turns: readonly Turn[]) => void;
+export class SqliteHistoryStore implements HistoryStore {
+  private readonly reads: HistoryReads;
+  private readonly journal: (rows: readonly JournalRow[]) => void;
+  private readonly place: (chunker: Chunker, whispers: Whispers) => void;
+  private readonly moveJournal: (upTo: number) => { moved: number; whispers: Whispers };
   private readonly feedSearch: (limit: number) => number;
   private readonly oldest: Database.Statement<[], { first: number | null }>;
-  /** Turns appended, in the turn log, not yet in the journal table. */
+  private readonly edit: {
+    setBody: Database.Statement<[string, number, number, number, number]>;
+    drop: Database.Statement<[number]>;
+    unindex: Database.Statement<[number]>;
+    bodyOf: Database.Statement<[number], { body: string }>;
+    old: Database.Statement<[number], { id: number; count: number; body: string; at: number }>;
+    ranked: Database.Statement<[number], { id: number; count: number; newer: number }>;
+  };
+  private readonly knownWhispers = new Set<string>();
+  /** Turns appended, in the turn log, not yet in place nor in the journal table. */
   private waiting: Turn[] = [];
   private waitingMessages = 0;
   /** Messages appended since the turn log was last emptied: waiting, or moved straight since. */
   private logged = 0;
-  /** Messages in the journal table, not yet in `messages`, and the id of the newest of them. */
+  /** Messages in the journal table, not yet in place, and the id of the newest of them. */
   private journaled: number;
   private newestJournaled = 0;
 
   constructor(
-    db: Kysely<Schema>,
-    errors: EngineErrors,
-    database: Database.Database,
+    private readonly database: Database.Database,
+    private readonly errors: EngineErrors,
     private readonly log: TurnLog | undefined,
     private readonly journalMost = JOURNAL_MOST,
     private readonly waitingMost = WAITING_MOST,
   ) {
-    super(db, errors);
-    const insertTurn = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
-    this.journal = database.transaction((turns: readonly Turn[]) => {
-      for (const t of joined(turns)) insertTurn.run(t.first, t.last, t.body);
+    this.reads = new HistoryReads(database);
+    const insertJournal = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
+    this.journal = database.transaction((rows: readonly JournalRow[]) => {
+      for (const r of rows) insertJournal.run(r.first, r.last, r.body);
     });
     this.oldest = database.prepare('select min(first) as first from journal');
-    // sorted by conversation, the batch's index entries land together, page by page; each body is
-    // parsed once into SQLite's binary JSON, whose fields `->>` then reads without parsing again
-    const fields = 'e.value->>0, e.value->>1, e.value->>2, e.value->>3, e.value->>4, e.value->>5, e.value->>6, e.value->>7, e.value->>8';
-    const insert = database.prepare(`insert into messages (${MOVE_COLUMNS}) select ${fields} from journal j, jsonb_each(jsonb(j.body)) e where j.first <= ? order by 2, 1`);
-    const insertBody = database.prepare<[string]>(`insert into messages (${MOVE_COLUMNS}) select ${fields} from jsonb_each(jsonb(?)) e order by 2, 1`);
-    const newest = database.prepare<[number], { last: number | null }>('select max(last) as last from journal where first <= ?');
-    const drop = database.prepare('delete from journal where first <= ?');
-    const last = database.prepare("update counters set value = ? where name = 'last_message_id' and value < ?");
-    // turns that never waited in the journal table: straight into place, the same way
-    this.moveTurns = database.transaction((turns: readonly Turn[]) => {
-      for (const t of joined(turns)) insertBody.run(t.body);
-      const id = turns[turns.length - 1]!.last;
-      last.run(id, id);
+    const insertChunk = database.prepare<[number, string, number, number, number, number, string]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, ?)');
+    const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
+    const last = database.prepare<[number, number]>("update counters set value = ? where name = 'last_message_id' and value < ?");
+    this.place = database.transaction((chunker: Chunker, whispers: Whispers) => {
+      for (const c of chunker.chunks()) insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.body);
+      for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
+      last.run(chunker.newest, chunker.newest);
     });
-    // the search index's step, as KyselyHistoryStore's, in statements prepared once: a step costs
-    // far less than its several statements compiled anew each time (steps are short and many)
-    const indexed = database.prepare<[], { value: number }>("select value from counters where name = 'last_indexed_id'");
-    const next = database.prepare<[number, number], { n: number; last: number | null }>(
-      'select count(*) as n, max(id) as last from (select id from messages where id > ? order by id limit ?)',
-    );
-    const feed = database.prepare<[number, number]>('insert into messages_fts(rowid, text) select id, text from messages where id > ? and id <= ? and deleted = 0');
+    const journaled = database.prepare<[number], { body: string }>('select body from journal where first <= ? order by first');
+    const dropJournal = database.prepare<[number]>('delete from journal where first <= ?');
+    this.moveJournal = database.transaction((upTo: number) => {
+      const chunker = new Chunker();
+      const whispers: Whispers = new Map();
+      for (const { body } of journaled.all(upTo)) {
+        for (const r of JSON.parse(body) as Row[]) {
+          chunker.add(r[ROW.id], r[ROW.conversation], r[ROW.at], JSON.stringify(r));
+          const recipient = r[ROW.recipient];
+          if (recipient !== null) this.whisper(whispers, r[ROW.sender], recipient, r[ROW.conversation]);
+        }
+      }
+      if (chunker.count > 0) this.place(chunker, whispers);
+      dropJournal.run(upTo);
+      return { moved: chunker.count, whispers };
+    });
+    // the search index's step: whole chunks, the oldest first, each message a document
+    const next = database.prepare<[number, number], { id: number; count: number }>('select id, count from chunks where id > ? order by id limit ?');
+    const bodies = database.prepare<[number, number], { conversation: string; body: string }>('select conversation, body from chunks where id > ? and id <= ? order by id');
+    const feed = database.prepare<[number, string, string]>('insert into messages_fts (rowid, text, conversation) values (?, ?, ?)');
     const fed = database.prepare<[number]>("update counters set value = ? where name = 'last_indexed_id'");
     this.feedSearch = database.transaction((limit: number) => {
-      const from = indexed.get()!.value;
-      const step = next.get(from, limit)!;
-      if (step.n === 0) return 0;
-      feed.run(from, step.last!);
-      fed.run(step.last!);
-      return step.n;
+      const from = this.reads.count('last_indexed_id');
+      let taken = 0;
+      let upTo = from;
+      for (const c of next.all(from, limit)) {
+        taken += c.count;
+        upTo = c.id;
+        if (taken >= limit) break;
+      }
+      if (taken === 0) return 0;
+      for (const c of bodies.all(from, upTo)) {
+        const token = searchToken(c.conversation);
+        for (const r of JSON.parse(c.body) as Row[]) if (r[ROW.deleted] === 0) feed.run(r[ROW.id], r[ROW.text], token);
+      }
+      fed.run(upTo);
+      return taken;
     });
-    this.move = database.transaction((upTo: number) => {
-      const id = newest.get(upTo)?.last;
-      if (id == null) return 0;
-      const moved = insert.run(upTo).changes;
-      drop.run(upTo);
-      last.run(id, id);
-      return moved;
-    });
+    this.edit = {
+      setBody: database.prepare('update chunks set body = ?, first = ?, count = ?, since = ? where id = ?'),
+      drop: database.prepare('delete from chunks where id = ?'),
+      unindex: database.prepare('delete from messages_fts where rowid = ?'),
+      bodyOf: database.prepare('select body from chunks where id = ?'),
+      old: database.prepare('select id, count, body, at from chunks where since < ?'),
+      // per chunk, the messages of its conversation newer than its own
+      ranked: database.prepare('select id, count, newer from (select id, count, sum(count) over (partition by conversation order by id desc) - count as newer from chunks) where newer + count > ?'),
+    };
     // a journal left by a server that stopped before it was all moved, and its turn log
     const held = database.prepare<[], { n: number; last: number | null }>('select coalesce(sum(json_array_length(body)), 0) as n, max(last) as last from journal').get();
     this.journaled = held?.n ?? 0;
     this.newestJournaled = held?.last ?? 0;
     if (log) {
-      const counted = database.prepare<[], { value: number }>("select value from counters where name = 'last_message_id'").get()?.value ?? 0;
-      const known = Math.max(counted, this.newestJournaled);
-      const left = TurnLog.leftIn(log.path).flatMap((line) => turnOf(line) ?? []).filter((t) => t.last > known);
+      const known = Math.max(this.reads.count('last_message_id'), this.newestJournaled);
+      const left = TurnLog.leftIn(log.path).flatMap((line) => journalRowOf(line) ?? []).filter((t) => t.last > known);
       this.journal(left);
       for (const t of left) this.journaled += t.count;
       this.newestJournaled = Math.max(this.newestJournaled, ...left.map((t) => t.last));
@@ -120,15 +143,22 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     }
   }
 
-  override append(messages: readonly StoredMessage[]): Promise<void> {
+  lastId(): Promise<number> {
+    return this.query(() => this.reads.count('last_message_id'));
+  }
+
+  epoch(): Promise<string> {
+    return runQuery(this.errors, async () => this.reads.count('epoch').toString(36));
+  }
+
+  append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     try {
-      const rows = messages.map((m) => [m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, m.deleted ? 1 : 0]);
-      const turn: Turn = { first: messages[0]!.id, last: messages[messages.length - 1]!.id, body: JSON.stringify(rows), count: messages.length };
-      this.log?.append(turn.body);
-      this.waiting.push(turn);
-      this.waitingMessages += turn.count;
-      this.logged += turn.count;
+      const rows = messages.map((m) => JSON.stringify(rowOf(m)));
+      this.log?.append(`[${rows.join(',')}]`);
+      this.waiting.push({ first: messages[0]!.id, last: messages[messages.length - 1]!.id, messages, rows });
+      this.waitingMessages += messages.length;
+      this.logged += messages.length;
     } catch (err) {
       return Promise.reject(this.errors.toStoreError(err));
     }
@@ -144,12 +174,39 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     return Promise.resolve();
   }
 
+  catchUp({ except, ...query }: { identity: string; conversations: readonly string[]; from?: FirstReadable; after: number; before: number; limit: number; except?: readonly string[] }): Promise<StoredMessage[]> {
+    return this.query(() => this.reads.catchUp({ ...query, except: setOf(except) }));
+  }
+
+  whispersOf(identity: string): Promise<string[]> {
+    return this.query(() => this.reads.whispersOf(identity));
+  }
+
+  after(conversation: string, after: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]> {
+    return this.query(() => this.reads.after(conversation, after, limit, { except: setOf(except) }));
+  }
+
+  before(conversation: string, before: number, limit: number, except?: readonly string[]): Promise<StoredMessage[]> {
+    return this.query(() => this.reads.before(conversation, before, limit, setOf(except)));
+  }
+
+  search({ except, ...query }: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number; except?: readonly string[] }): Promise<StoredMessage[]> {
+    return this.query(() => this.reads.search({ ...query, except: setOf(except) }));
+  }
+
+  get(id: number): Promise<StoredMessage | undefined> {
+    return this.query(() => {
+      const at = this.reads.locate(id);
+      return at && messageOf(at.rows[at.index]!);
+    });
+  }
+
   /**
    * A step behind the live path: moves up to about `limit` messages into place (the oldest waiting
    * turns straight from memory while few wait and none are journaled; else journaled ones), then,
    * with what is left of the step, feeds the search index; `limit` or more while work is left.
    */
-  override async index(limit: number): Promise<number> {
+  async index(limit: number): Promise<number> {
     try {
       let moved: number;
       if (this.journaled === 0 && this.logged <= this.waitingMost) {
@@ -165,24 +222,59 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
     }
   }
 
-  protected override query<T>(run: () => Promise<T>): Promise<T> {
-    return super.query(async () => {
-      const upTo = this.waiting.at(-1)?.last ?? this.newestJournaled;
-      // each step moves turns no later than `upTo`; the next waits for the event loop's next turn
-      while (this.settleStep(upTo)) await new Promise(setImmediate);
-      return run();
-    });
+  unindexed(): Promise<number> {
+    return this.query(() => this.reads.countAfter(this.reads.count('last_indexed_id')));
   }
 
-  /** A query's step: moves some of what was appended up to id `upTo`; whether some of that is left. */
-  private settleStep(upTo: number): boolean {
-    if (this.journaled === 0 && this.logged <= this.waitingMost) {
-      const before = (): boolean => this.waiting.length > 0 && this.waiting[0]!.first <= upTo;
-      if (before()) this.moveWaiting(SETTLE_STEP);
-      return before();
-    }
-    this.journalWaiting();
-    return this.moveOldest(SETTLE_STEP, upTo) > 0 && this.journaled > 0;
+  /** Blanks a message in its chunk, and takes it out of the search index if it was there. */
+  delete(id: number): Promise<boolean> {
+    return this.query(() =>
+      this.database.transaction(() => {
+        const at = this.reads.locate(id);
+        if (!at) return false;
+        const r = at.rows[at.index]!;
+        if (r[ROW.deleted] === 1) return true;
+        if (at.chunk <= this.reads.count('last_indexed_id')) this.edit.unindex.run(id);
+        r[ROW.text] = '';
+        r[ROW.deleted] = 1;
+        this.rewrite(at.chunk, at.rows);
+        return true;
+      })(),
+    );
+  }
+
+  /**
+   * Removes messages older than `olderThan` and those past the newest `keep` of each conversation:
+   * whole chunks where all of theirs go, else the oldest rows of a chunk (a conversation's oldest
+   * messages are its oldest chunks' first rows).
+   */
+  prune({ olderThan, keep }: { olderThan?: number; keep?: number }): Promise<number> {
+    if (olderThan === undefined && keep === undefined) return Promise.resolve(0);
+    return this.query(() =>
+      this.database.transaction(() => {
+        const indexed = this.reads.count('last_indexed_id');
+        let removed = 0;
+        // per chunk, how many of its oldest rows go (all of them: the chunk goes)
+        const cuts = new Map<number, number>();
+        if (olderThan !== undefined) {
+          for (const c of this.edit.old.all(olderThan)) {
+            cuts.set(c.id, c.at < olderThan ? c.count : (JSON.parse(c.body) as Row[]).filter((r) => r[ROW.at] < olderThan).length);
+          }
+        }
+        if (keep !== undefined) {
+          for (const c of this.edit.ranked.all(keep)) cuts.set(c.id, Math.max(cuts.get(c.id) ?? 0, Math.min(c.count, c.newer + c.count - keep)));
+        }
+        for (const [chunk, cut] of cuts) {
+          if (cut === 0) continue;
+          const rows = JSON.parse(this.edit.bodyOf.get(chunk)!.body) as Row[];
+          if (chunk <= indexed) for (const r of rows.slice(0, cut)) if (r[ROW.deleted] === 0) this.edit.unindex.run(r[ROW.id]);
+          if (cut >= rows.length) this.edit.drop.run(chunk);
+          else this.rewrite(chunk, rows.slice(cut));
+          removed += Math.min(cut, rows.length);
+        }
+        return removed;
+      })(),
+    );
   }
 
   /**
@@ -200,27 +292,71 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   }
 
   /**
-   * Puts the oldest turns waiting, about `limit` messages (one turn at least), straight into
-   * `messages` in one transaction: a server that keeps up never writes them to the journal table.
-   * The turn log is emptied once none wait (the lines of turns already moved are skipped at a
-   * start: their ids are known).
+   * Runs a query of the history, its engine's failures as StoreErrors, once everything appended
+   * before it is in place: a step at a time, each moving turns no later than the newest appended
+   * now; the next waits for the event loop's next turn.
+   */
+  private query<T>(run: () => T): Promise<T> {
+    return runQuery(this.errors, async () => {
+      const upTo = this.waiting.at(-1)?.last ?? this.newestJournaled;
+      while (this.settleStep(upTo)) await new Promise(setImmediate);
+      return run();
+    });
+  }
+
+  /** A query's step: moves some of what was appended up to id `upTo`; whether some of that is left. */
+  private settleStep(upTo: number): boolean {
+    if (this.journaled === 0 && this.logged <= this.waitingMost) {
+      const before = (): boolean => this.waiting.length > 0 && this.waiting[0]!.first <= upTo;
+      if (before()) this.moveWaiting(SETTLE_STEP);
+      return before();
+    }
+    this.journalWaiting();
+    return this.moveOldest(SETTLE_STEP, upTo) > 0 && this.journaled > 0;
+  }
+
+  /**
+   * Puts the oldest turns waiting, about `limit` messages (one turn at least), straight into place
+   * in one transaction: a server that keeps up never writes them to the journal table. The turn
+   * log is emptied once none wait (the lines of turns already moved are skipped at a start: their
+   * ids are known).
    */
   private moveWaiting(limit: number): number {
     if (this.waiting.length === 0) return 0;
+    const chunker = new Chunker();
+    const whispers: Whispers = new Map();
     let turns = 0;
-    let moved = 0;
-    while (turns < this.waiting.length && (turns === 0 || moved + this.waiting[turns]!.count <= limit)) moved += this.waiting[turns++]!.count;
-    this.moveTurns(this.waiting.slice(0, turns));
+    while (turns < this.waiting.length && (turns === 0 || chunker.count + this.waiting[turns]!.messages.length <= limit)) {
+      const { messages, rows } = this.waiting[turns++]!;
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i]!;
+        chunker.add(m.id, m.conversation, m.at, rows[i]!);
+        if (m.recipient !== undefined) this.whisper(whispers, m.sender, m.recipient, m.conversation);
+      }
+    }
+    this.place(chunker, whispers);
+    this.remember(whispers);
     this.waiting = this.waiting.slice(turns);
-    this.waitingMessages -= moved;
+    this.waitingMessages -= chunker.count;
     if (this.waiting.length === 0) this.emptyLog();
-    return moved;
+    return chunker.count;
+  }
+
+  /** Whisper conversations whose parties are now recorded: not again (a set of those known, bounded). */
+  private remember(whispers: Whispers): void {
+    if (this.knownWhispers.size + whispers.size > KNOWN_WHISPERS_MOST) this.knownWhispers.clear();
+    for (const conversation of whispers.keys()) this.knownWhispers.add(conversation);
+  }
+
+  /** Notes a whisper conversation whose parties may not be recorded yet. */
+  private whisper(whispers: Whispers, sender: string, recipient: string, conversation: string): void {
+    if (!this.knownWhispers.has(conversation)) whispers.set(conversation, [sender, recipient]);
   }
 
   /** Puts the turns waiting into the journal table, in one transaction; the turn log then holds nothing more. */
   private journalWaiting(): void {
     if (this.waiting.length === 0) return;
-    this.journal(this.waiting);
+    this.journal(joined(this.waiting));
     this.journaled += this.waitingMessages;
     this.newestJournaled = this.waiting[this.waiting.length - 1]!.last;
     this.waiting = [];
@@ -241,14 +377,31 @@ export class SqliteHistoryStore extends KyselyHistoryStore {
   private moveOldest(limit: number, upTo = Number.MAX_SAFE_INTEGER): number {
     const first = this.oldest.get()?.first;
     if (first == null) return (this.journaled = 0);
-    const moved = this.move(Math.min(first + limit - 1, upTo));
+    const { moved, whispers } = this.moveJournal(Math.min(first + limit - 1, upTo));
+    this.remember(whispers);
     this.journaled = Math.max(0, this.journaled - moved);
     return moved;
   }
+
+  /** Writes a chunk's rows back (its newest row, which is its id, stays). */
+  private rewrite(chunk: number, rows: readonly Row[]): void {
+    this.edit.setBody.run(JSON.stringify(rows), rows[0]![ROW.id], rows.length, rows[0]![ROW.at], chunk);
+  }
 }
 
-/** A turn's messages as the journal keeps them: a JSON array of rows (schema.ts JournalTable). */
+/** The whisper conversations of a move, each with its two parties. */
+type Whispers = Map<string, [string, string]>;
+
+/** A turn's messages waiting in memory, each with its row's JSON (chunks.ts Row). */
 interface Turn {
+  first: number;
+  last: number;
+  messages: readonly StoredMessage[];
+  rows: readonly string[];
+}
+
+/** A row of the journal table (schema.ts JournalTable): turns' rows in one JSON array. */
+interface JournalRow {
   first: number;
   last: number;
   body: string;
@@ -256,31 +409,30 @@ interface Turn {
 }
 
 /**
- * Turns joined into rows of about JOURNAL_ROW messages (fewer rows to write; a move still takes a
- * few ms at a time): their bodies' rows in one array.
+ * Turns joined into journal rows of about JOURNAL_ROW messages (fewer rows to write; a move still
+ * takes a few ms at a time).
  */
-function joined(turns: readonly Turn[]): Turn[] {
-  const rows: Turn[] = [];
+function joined(turns: readonly Turn[]): JournalRow[] {
+  const rows: JournalRow[] = [];
   let run: Turn[] = [];
   let count = 0;
   const close = () => {
     if (run.length === 0) return;
-    const body = run.length === 1 ? run[0]!.body : `[${run.map((t) => t.body.slice(1, -1)).join(',')}]`;
-    rows.push({ first: run[0]!.first, last: run[run.length - 1]!.last, body, count });
+    rows.push({ first: run[0]!.first, last: run[run.length - 1]!.last, body: `[${run.flatMap((t) => t.rows).join(',')}]`, count });
     run = [];
     count = 0;
   };
   for (const t of turns) {
-    if (count + t.count > JOURNAL_ROW) close();
+    if (count + t.messages.length > JOURNAL_ROW) close();
     run.push(t);
-    count += t.count;
+    count += t.messages.length;
   }
   close();
   return rows;
 }
 
-/** A line of a turn log as a turn; undefined for one that does not read as one. */
-function turnOf(line: string): Turn | undefined {
+/** A line of a turn log as a journal row; undefined for one that does not read as one. */
+function journalRowOf(line: string): JournalRow | undefined {
   try {
     const rows = JSON.parse(line) as unknown;
     if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && typeof r[0] === 'number')) return undefined;
@@ -288,4 +440,8 @@ function turnOf(line: string): Turn | undefined {
   } catch {
     return undefined;
   }
+}
+
+function setOf(names: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  return names?.length ? new Set(names) : undefined;
 }

@@ -186,6 +186,31 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // history in chunks (chunks.ts): a conversation's messages, up to 256 at a time within a block
+    // of 4096 ids, in one row; whispers' parties in their own table; the search index holds no text
+    version: 10,
+    async up(db) {
+      await sql`create table chunks (
+        id integer primary key, conversation text not null, first integer not null, count integer not null,
+        since integer not null, at integer not null, body text not null)`.execute(db);
+      await sql`create index chunks_by_conversation on chunks (conversation, id, first)`.execute(db);
+      await sql`create table whisper_parties (identity text not null, conversation text not null, primary key (identity, conversation)) without rowid`.execute(db);
+      await sql`insert into chunks (id, conversation, first, count, since, at, body)
+        select max(id), conversation, min(id), count(*), min(at), max(at),
+          json_group_array(json_array(id, conversation, at, sender, recipient, sender_name, receiver, text, deleted) order by id)
+        from (select *, id / 4096 as block, (row_number() over (partition by conversation, id / 4096 order by id) - 1) / 256 as part from messages)
+        group by conversation, block, part`.execute(db);
+      await sql`insert or ignore into whisper_parties (identity, conversation)
+        select sender, conversation from messages where recipient is not null
+        union select recipient, conversation from messages where recipient is not null`.execute(db);
+      await sql`drop table messages_fts`.execute(db);
+      await sql`drop table messages`.execute(db);
+      // a document a message (rowid: its id), with its conversation's token (chunks.ts searchToken)
+      await sql`create virtual table messages_fts using fts5(text, conversation, content='', contentless_delete=1)`.execute(db);
+      await sql`update counters set value = 0 where name = 'last_indexed_id'`.execute(db); // indexed anew, behind the live path
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

@@ -54,24 +54,30 @@ export interface MembershipsTable {
   first_message_id: Generated<number>;
 }
 
-/** Schema v4. */
-export interface MessagesTable {
+/**
+ * Schema v10: history, a conversation's messages in chunks (chunks.ts); `id` is the newest
+ * message's id, `body` a JSON array of its messages' rows (chunks.ts Row).
+ */
+export interface ChunksTable {
   id: number;
   conversation: string;
+  first: number;
+  count: number;
+  /** Its oldest and newest message's times (ms since the epoch). */
+  since: number;
   at: number;
-  sender: string;
-  recipient: string | null;
-  sender_name: string;
-  receiver: string;
-  text: string;
-  /** 1: deleted (its text blanked). */
-  deleted: Generated<number>;
+  body: string;
+}
+
+/** Schema v10: the parties of each whisper conversation (`identity`: `a:` + account key, or `g:` + guest session). */
+export interface WhisperPartiesTable {
+  identity: string;
+  conversation: string;
 }
 
 /**
- * Schema v5: a turn's messages as they were appended, not yet in `messages` (SQLite's history
- * store moves them there behind the live path): `body` is a JSON array of rows, each
- * [id, conversation, at, sender, recipient, sender_name, receiver, text].
+ * Schema v5: a turn's messages as they were appended, not yet in place (SQLite's history store
+ * moves them into `chunks` behind the live path): `body` is a JSON array of rows (chunks.ts Row).
  */
 export interface JournalTable {
   first: number;
@@ -147,7 +153,8 @@ export interface Schema {
   profiles: ProfilesTable;
   rooms: RoomsTable;
   memberships: MembershipsTable;
-  messages: MessagesTable;
+  chunks: ChunksTable;
+  whisper_parties: WhisperPartiesTable;
   journal: JournalTable;
   counters: CountersTable;
   staff: StaffTable;

@@ -84,7 +84,7 @@ export async function openSqliteStore(
   }
   let history: SqliteHistoryStore;
   try {
-    history = new SqliteHistoryStore(db, errors, database, turnLog === undefined ? undefined : new TurnLog(turnLog), journalMost, waitingMost);
+    history = new SqliteHistoryStore(database, errors, turnLog === undefined ? undefined : new TurnLog(turnLog), journalMost, waitingMost);
   } catch (err) {
     await db.destroy();
     throw errors.toStoreError(err);
