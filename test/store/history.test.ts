@@ -1,8 +1,8 @@
 /**
  * The history store (schemas v5 and v10) on real SQLite files: appends in batches, pages both ways,
  * the full-text index fed apart and trailing, deletion, retention, ids never reused after a
- * restart, and the journal that takes each turn's appends (moved into place behind the live path,
- * before any query, and after a restart).
+ * restart, and the turn log that takes each turn's appends (its chunks put in place as they fill,
+ * behind the live path, before any query, and after a kill).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -70,7 +70,8 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
   it('a deleted message keeps its place, loses its text, and leaves the index; retention by age removes rows and their index entries', async () => {
     const store = await opened(':memory:');
     await store.history.append([message(1, 'All', 'old news', { at: 100 }), message(2, 'All', 'fresh news', { at: 5_000_000 }), message(3, 'All', 'later news', { at: 5_000_001 })]);
-    await store.history.index(10);
+    expect(await store.history.unindexed()).toBe(3); // a query puts in place what was appended before it
+    expect(await store.history.index(10)).toBe(3);
     expect(await store.history.delete(2)).toBe(true);
     expect(await store.history.delete(99)).toBe(false);
     expect(await store.history.get(2)).toMatchObject({ id: 2, text: '', deleted: true });
@@ -130,101 +131,86 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect(ids(await store.history.search({ conversations: ['#tea', 'w:a:alice a:bob'], text: 'tea', limit: 10 }))).toEqual([3, 2]);
   });
 
-  it('journals the turns appended, moves them into place a step at a time behind the live path, and a query sees every message appended before it', async () => {
+  it('writes each turn as one line of the turn log; a chunk that fills is put in place at once, the open ones by a step once the index took in the rest, or once they waited, which empties the log', async () => {
     const data = folder();
     await (await opened(data)).close();
-    // none may wait in memory to be moved straight: every step journals what waits
-    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { waitingMost: 0 });
+    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), openMs: 300 });
     cleanups.push(() => store.close());
     const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
-    const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    const stored = () => (raw.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
-    const turns = Array.from({ length: 60 }, (_, t) => Array.from({ length: 100 }, (_, i) => message(t * 100 + i + 1, i % 2 ? 'All' : 'w:a:alice a:bob', `turn ${t} line ${i}`, i % 2 ? {} : { recipient: 'a:bob' })));
-    for (const turn of turns) await store.history.append(turn);
-    expect([rows('journal'), stored()]).toEqual([0, 0]); // the turns wait: nothing indexed on the live path
-    // a step of the work behind it journals them, in rows of up to 500 messages, and moves the oldest rows, about as many messages as it is given
-    expect(await store.history.index(250)).toBe(500);
-    expect([rows('journal'), stored()]).toEqual([11, 500]);
-    // a query moves the rest first, yielding to the event loop between steps of 5000
-    let turnsOfTheLoop = 0;
-    let ticking = true;
-    const tick = () => ticking && (turnsOfTheLoop++, setImmediate(tick));
-    setImmediate(tick);
-    const whispers = await store.history.catchUp({ identity: 'a:bob', conversations: [], after: 0, before: 6001, limit: 5000 });
-    ticking = false;
-    expect(whispers).toHaveLength(3000);
-    expect(whispers.at(-1)).toEqual(turns[59]![98]);
-    expect([rows('journal'), stored()]).toEqual([0, 6000]);
-    expect(await store.history.lastId()).toBe(6000);
-    // the search index is fed once the journal is moved, by the same steps
-    expect(await store.history.index(6000)).toBe(6000);
-    expect(await store.history.index(6000)).toBe(0);
-    raw.close();
-    expect(turnsOfTheLoop).toBeGreaterThan(0);
+    cleanups.push(() => raw.close());
+    const chunks = () => raw.prepare('select conversation, first, id, count from chunks order by id').all();
+    const counter = (name: string) => (raw.prepare('select value from counters where name = ?').get(name) as { value: number }).value;
+    const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean);
+    const lobby = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i, 'All', `lobby ${from + i}`));
+    // a whisper first, then 300 lobby messages: the lobby's first 256 fill a chunk, put in place with the turn
+    const whisper = message(1, 'w:a:alice a:bob', 'psst', { recipient: 'a:bob', to: 'bob' });
+    await store.history.append([whisper, ...lobby(2, 300)]);
+    expect(lines()).toHaveLength(1);
+    expect(JSON.parse(lines()[0]!)).toHaveLength(301);
+    expect(chunks()).toEqual([{ conversation: 'All', first: 2, id: 257, count: 256 }]);
+    expect(counter('placed_through')).toBe(0); // the whisper waits in its open chunk
+    // the index has nothing it may take: the step puts the open chunks in place, empties the log, and feeds the index
+    expect(await store.history.index(1000)).toBe(301);
+    expect(lines()).toEqual([]);
+    expect(chunks()).toEqual([
+      { conversation: 'w:a:alice a:bob', first: 1, id: 1, count: 1 },
+      { conversation: 'All', first: 2, id: 257, count: 256 },
+      { conversation: 'All', first: 258, id: 301, count: 44 },
+    ]);
+    expect([counter('placed_through'), counter('last_message_id'), counter('last_indexed_id')]).toEqual([301, 301, 301]);
+    expect(await store.history.whispersOf('a:bob')).toEqual(['w:a:alice a:bob']);
+    // while the index has work, the open chunks wait, until they waited `openMs`
+    await store.history.append([...lobby(302, 512), message(814, '#tea', 'tea')]);
+    expect(await store.history.index(10)).toBe(256); // whole chunks, the oldest first
+    expect([lines().length, counter('placed_through')]).toEqual([1, 813]);
+    await store.history.append(lobby(815, 1));
+    expect(await store.history.index(10)).toBe(256);
+    expect([lines().length, counter('placed_through')]).toEqual([2, 813]);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await store.history.index(10)).toBe(2);
+    expect([lines().length, counter('placed_through')]).toEqual([0, 815]);
+    // a query puts in place, first, everything appended before it
+    await store.history.append(lobby(816, 1));
+    expect(ids(await store.history.before('All', 900, 2))).toEqual([816, 815]);
+    expect(lines()).toEqual([]);
   });
 
-  it('steps move the oldest waiting turns straight into place, about a step at a time, while few wait; then the journal takes them', async () => {
+  it('a turn log a killed server left is put in place at the next start: what its chunks held already is not taken twice', async () => {
     const data = folder();
     await (await opened(data)).close();
-    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), waitingMost: 100 });
+    const file = join(data, DATABASE_FILE);
+    const killed = await openSqliteStore(new Database(file), 'test', { turnLog: join(data, TURN_LOG_FILE) });
+    // a room's message first, then a full chunk of the lobby's, put in place with the turn; then more
+    await killed.history.append([message(1, '#tea', 'first'), ...Array.from({ length: 300 }, (_, i) => message(i + 2, 'All', `lobby ${i + 2}`))]);
+    await killed.history.append([message(302, 'All', 'the last')]);
+    // never closed: as a kill -9 leaves it (the log holds both turns; the lobby's first chunk is in place)
+    const store = await openSqliteStore(new Database(file), 'test', { turnLog: join(data, TURN_LOG_FILE) });
     cleanups.push(() => store.close());
-    const raw = new Database(join(data, DATABASE_FILE), { readonly: true });
-    const rows = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    const stored = () => (raw.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
-    const written = () => (raw.prepare("select value from counters where name = 'last_message_id'").get() as { value: number }).value;
-    const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean).length;
-    // the journal's rows come and go within a step: a trigger counts those written
-    const writer = new Database(join(data, DATABASE_FILE));
-    writer.exec("create trigger journal_rows after insert on journal begin update counters set value = value + 1 where name = 'journal_rows'; end; insert into counters values ('journal_rows', 0)");
-    writer.close();
-    const journalRows = () => (raw.prepare("select value from counters where name = 'journal_rows'").get() as { value: number }).value;
-    const whisper = message(2, 'w:a:alice a:bob', 'two', { recipient: 'a:bob' });
-    await store.history.append([message(1, 'All', 'one'), whisper]);
-    await store.history.append([message(3, '#tea', 'three')]);
-    await store.history.append([message(4, 'All', 'four'), message(5, 'All', 'five')]);
-    // whole turns, the oldest first, as many as the step takes (the first one at least)
-    expect(await store.history.index(3)).toBe(3);
-    expect([journalRows(), stored(), written(), lines()]).toEqual([0, 3, 3, 3]);
-    expect(await store.history.index(1)).toBe(2); // a turn is never split
-    expect([journalRows(), stored(), written(), lines()]).toEqual([0, 5, 5, 0]); // none wait: the log is emptied
-    expect(await store.history.get(2)).toEqual(whisper);
-    // more wait than may wait in memory: journaled (rows of up to 500), and the oldest row moved
-    await store.history.append(Array.from({ length: 100 }, (_, i) => message(6 + i, 'All', `more ${i}`)));
-    await store.history.append([message(106, 'All', 'the last')]);
-    expect(await store.history.index(3)).toBe(101);
-    expect([journalRows(), rows('journal'), stored(), lines()]).toEqual([1, 0, 106, 0]);
-    raw.close();
+    expect(await store.history.lastId()).toBe(302);
+    expect(ids(await store.history.after('All', 0, 400))).toEqual(Array.from({ length: 301 }, (_, i) => i + 2));
+    expect(ids(await store.history.after('#tea', 0, 10))).toEqual([1]);
+    expect(readFileSync(join(data, TURN_LOG_FILE), 'utf8')).toBe('');
   });
 
-  it('the turn log stays bounded when some turns always wait: past its bound the waiting ones are journaled and it is emptied', async () => {
+  it('a journal a server of schema v10 left is moved into chunks at start: nothing lost, ids never given twice', async () => {
     const data = folder();
-    await (await opened(data)).close();
-    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), waitingMost: 4 });
-    cleanups.push(() => store.close());
-    const lines = () => readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean).length;
-    await store.history.append([message(1, 'All', 'one'), message(2, 'All', 'two')]);
-    await store.history.append([message(3, 'All', 'three'), message(4, 'All', 'four')]);
-    expect(await store.history.index(2)).toBe(2); // one turn moved straight, one waits: both lines stay
-    expect(lines()).toBe(2);
-    await store.history.append([message(5, 'All', 'five'), message(6, 'All', 'six')]);
-    // four wait at most, yet the log holds six: this step journals what waits and empties the log
-    await store.history.index(2);
-    expect(lines()).toBe(0);
-    expect((await store.history.after('All', 0, 10)).map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6]);
-  });
-
-  it('a journal left by a server that stopped is moved on the next start: nothing lost, ids never given twice', async () => {
-    const data = folder();
-    let store = await opened(data);
-    await store.history.append([message(1, 'All', 'before the stop'), message(2, '#tea', 'also before')]);
-    await store.history.append([message(3, 'All', 'the last turn')]);
-    await store.close(); // no query, no step: all of it still in the journal
-    store = await opened(data);
-    expect(await store.history.lastId()).toBe(3);
+    const file = join(data, DATABASE_FILE);
+    const old = new Database(file);
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: old }) });
+    await migrate(db, file, MIGRATIONS.filter((m) => m.version <= 10));
+    const row = (m: StoredMessage) => [m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, 0];
+    const whisper = message(3, 'w:a:alice a:bob', 'psst', { recipient: 'a:bob', to: 'bob' });
+    const turns = [[message(1, 'All', 'before the stop'), message(2, '#tea', 'also before')], [whisper, message(4, 'All', 'the last turn')]];
+    for (const t of turns) old.prepare('insert into journal (first, last, body) values (?, ?, ?)').run(t[0]!.id, t.at(-1)!.id, JSON.stringify(t.map(row)));
+    await db.destroy();
+    const store = await opened(data);
+    expect(await store.history.lastId()).toBe(4);
     expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['before the stop', 'the last turn']);
+    expect(await store.history.get(3)).toEqual(whisper);
+    expect(await store.history.whispersOf('a:bob')).toEqual(['w:a:alice a:bob']);
   });
 
-  it('the server keeps each turn in its turn log, one line, until a step journals it; a log a killed server left is taken in at start, once, a torn last line left out', async () => {
+  it('the server keeps each turn in its turn log, one line, until its chunks are in place; a log a killed server left is taken in at start, once, a torn last line left out', async () => {
     const data = folder();
     let store = await openStore({ data, owner: true });
     const log = join(data, TURN_LOG_FILE);
@@ -232,10 +218,10 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     await store.history.append([message(1, 'All', 'one'), message(2, '#tea', 'two')]);
     await store.history.append([message(3, 'All', 'three')]);
     expect(lines()).toHaveLength(2);
-    expect(await store.history.index(10)).toBe(6); // journaled, moved (3) and indexed (3): the log holds nothing more
+    expect(await store.history.lastId()).toBe(3); // a query puts all in place: the log holds nothing more
     expect(lines()).toEqual([]);
     await store.history.append([message(4, 'All', 'four')]);
-    await store.close(); // a clean stop journals what waits
+    await store.close(); // a clean stop puts in place what waits
     expect(lines()).toEqual([]);
     // as a killed server leaves it: a turn already known, two that are not, one cut short
     const turn = (...ms: StoredMessage[]) => JSON.stringify(ms.map((m) => [m.id, m.conversation, m.at, m.sender, m.recipient ?? null, m.from, m.to, m.text, 0]));
@@ -257,16 +243,23 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect(await store.history.after('All', 0, 10)).toEqual([]); // nothing kept that was refused
   });
 
-  it('appends move the oldest turns themselves while the journal is over its bound', async () => {
-    const database = new Database(':memory:');
-    const store = await openSqliteStore(database, 'test', { journalMost: 100 });
+  it('while the database refuses chunks they wait, in the turn log, and go in place once it takes them; past the bound, appends are refused with the reason', async () => {
+    const data = folder();
+    await (await opened(data)).close();
+    const database = new Database(join(data, DATABASE_FILE));
+    const store = await openSqliteStore(database, 'test', { turnLog: join(data, TURN_LOG_FILE), waitingMost: 300 });
     cleanups.push(() => store.close());
-    const rows = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    const stored = () => (database.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n; // messages in place
-    for (let t = 0; t < 10; t++) await store.history.append(Array.from({ length: 20 }, (_, i) => message(t * 20 + i + 1, 'All', `m ${t}.${i}`)));
-    // over 100 waiting, the sixth turn journaled the six (one row) and moved twice its own: the row holding them
-    expect(stored()).toBe(120);
-    expect(rows('journal')).toBe(0);
-    expect(ids(await store.history.before('All', 201, 3))).toEqual([200, 199, 198]);
+    database.exec("create trigger refuse before insert on chunks begin select raise(abort, 'the disk said no'); end");
+    const lobby = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i, 'All', `m ${from + i}`));
+    await store.history.append(lobby(1, 290)); // a full chunk: refused, held
+    await expect(store.history.index(10)).rejects.toMatchObject({ message: expect.stringContaining('the disk said no') });
+    await store.history.append(lobby(291, 20));
+    // 310 wait, over the bound: refused with the reason, not written to the log
+    await expect(store.history.append(lobby(311, 1))).rejects.toMatchObject({ message: expect.stringContaining('the disk said no') });
+    expect(readFileSync(join(data, TURN_LOG_FILE), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    database.exec('drop trigger refuse');
+    expect(ids(await store.history.after('All', 0, 400))).toEqual(Array.from({ length: 310 }, (_, i) => i + 1));
+    await store.history.append(lobby(311, 1));
+    expect(await store.history.lastId()).toBe(311);
   });
 });

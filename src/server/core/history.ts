@@ -15,7 +15,7 @@ const PAGE = { default: 50, most: 200 };
 const CATCH_UP = { default: 1000, most: 1000 };
 const SEARCH = { default: 20, most: 100 };
 /**
- * The work behind the live path (the store's `index`: the search index, the journal's moves) is
+ * The work behind the live path (the store's `index`: the search index, chunks not yet full put in place) is
  * done in steps, grown or shrunk to take about STEP_MS, and may take INDEX_SHARE of the time while
  * it trails (more when nobody said anything since the step before): the live chat keeps the rest,
  * however busy it is; the index then trails the history (docs/protocol.md §11), never the reverse.

@@ -224,9 +224,9 @@ export interface HistoryStore {
    */
   search(query: { conversations: readonly string[]; from?: FirstReadable; text: string; limit: number; before?: number; except?: readonly string[] }): Promise<StoredMessage[]>;
   /**
-   * A step of the work behind the live path: up to `limit` messages not yet in the search index (or,
-   * for a store that journals appends, not yet in place) taken in; resolves with how many it took,
-   * fewer than `limit` only when none is left.
+   * A step of the work behind the live path: up to `limit` messages not yet in the search index
+   * taken in (and, for a store that keeps appends waiting, those put in place); resolves with how
+   * many it took in, fewer than `limit` only when none is left that it may take.
    */
   index(limit: number): Promise<number>;
   /** How many messages the search index has yet to take in. */

@@ -46,47 +46,129 @@ export interface Chunk {
   body: string;
 }
 
+/**
+ * Bytes appended to a buffer that grows, off the JS heap: messages wait for their chunk as UTF-8
+ * here, not as strings the garbage collector would copy at every young-generation sweep.
+ */
+export class ByteRun {
+  buffer: Buffer;
+  length = 0;
+
+  constructor(size = 256) {
+    this.buffer = Buffer.allocUnsafeSlow(size);
+  }
+
+  text(s: string): void {
+    this.room(3 * s.length); // UTF-8 takes at most 3 bytes a UTF-16 unit
+    this.length += this.buffer.write(s, this.length);
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buffer[this.length++] = b;
+  }
+
+  copy(from: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    this.length += from.copy(this.buffer, this.length, start, end);
+  }
+
+  toString(): string {
+    return this.buffer.toString('utf8', 0, this.length);
+  }
+
+  private room(more: number): void {
+    if (this.length + more <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + more));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+}
+
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
 interface OpenChunk {
   first: number;
   last: number;
   since: number;
   at: number;
-  rows: string[];
+  count: number;
+  /** `[` and its rows so far, with commas between. */
+  rows: ByteRun;
 }
 
 /**
- * Gathers messages, given in id order with each one's row as JSON, into chunks: per conversation,
- * runs of up to CHUNK_MOST within one block of ids.
+ * Gathers messages, given in id order with each one's row as JSON (bytes), into chunks: per
+ * conversation, runs of up to CHUNK_MOST within one block of ids. A chunk closes when it is full or
+ * its block ends; the open ones close when taken.
  */
 export class Chunker {
   private readonly open = new Map<string, OpenChunk>();
-  private readonly done: Chunk[] = [];
+  private closed: Chunk[] = [];
+  /** Messages held, in open chunks and in closed ones not yet taken. */
   count = 0;
+  /** The newest id given. */
   newest = 0;
 
-  add(id: number, conversation: string, at: number, row: string): void {
+  /** A message whose row is `row`'s bytes from `start` to `end`. */
+  add(id: number, conversation: string, at: number, row: Buffer, start: number, end: number): void {
     let chunk = this.open.get(conversation);
-    if (chunk && (chunk.rows.length >= CHUNK_MOST || blockEnd(chunk.first) < id)) {
+    if (chunk && blockEnd(chunk.first) < id) {
       this.close(conversation, chunk);
       chunk = undefined;
     }
-    if (!chunk) this.open.set(conversation, (chunk = { first: id, last: id, since: at, at, rows: [] }));
-    chunk.rows.push(row);
+    if (!chunk) {
+      chunk = { first: id, last: id, since: at, at, count: 0, rows: new ByteRun() };
+      chunk.rows.byte(OPEN);
+      this.open.set(conversation, chunk);
+    } else {
+      chunk.rows.byte(COMMA);
+    }
+    chunk.rows.copy(row, start, end);
     chunk.last = id;
     chunk.at = at;
+    chunk.count++;
     this.count++;
     this.newest = id;
+    if (chunk.count === CHUNK_MOST) this.close(conversation, chunk); // full: in place with this turn
   }
 
-  /** The chunks, every one closed. */
-  chunks(): Chunk[] {
-    for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
-    this.open.clear();
-    return this.done;
+  /** Whether some chunk is closed and not yet taken. */
+  get full(): boolean {
+    return this.closed.length > 0;
+  }
+
+  /** The closed chunks, taken (`all`: the open ones closed first). */
+  take(all = false): Chunk[] {
+    if (all) {
+      for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
+    }
+    const taken = this.closed;
+    this.closed = [];
+    for (const c of taken) this.count -= c.count;
+    return taken;
+  }
+
+  /** Chunks taken that could not be written: held again, to be taken with the next. */
+  putBack(chunks: readonly Chunk[]): void {
+    this.closed.unshift(...chunks);
+    for (const c of chunks) this.count += c.count;
+  }
+
+  /** The oldest id held; undefined when none is. */
+  oldest(): number | undefined {
+    let oldest: number | undefined;
+    for (const c of this.closed) if (oldest === undefined || c.first < oldest) oldest = c.first;
+    for (const c of this.open.values()) if (oldest === undefined || c.first < oldest) oldest = c.first;
+    return oldest;
   }
 
   private close(conversation: string, c: OpenChunk): void {
-    this.done.push({ id: c.last, conversation, first: c.first, count: c.rows.length, since: c.since, at: c.at, body: `[${c.rows.join(',')}]` });
+    c.rows.byte(CLOSE);
+    this.closed.push({ id: c.last, conversation, first: c.first, count: c.count, since: c.since, at: c.at, body: c.rows.toString() });
+    this.open.delete(conversation);
   }
 }
 

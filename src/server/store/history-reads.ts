@@ -37,7 +37,7 @@ export class HistoryReads {
     this.after_ = database.prepare('select coalesce(sum(count), 0) as n from chunks where id > ?');
   }
 
-  count(name: 'last_message_id' | 'last_indexed_id' | 'epoch'): number {
+  count(name: 'last_message_id' | 'last_indexed_id' | 'placed_through' | 'epoch'): number {
     return this.counter.get(name)?.value ?? 0;
   }
 

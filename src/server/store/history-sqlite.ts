@@ -1,48 +1,41 @@
 import type Database from 'better-sqlite3';
 import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.js';
-import { Chunker, messageOf, ROW, rowOf, searchToken, type Row } from './chunks.js';
+import { ByteRun, Chunker, ROW, messageOf, rowOf, searchToken, type Chunk, type Row } from './chunks.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { HistoryReads } from './history-reads.js';
 import { TurnLog } from './turn-log.js';
 
 /**
- * Messages that may wait (in memory and the turn log, then in the journal table, about 150 bytes
- * a message on disk) before appends move some of them into place themselves: a bound for when the
- * live path outruns the steps for long.
+ * Messages that may wait for their chunks' place, in memory and the turn log, while the database
+ * refuses them (gone, full): beyond, appends are refused with the reason, and nothing is kept that
+ * its sender was not told was lost.
  */
-export const JOURNAL_MOST = 1_000_000;
-/** Messages a journal row holds at most, but for a turn of more. */
-const JOURNAL_ROW = 500;
-/** Messages a query moves into place at a time before it lets the live chat go on (a few ms of work). */
-const SETTLE_STEP = 5_000;
+export const WAITING_MOST = 1_000_000;
 /**
- * Messages the turn log may hold (those waiting in memory, and those moved since it was last
- * emptied) while steps move the waiting ones straight into place, a step's worth at a time; beyond,
- * the waiting ones go into the journal table, and the turn log is emptied. Memory and the log stay
- * bounded even when the steps keep only just up and some always wait.
+ * How long the open chunks (those not yet full) may wait before a step closes them all and puts
+ * them in place, emptying the turn log, or how many messages they may hold.
  */
-export const WAITING_MOST = 20_000;
+export const OPEN_MS = 1_000;
+const OPEN_MOST = 50_000;
 /** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */
 const KNOWN_WHISPERS_MOST = 50_000;
 
 /**
- * History on SQLite (schema v10), with a journal on the path of every message. A turn's messages
- * are one line of JSON: written to the turn log (turn-log.ts; with a data folder) and kept in
- * memory, one write a turn; the store's steps behind the live path (`index`, at the pace the core
- * gives it) move the oldest waiting turns into place, each conversation's messages of a step as
- * one chunk (chunks.ts), then feed the search index, a message at a time. When more wait than
- * WAITING_MOST, they go into the `journal` table first. A query first does the same for everything
- * appended before it, a step at a time between turns of the event loop (the live chat goes on; the
- * query waits), so it sees every message appended before it. A log a stopped server left is taken
- * into the journal at start.
+ * History on SQLite (schema v11). Each turn's messages are rows of JSON (chunks.ts Row), written
+ * once as UTF-8: into one line of the turn log (turn-log.ts; with a data folder), the durable
+ * copy, and from it into their conversations' open chunks (chunks.ts Chunker), bytes off the JS
+ * heap. A chunk that fills (CHUNK_MOST messages) is put in place at the end of the turn that filled
+ * it, one row for all its messages; the open ones wait until the search index has taken in the
+ * rest, or at most OPEN_MS, then a step behind the live path closes them all, puts them in place
+ * and empties the turn log. The steps feed the search index, a message at a time, as far as
+ * everything is in place (`placed_through`). A query first puts in
+ * place everything appended before it. At start, what a killed server's turn log holds and the
+ * database does not is put in place.
  */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly reads: HistoryReads;
-  private readonly journal: (rows: readonly JournalRow[]) => void;
-  private readonly place: (chunker: Chunker, whispers: Whispers) => void;
-  private readonly moveJournal: (upTo: number) => { moved: number; whispers: Whispers };
-  private readonly feedSearch: (limit: number) => number;
-  private readonly oldest: Database.Statement<[], { first: number | null }>;
+  private readonly write: (chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => void;
+  private readonly feedSearch: (limit: number, upTo: number) => number;
   private readonly edit: {
     setBody: Database.Statement<[string, number, number, number, number]>;
     drop: Database.Statement<[number]>;
@@ -51,73 +44,62 @@ export class SqliteHistoryStore implements HistoryStore {
     old: Database.Statement<[number], { id: number; count: number; body: string; at: number }>;
     ranked: Database.Statement<[number], { id: number; count: number; newer: number }>;
   };
+  /** The messages appended and not yet in place, in their chunks. */
+  private readonly pending = new Chunker();
+  /** A turn's rows, the turn log's line, and where each row ends in it. */
+  private readonly turn = new ByteRun(65_536);
+  private ends = new Uint32Array(1024);
+  /** Whisper conversations whose parties are to be recorded with the next chunks put in place. */
+  private whispers: Whispers = new Map();
   private readonly knownWhispers = new Set<string>();
-  /** Turns appended, in the turn log, not yet in place nor in the journal table. */
-  private waiting: Turn[] = [];
-  private waitingMessages = 0;
-  /** Messages appended since the turn log was last emptied: waiting, or moved straight since. */
-  private logged = 0;
-  /** Messages in the journal table, not yet in place, and the id of the newest of them. */
-  private journaled: number;
-  private newestJournaled = 0;
+  /** Every message up to this id is in place (and no chunk in place has an id past it but those put in place since). */
+  private placedThrough: number;
+  /** When the open chunks were last all put in place. */
+  private settledAt = performance.now();
+  /** Why chunks could not be put in place (they wait): cleared once some are. */
+  private failure: unknown;
 
   constructor(
     private readonly database: Database.Database,
     private readonly errors: EngineErrors,
     private readonly log: TurnLog | undefined,
-    private readonly journalMost = JOURNAL_MOST,
     private readonly waitingMost = WAITING_MOST,
+    private readonly openMs = OPEN_MS,
   ) {
     this.reads = new HistoryReads(database);
-    const insertJournal = database.prepare<[number, number, string]>('insert into journal (first, last, body) values (?, ?, ?)');
-    this.journal = database.transaction((rows: readonly JournalRow[]) => {
-      for (const r of rows) insertJournal.run(r.first, r.last, r.body);
-    });
-    this.oldest = database.prepare('select min(first) as first from journal');
     const insertChunk = database.prepare<[number, string, number, number, number, number, string]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, ?)');
     const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
-    const last = database.prepare<[number, number]>("update counters set value = ? where name = 'last_message_id' and value < ?");
-    this.place = database.transaction((chunker: Chunker, whispers: Whispers) => {
-      for (const c of chunker.chunks()) insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.body);
-      for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
-      last.run(chunker.newest, chunker.newest);
-    });
-    const journaled = database.prepare<[number], { body: string }>('select body from journal where first <= ? order by first');
-    const dropJournal = database.prepare<[number]>('delete from journal where first <= ?');
-    this.moveJournal = database.transaction((upTo: number) => {
-      const chunker = new Chunker();
-      const whispers: Whispers = new Map();
-      for (const { body } of journaled.all(upTo)) {
-        for (const r of JSON.parse(body) as Row[]) {
-          chunker.add(r[ROW.id], r[ROW.conversation], r[ROW.at], JSON.stringify(r));
-          const recipient = r[ROW.recipient];
-          if (recipient !== null) this.whisper(whispers, r[ROW.sender], recipient, r[ROW.conversation]);
-        }
+    const counter = database.prepare<[number, string, number]>('update counters set value = ? where name = ? and value < ?');
+    this.write = database.transaction((chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => {
+      let newest = 0;
+      for (const c of chunks) {
+        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.body);
+        newest = Math.max(newest, c.id);
       }
-      if (chunker.count > 0) this.place(chunker, whispers);
-      dropJournal.run(upTo);
-      return { moved: chunker.count, whispers };
+      for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
+      counter.run(newest, 'last_message_id', newest);
+      counter.run(placedThrough, 'placed_through', placedThrough);
     });
     // the search index's step: whole chunks, the oldest first, each message a document
-    const next = database.prepare<[number, number], { id: number; count: number }>('select id, count from chunks where id > ? order by id limit ?');
+    const next = database.prepare<[number, number, number], { id: number; count: number }>('select id, count from chunks where id > ? and id <= ? order by id limit ?');
     const bodies = database.prepare<[number, number], { conversation: string; body: string }>('select conversation, body from chunks where id > ? and id <= ? order by id');
     const feed = database.prepare<[number, string, string]>('insert into messages_fts (rowid, text, conversation) values (?, ?, ?)');
     const fed = database.prepare<[number]>("update counters set value = ? where name = 'last_indexed_id'");
-    this.feedSearch = database.transaction((limit: number) => {
+    this.feedSearch = database.transaction((limit: number, upTo: number) => {
       const from = this.reads.count('last_indexed_id');
       let taken = 0;
-      let upTo = from;
-      for (const c of next.all(from, limit)) {
+      let last = from;
+      for (const c of next.all(from, upTo, limit)) {
         taken += c.count;
-        upTo = c.id;
+        last = c.id;
         if (taken >= limit) break;
       }
       if (taken === 0) return 0;
-      for (const c of bodies.all(from, upTo)) {
+      for (const c of bodies.all(from, last)) {
         const token = searchToken(c.conversation);
         for (const r of JSON.parse(c.body) as Row[]) if (r[ROW.deleted] === 0) feed.run(r[ROW.id], r[ROW.text], token);
       }
-      fed.run(upTo);
+      fed.run(last);
       return taken;
     });
     this.edit = {
@@ -129,18 +111,8 @@ export class SqliteHistoryStore implements HistoryStore {
       // per chunk, the messages of its conversation newer than its own
       ranked: database.prepare('select id, count, newer from (select id, count, sum(count) over (partition by conversation order by id desc) - count as newer from chunks) where newer + count > ?'),
     };
-    // a journal left by a server that stopped before it was all moved, and its turn log
-    const held = database.prepare<[], { n: number; last: number | null }>('select coalesce(sum(json_array_length(body)), 0) as n, max(last) as last from journal').get();
-    this.journaled = held?.n ?? 0;
-    this.newestJournaled = held?.last ?? 0;
-    if (log) {
-      const known = Math.max(this.reads.count('last_message_id'), this.newestJournaled);
-      const left = TurnLog.leftIn(log.path).flatMap((line) => journalRowOf(line) ?? []).filter((t) => t.last > known);
-      this.journal(left);
-      for (const t of left) this.journaled += t.count;
-      this.newestJournaled = Math.max(this.newestJournaled, ...left.map((t) => t.last));
-      log.clear();
-    }
+    this.placedThrough = this.reads.count('placed_through');
+    if (log) this.recover(log);
   }
 
   lastId(): Promise<number> {
@@ -151,24 +123,39 @@ export class SqliteHistoryStore implements HistoryStore {
     return runQuery(this.errors, async () => this.reads.count('epoch').toString(36));
   }
 
+  /**
+   * Writes the turn's rows to the turn log, one line, then adds them to their chunks; puts in place
+   * the chunks they filled. Refused (nothing kept) when the line cannot be written, or when too many
+   * wait for a database that refuses them.
+   */
   append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
+    if (this.pending.count > this.waitingMost) return Promise.reject(this.errors.toStoreError(this.failure ?? new Error('history is not kept: too many messages wait')));
+    const turn = this.turn;
+    if (this.ends.length < messages.length) this.ends = new Uint32Array(2 * messages.length);
     try {
-      const rows = messages.map((m) => JSON.stringify(rowOf(m)));
-      this.log?.append(`[${rows.join(',')}]`);
-      this.waiting.push({ first: messages[0]!.id, last: messages[messages.length - 1]!.id, messages, rows });
-      this.waitingMessages += messages.length;
-      this.logged += messages.length;
+      turn.length = 0;
+      turn.byte(0x5b); // [
+      for (let i = 0; i < messages.length; i++) {
+        if (i > 0) turn.byte(0x2c); // ,
+        turn.text(JSON.stringify(rowOf(messages[i]!)));
+        this.ends[i] = turn.length;
+      }
+      turn.text(']\n');
+      this.log?.append(turn.buffer, turn.length);
     } catch (err) {
       return Promise.reject(this.errors.toStoreError(err));
     }
-    // kept: over the bound, each turn moves twice its own, and the journal shrinks back under load
-    if (this.waitingMessages + this.journaled > this.journalMost) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      this.pending.add(m.id, m.conversation, m.at, turn.buffer, i === 0 ? 1 : this.ends[i - 1]! + 1, this.ends[i]!);
+      if (m.recipient !== undefined) this.whisper(m.sender, m.recipient, m.conversation);
+    }
+    if (this.pending.full) {
       try {
-        this.journalWaiting();
-        this.moveOldest(2 * messages.length);
+        this.place(this.pending.take());
       } catch {
-        // the turn is in the turn log; the next step meets the failure again, and logs it
+        // they are in the turn log and wait; the next step meets the failure again, and logs it
       }
     }
     return Promise.resolve();
@@ -202,21 +189,18 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   /**
-   * A step behind the live path: moves up to about `limit` messages into place (the oldest waiting
-   * turns straight from memory while few wait and none are journaled; else journaled ones), then,
-   * with what is left of the step, feeds the search index; `limit` or more while work is left.
+   * A step behind the live path: feeds the search index up to `limit` messages, as far as all is in
+   * place; puts the open chunks in place first once they have waited `openMs` (or hold OPEN_MOST
+   * messages), or when the index has taken in all the rest. How many it took in: `limit` or more
+   * while work is left.
    */
   async index(limit: number): Promise<number> {
     try {
-      let moved: number;
-      if (this.journaled === 0 && this.logged <= this.waitingMost) {
-        moved = this.moveWaiting(limit);
-      } else {
-        this.journalWaiting();
-        moved = this.moveOldest(limit);
-      }
-      if (this.journaled > 0 || this.waitingMessages > 0) return Math.max(moved, limit);
-      return moved < limit ? moved + this.feedSearch(limit - moved) : moved;
+      if (this.pending.full || this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.settle();
+      const taken = this.feedSearch(limit, this.placedThrough);
+      if (taken >= limit || this.pending.count === 0) return taken;
+      this.settle();
+      return taken + this.feedSearch(limit - taken, this.placedThrough);
     } catch (err) {
       throw this.errors.toStoreError(err);
     }
@@ -278,12 +262,12 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   /**
-   * The store closes: what waits goes into the journal table, and the turn log is let go. A
-   * database that cannot take it (gone, full) leaves it in the turn log, taken in at the next start.
+   * The store closes: what waits is put in place, and the turn log is let go. A database that
+   * cannot take it (gone, full) leaves it in the turn log, taken in at the next start.
    */
   close(): void {
     try {
-      this.journalWaiting();
+      this.settle();
     } catch {
       // kept in the turn log
     } finally {
@@ -293,94 +277,73 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /**
    * Runs a query of the history, its engine's failures as StoreErrors, once everything appended
-   * before it is in place: a step at a time, each moving turns no later than the newest appended
-   * now; the next waits for the event loop's next turn.
+   * before it is in place.
    */
   private query<T>(run: () => T): Promise<T> {
     return runQuery(this.errors, async () => {
-      const upTo = this.waiting.at(-1)?.last ?? this.newestJournaled;
-      while (this.settleStep(upTo)) await new Promise(setImmediate);
+      this.settle();
       return run();
     });
   }
 
-  /** A query's step: moves some of what was appended up to id `upTo`; whether some of that is left. */
-  private settleStep(upTo: number): boolean {
-    if (this.journaled === 0 && this.logged <= this.waitingMost) {
-      const before = (): boolean => this.waiting.length > 0 && this.waiting[0]!.first <= upTo;
-      if (before()) this.moveWaiting(SETTLE_STEP);
-      return before();
-    }
-    this.journalWaiting();
-    return this.moveOldest(SETTLE_STEP, upTo) > 0 && this.journaled > 0;
+  /** Puts every chunk in place, the open ones closed; the turn log then holds nothing more. */
+  private settle(): void {
+    if (this.pending.count > 0) this.place(this.pending.take(true));
+    this.settledAt = performance.now();
+    this.log?.clear();
   }
 
-  /**
-   * Puts the oldest turns waiting, about `limit` messages (one turn at least), straight into place
-   * in one transaction: a server that keeps up never writes them to the journal table. The turn
-   * log is emptied once none wait (the lines of turns already moved are skipped at a start: their
-   * ids are known).
-   */
-  private moveWaiting(limit: number): number {
-    if (this.waiting.length === 0) return 0;
-    const chunker = new Chunker();
-    const whispers: Whispers = new Map();
-    let turns = 0;
-    while (turns < this.waiting.length && (turns === 0 || chunker.count + this.waiting[turns]!.messages.length <= limit)) {
-      const { messages, rows } = this.waiting[turns++]!;
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i]!;
-        chunker.add(m.id, m.conversation, m.at, rows[i]!);
-        if (m.recipient !== undefined) this.whisper(whispers, m.sender, m.recipient, m.conversation);
-      }
+  /** Writes chunks taken from `pending`; held again if they cannot be (thrown). */
+  private place(chunks: readonly Chunk[]): void {
+    const whispers = this.whispers;
+    this.whispers = new Map();
+    try {
+      this.write(chunks, whispers, this.inPlaceThrough());
+      this.failure = undefined;
+    } catch (err) {
+      this.pending.putBack(chunks);
+      for (const [conversation, parties] of whispers) this.whispers.set(conversation, parties);
+      this.failure = err;
+      throw err;
     }
-    this.place(chunker, whispers);
-    this.remember(whispers);
-    this.waiting = this.waiting.slice(turns);
-    this.waitingMessages -= chunker.count;
-    if (this.waiting.length === 0) this.emptyLog();
-    return chunker.count;
-  }
-
-  /** Whisper conversations whose parties are now recorded: not again (a set of those known, bounded). */
-  private remember(whispers: Whispers): void {
+    this.placedThrough = Math.max(this.placedThrough, this.inPlaceThrough());
     if (this.knownWhispers.size + whispers.size > KNOWN_WHISPERS_MOST) this.knownWhispers.clear();
     for (const conversation of whispers.keys()) this.knownWhispers.add(conversation);
   }
 
+  /** The id up to which every message appended is in place, once the chunks taken from `pending` are. */
+  private inPlaceThrough(): number {
+    return (this.pending.oldest() ?? this.pending.newest + 1) - 1;
+  }
+
   /** Notes a whisper conversation whose parties may not be recorded yet. */
-  private whisper(whispers: Whispers, sender: string, recipient: string, conversation: string): void {
-    if (!this.knownWhispers.has(conversation)) whispers.set(conversation, [sender, recipient]);
-  }
-
-  /** Puts the turns waiting into the journal table, in one transaction; the turn log then holds nothing more. */
-  private journalWaiting(): void {
-    if (this.waiting.length === 0) return;
-    this.journal(joined(this.waiting));
-    this.journaled += this.waitingMessages;
-    this.newestJournaled = this.waiting[this.waiting.length - 1]!.last;
-    this.waiting = [];
-    this.waitingMessages = 0;
-    this.emptyLog();
-  }
-
-  /** Nothing in the turn log waits any more: it starts anew. */
-  private emptyLog(): void {
-    this.log?.clear();
-    this.logged = 0;
+  private whisper(sender: string, recipient: string, conversation: string): void {
+    if (!this.knownWhispers.has(conversation)) this.whispers.set(conversation, [sender, recipient]);
   }
 
   /**
-   * Moves the journal's oldest turns, those that begin within `limit` ids of the oldest (and no
-   * later than `upTo`); how many messages moved.
+   * At start: the messages of a turn log a stopped server left that are not in place (past
+   * `placed_through`, and in no chunk of their conversation put in place since) are put in place.
    */
-  private moveOldest(limit: number, upTo = Number.MAX_SAFE_INTEGER): number {
-    const first = this.oldest.get()?.first;
-    if (first == null) return (this.journaled = 0);
-    const { moved, whispers } = this.moveJournal(Math.min(first + limit - 1, upTo));
-    this.remember(whispers);
-    this.journaled = Math.max(0, this.journaled - moved);
-    return moved;
+  private recover(log: TurnLog): void {
+    const rows = TurnLog.leftIn(log.path).flatMap((line) => rowsOf(line)).filter((r) => r[ROW.id] > this.placedThrough);
+    if (rows.length > 0) {
+      const placed = new Map<string, Array<{ first: number; id: number }>>();
+      for (const c of this.database.prepare<[number], { conversation: string; first: number; id: number }>('select conversation, first, id from chunks where id > ?').iterate(this.placedThrough)) {
+        placed.set(c.conversation, [...(placed.get(c.conversation) ?? []), c]);
+      }
+      const bytes = new ByteRun();
+      for (const r of rows.sort((a, b) => a[ROW.id] - b[ROW.id])) {
+        const id = r[ROW.id];
+        if (placed.get(r[ROW.conversation])?.some((c) => c.first <= id && id <= c.id)) continue;
+        bytes.length = 0;
+        bytes.text(JSON.stringify(r));
+        this.pending.add(id, r[ROW.conversation], r[ROW.at], bytes.buffer, 0, bytes.length);
+        const recipient = r[ROW.recipient];
+        if (recipient !== null) this.whisper(r[ROW.sender], recipient, r[ROW.conversation]);
+      }
+    }
+    this.settle();
   }
 
   /** Writes a chunk's rows back (its newest row, which is its id, stays). */
@@ -392,53 +355,14 @@ export class SqliteHistoryStore implements HistoryStore {
 /** The whisper conversations of a move, each with its two parties. */
 type Whispers = Map<string, [string, string]>;
 
-/** A turn's messages waiting in memory, each with its row's JSON (chunks.ts Row). */
-interface Turn {
-  first: number;
-  last: number;
-  messages: readonly StoredMessage[];
-  rows: readonly string[];
-}
-
-/** A row of the journal table (schema.ts JournalTable): turns' rows in one JSON array. */
-interface JournalRow {
-  first: number;
-  last: number;
-  body: string;
-  count: number;
-}
-
-/**
- * Turns joined into journal rows of about JOURNAL_ROW messages (fewer rows to write; a move still
- * takes a few ms at a time).
- */
-function joined(turns: readonly Turn[]): JournalRow[] {
-  const rows: JournalRow[] = [];
-  let run: Turn[] = [];
-  let count = 0;
-  const close = () => {
-    if (run.length === 0) return;
-    rows.push({ first: run[0]!.first, last: run[run.length - 1]!.last, body: `[${run.flatMap((t) => t.rows).join(',')}]`, count });
-    run = [];
-    count = 0;
-  };
-  for (const t of turns) {
-    if (count + t.messages.length > JOURNAL_ROW) close();
-    run.push(t);
-    count += t.messages.length;
-  }
-  close();
-  return rows;
-}
-
-/** A line of a turn log as a journal row; undefined for one that does not read as one. */
-function journalRowOf(line: string): JournalRow | undefined {
+/** The rows of a line of a turn log; none for one that does not read as rows. */
+function rowsOf(line: string): Row[] {
   try {
     const rows = JSON.parse(line) as unknown;
-    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && typeof r[0] === 'number')) return undefined;
-    return { first: rows[0][0] as number, last: rows[rows.length - 1][0] as number, body: line, count: rows.length };
+    if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'string')) return [];
+    return rows as Row[];
   } catch {
-    return undefined;
+    return [];
   }
 }
 

@@ -211,6 +211,23 @@ export const MIGRATIONS: readonly Migration[] = [
       await sql`update counters set value = 0 where name = 'last_indexed_id'`.execute(db); // indexed anew, behind the live path
     },
   },
+  {
+    version: 11, // history: turns go from the turn log straight into chunks; the journal's rows are moved there, and it goes
+    async up(db) {
+      await sql`insert into chunks (id, conversation, first, count, since, at, body)
+        select max(id), conversation, min(id), count(*), min(at), max(at), json_group_array(json(row) order by id)
+        from (select *, id / 4096 as block, (row_number() over (partition by conversation, id / 4096 order by id) - 1) / 256 as part
+          from (select value as row, value ->> 0 as id, value ->> 1 as conversation, value ->> 2 as at from journal, json_each(journal.body)))
+        group by conversation, block, part`.execute(db);
+      await sql`insert or ignore into whisper_parties (identity, conversation)
+        select value ->> 3, value ->> 1 from journal, json_each(journal.body) where value ->> 4 is not null
+        union select value ->> 4, value ->> 1 from journal, json_each(journal.body) where value ->> 4 is not null`.execute(db);
+      await sql`update counters set value = max(value, (select coalesce(max(last), 0) from journal)) where name = 'last_message_id'`.execute(db);
+      // every message up to it is in place (the store's turn log holds what is not)
+      await sql`insert into counters (name, value) select 'placed_through', value from counters where name = 'last_message_id'`.execute(db);
+      await sql`drop table journal`.execute(db);
+    },
+  },
 ];
 
 /** The newest schema this Howdy knows. */

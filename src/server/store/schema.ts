@@ -75,16 +75,6 @@ export interface WhisperPartiesTable {
   conversation: string;
 }
 
-/**
- * Schema v5: a turn's messages as they were appended, not yet in place (SQLite's history store
- * moves them into `chunks` behind the live path): `body` is a JSON array of rows (chunks.ts Row).
- */
-export interface JournalTable {
-  first: number;
-  last: number;
-  body: string;
-}
-
 /** Schema v6: moderation. */
 export interface StaffTable {
   name_key: string;
@@ -155,7 +145,6 @@ export interface Schema {
   memberships: MembershipsTable;
   chunks: ChunksTable;
   whisper_parties: WhisperPartiesTable;
-  journal: JournalTable;
   counters: CountersTable;
   staff: StaffTable;
   server_bans: BansTable;

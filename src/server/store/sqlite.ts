@@ -7,7 +7,7 @@ import { KyselyAccountStore } from './accounts.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { fileError } from './file-errors.js';
 import { claimFolder } from './folder-lock.js';
-import { JOURNAL_MOST, SqliteHistoryStore, WAITING_MOST } from './history-sqlite.js';
+import { OPEN_MS, SqliteHistoryStore, WAITING_MOST } from './history-sqlite.js';
 import { TurnLog } from './turn-log.js';
 import { KyselyRoomStore } from './rooms.js';
 import { KyselyModerationStore } from './moderation.js';
@@ -61,12 +61,12 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
 /**
  * The store over an open database (its owner's settings kept), migrated; `location` names it in
  * messages. The history's turns go through the turn log at `turnLog` (else they wait in memory
- * only); its turns are moved straight into place while the turn log holds at most `waitingMost`
- * messages, and its journal holds at most `journalMost` (history-sqlite.ts).
+ * only); chunks not full wait `openMs` for their place, and at most `waitingMost` messages wait for
+ * a database that refuses them (history-sqlite.ts).
  */
 export async function openSqliteStore(
   database: Database.Database, location: string,
-  { turnLog, journalMost = JOURNAL_MOST, waitingMost = WAITING_MOST }: { turnLog?: string; journalMost?: number; waitingMost?: number } = {},
+  { turnLog, waitingMost = WAITING_MOST, openMs = OPEN_MS }: { turnLog?: string; waitingMost?: number; openMs?: number } = {},
 ): Promise<Store> {
   const errors = sqliteErrors(location);
   try {
@@ -84,7 +84,7 @@ export async function openSqliteStore(
   }
   let history: SqliteHistoryStore;
   try {
-    history = new SqliteHistoryStore(database, errors, turnLog === undefined ? undefined : new TurnLog(turnLog), journalMost, waitingMost);
+    history = new SqliteHistoryStore(database, errors, turnLog === undefined ? undefined : new TurnLog(turnLog), waitingMost, openMs);
   } catch (err) {
     await db.destroy();
     throw errors.toStoreError(err);

@@ -3,9 +3,9 @@ import { fileError } from './file-errors.js';
 
 /**
  * An append-only file of lines, one a turn of the event loop: the history's turns between their
- * append (before any byte of them is written to a socket) and the store's next batch into the
- * database. One write a turn, no page to rewrite; the operating system keeps what was written
- * when the process is killed, as it keeps SQLite's WAL (synchronous = NORMAL).
+ * append (before any byte of them is written to a socket) and their chunks' place in the database.
+ * One write a turn, no page to rewrite; the operating system keeps what was written when the
+ * process is killed, as it keeps SQLite's WAL (synchronous = NORMAL).
  */
 export class TurnLog {
   private readonly fd: number;
@@ -29,12 +29,12 @@ export class TurnLog {
     return lines;
   }
 
-  append(line: string): void {
-    const bytes = Buffer.from(`${line}\n`);
+  /** Appends the first `length` bytes of `bytes`: a line, its newline included. */
+  append(bytes: Buffer, length: number): void {
     try {
       let done = 0;
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
-      this.size += bytes.length;
+      while (done < length) done += writeSync(this.fd, bytes, done, length - done);
+      this.size += length;
     } catch (err) {
       try {
         ftruncateSync(this.fd, this.size);
