@@ -34,7 +34,7 @@ export function blockEnd(id: number): number {
   return id - (id % CHUNK_SPAN) + CHUNK_SPAN - 1;
 }
 
-/** A chunk as written: its rows' JSON joined into the body. */
+/** A chunk to be written: its body is its rows' JSON joined (`rows`, as UTF-8). */
 export interface Chunk {
   id: number;
   conversation: string;
@@ -43,8 +43,11 @@ export interface Chunk {
   /** Its oldest and newest message's times (retention by age). */
   since: number;
   at: number;
-  body: string;
+  rows: ByteRun;
 }
+
+/** Buffers of written chunks kept for the next ones (allocating them anew costs garbage collections). */
+const SPARE_MOST = 256;
 
 /**
  * Bytes appended to a buffer that grows, off the JS heap: messages wait for their chunk as UTF-8
@@ -107,8 +110,11 @@ interface OpenChunk {
 export class Chunker {
   private readonly open = new Map<string, OpenChunk>();
   private closed: Chunk[] = [];
+  private readonly spare: ByteRun[] = [];
   /** Messages held, in open chunks and in closed ones not yet taken. */
   count = 0;
+  /** Messages in the closed chunks not yet taken. */
+  closedCount = 0;
   /** The newest id given. */
   newest = 0;
 
@@ -120,8 +126,10 @@ export class Chunker {
       chunk = undefined;
     }
     if (!chunk) {
-      chunk = { first: id, last: id, since: at, at, count: 0, rows: new ByteRun() };
-      chunk.rows.byte(OPEN);
+      const rows = this.spare.pop() ?? new ByteRun();
+      rows.length = 0;
+      chunk = { first: id, last: id, since: at, at, count: 0, rows };
+      rows.byte(OPEN);
       this.open.set(conversation, chunk);
     } else {
       chunk.rows.byte(COMMA);
@@ -135,11 +143,6 @@ export class Chunker {
     if (chunk.count === CHUNK_MOST) this.close(conversation, chunk); // full: in place with this turn
   }
 
-  /** Whether some chunk is closed and not yet taken. */
-  get full(): boolean {
-    return this.closed.length > 0;
-  }
-
   /** The closed chunks, taken (`all`: the open ones closed first). */
   take(all = false): Chunk[] {
     if (all) {
@@ -147,14 +150,23 @@ export class Chunker {
     }
     const taken = this.closed;
     this.closed = [];
-    for (const c of taken) this.count -= c.count;
+    this.count -= this.closedCount;
+    this.closedCount = 0;
     return taken;
   }
 
   /** Chunks taken that could not be written: held again, to be taken with the next. */
   putBack(chunks: readonly Chunk[]): void {
     this.closed.unshift(...chunks);
-    for (const c of chunks) this.count += c.count;
+    for (const c of chunks) {
+      this.count += c.count;
+      this.closedCount += c.count;
+    }
+  }
+
+  /** Chunks taken and written: their buffers serve again. */
+  written(chunks: readonly Chunk[]): void {
+    for (const c of chunks) if (this.spare.length < SPARE_MOST) this.spare.push(c.rows);
   }
 
   /** The oldest id held; undefined when none is. */
@@ -167,7 +179,8 @@ export class Chunker {
 
   private close(conversation: string, c: OpenChunk): void {
     c.rows.byte(CLOSE);
-    this.closed.push({ id: c.last, conversation, first: c.first, count: c.count, since: c.since, at: c.at, body: c.rows.toString() });
+    this.closed.push({ id: c.last, conversation, first: c.first, count: c.count, since: c.since, at: c.at, rows: c.rows });
+    this.closedCount += c.count;
     this.open.delete(conversation);
   }
 }

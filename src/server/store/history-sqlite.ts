@@ -17,6 +17,8 @@ export const WAITING_MOST = 1_000_000;
  */
 export const OPEN_MS = 1_000;
 const OPEN_MOST = 50_000;
+/** Messages in full chunks that go in place together, in one transaction (one a turn costs more). */
+const PLACE_AT = 4_096;
 /** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */
 const KNOWN_WHISPERS_MOST = 50_000;
 
@@ -24,13 +26,13 @@ const KNOWN_WHISPERS_MOST = 50_000;
  * History on SQLite (schema v11). Each turn's messages are rows of JSON (chunks.ts Row), written
  * once as UTF-8: into one line of the turn log (turn-log.ts; with a data folder), the durable
  * copy, and from it into their conversations' open chunks (chunks.ts Chunker), bytes off the JS
- * heap. A chunk that fills (CHUNK_MOST messages) is put in place at the end of the turn that filled
- * it, one row for all its messages; the open ones wait until the search index has taken in the
- * rest, or at most OPEN_MS, then a step behind the live path closes them all, puts them in place
- * and empties the turn log. The steps feed the search index, a message at a time, as far as
- * everything is in place (`placed_through`). A query first puts in
- * place everything appended before it. At start, what a killed server's turn log holds and the
- * database does not is put in place.
+ * heap. Full chunks (CHUNK_MOST messages, or their block of ids ended) are put in place at the end
+ * of a turn once they hold PLACE_AT messages, a row each; the open ones wait until the search
+ * index has taken in the rest, or at most OPEN_MS, then a step behind the live path closes them
+ * all, puts them in place and empties the turn log. The steps feed the search index, a message at
+ * a time, as far as everything is in place (`placed_through`). A query first puts in place
+ * everything appended before it. At start, what a killed server's turn log holds and the database
+ * does not is put in place.
  */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly reads: HistoryReads;
@@ -73,7 +75,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.write = database.transaction((chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => {
       let newest = 0;
       for (const c of chunks) {
-        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.body);
+        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.rows.toString());
         newest = Math.max(newest, c.id);
       }
       for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
@@ -125,8 +127,8 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /**
    * Writes the turn's rows to the turn log, one line, then adds them to their chunks; puts in place
-   * the chunks they filled. Refused (nothing kept) when the line cannot be written, or when too many
-   * wait for a database that refuses them.
+   * the full chunks once they hold PLACE_AT messages. Refused (nothing kept) when the line cannot
+   * be written, or when too many wait for a database that refuses them.
    */
   append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
@@ -151,7 +153,7 @@ export class SqliteHistoryStore implements HistoryStore {
       this.pending.add(m.id, m.conversation, m.at, turn.buffer, i === 0 ? 1 : this.ends[i - 1]! + 1, this.ends[i]!);
       if (m.recipient !== undefined) this.whisper(m.sender, m.recipient, m.conversation);
     }
-    if (this.pending.full) {
+    if (this.pending.closedCount >= PLACE_AT) {
       try {
         this.place(this.pending.take());
       } catch {
@@ -196,7 +198,7 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   async index(limit: number): Promise<number> {
     try {
-      if (this.pending.full || this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.settle();
+      if (this.pending.closedCount > 0 || this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.settle();
       const taken = this.feedSearch(limit, this.placedThrough);
       if (taken >= limit || this.pending.count === 0) return taken;
       this.settle();
@@ -299,6 +301,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.whispers = new Map();
     try {
       this.write(chunks, whispers, this.inPlaceThrough());
+      this.pending.written(chunks);
       this.failure = undefined;
     } catch (err) {
       this.pending.putBack(chunks);
