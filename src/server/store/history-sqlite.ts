@@ -333,7 +333,9 @@ export class SqliteHistoryStore implements HistoryStore {
     if (rows.length > 0) {
       const placed = new Map<string, Array<{ first: number; id: number }>>();
       for (const c of this.database.prepare<[number], { conversation: string; first: number; id: number }>('select conversation, first, id from chunks where id > ?').iterate(this.placedThrough)) {
-        placed.set(c.conversation, [...(placed.get(c.conversation) ?? []), c]);
+        const chunks = placed.get(c.conversation);
+        if (chunks) chunks.push(c);
+        else placed.set(c.conversation, [c]);
       }
       const bytes = new ByteRun();
       for (const r of rows.sort((a, b) => a[ROW.id] - b[ROW.id])) {
