@@ -95,6 +95,9 @@ export class ChatSession extends Emitter<SessionEvents> {
   target = ALL;
   /** The rooms the user is in (docs/protocol.md §10.4), from replies and events; kept while reconnecting. */
   rooms: RoomInfo[] = [];
+  /** ROOM_LISTs on their way, and the rooms deleted or left meanwhile (by key): an answer may still hold them. */
+  private listings = 0;
+  private readonly goneWhileListing = new Set<string>();
   /** The last user who whispered to us: `/r` answers them. */
   lastWhisperer: string | undefined;
   /** The user's staff role (§10.6), learned after joining: undefined for guests and accounts without one. */
@@ -608,8 +611,13 @@ export class ChatSession extends Emitter<SessionEvents> {
   private onRoomEvent(e: RoomEvent): void {
     const me = this.joinedName ?? '';
     this.setRooms(applyRoomEvent(this.rooms, e, me));
+    const mine = e.name !== undefined && sameName(e.name, me);
+    if (this.listings > 0 && (e.event === 'delete' || (e.event === 'part' && mine))) this.goneWhileListing.add(nameKey(e.room));
     // added by someone: the event does not carry the room's fields, the list does
-    if (e.event === 'join' && e.name !== undefined && sameName(e.name, me)) void this.learnRooms();
+    if (e.event === 'join' && mine) {
+      this.goneWhileListing.delete(nameKey(e.room));
+      void this.learnRooms();
+    }
     this.emit('room', e);
     this.tellTargetPresence();
   }
@@ -623,10 +631,11 @@ export class ChatSession extends Emitter<SessionEvents> {
     const client = this.client;
     if (!client || !this.roomsEnabled) return this.setRooms([]);
     const before = this.rooms;
+    this.listings++;
     try {
       const visible = await untilClosed(client, client.listRooms());
       if (client !== this.client) return;
-      let rooms = visible.filter((r) => r.joined);
+      let rooms = visible.filter((r) => r.joined && !this.goneWhileListing.has(nameKey(r.name)));
       if (rejoin) {
         for (const lost of before.filter((r) => !findRoom(rooms, r.name))) {
           const again = findRoom(visible, lost.name) && (await untilClosed(client, client.joinRoom(lost.name)).catch(() => undefined));
@@ -637,6 +646,8 @@ export class ChatSession extends Emitter<SessionEvents> {
       if (client === this.client) this.setRooms(rooms);
     } catch (err) {
       this.emit('error', { code: err instanceof HcpError ? err.code : ErrorCode.INTERNAL, reason: `could not list your rooms: ${(err as Error).message}`, fatal: false });
+    } finally {
+      if (--this.listings === 0) this.goneWhileListing.clear();
     }
   }
 

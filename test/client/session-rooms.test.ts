@@ -72,6 +72,28 @@ describe('the session keeps the rooms the user is in', () => {
     expect(changes).toHaveLength(4);
   });
 
+  it('a room deleted while the list of rooms is on its way stays gone, though the answer, made before, still holds it', async () => {
+    let listed = [teaFields];
+    let deleting = false;
+    // the server answers with what it listed before the deletion, after telling of the deletion
+    const s: ScriptedServer = server(() => {
+      if (deleting) s.deliver(roomEvent({ room: '#dev', event: 'delete', by: 'bob' }));
+      return listed;
+    });
+    const alice = await joined(s);
+    listed = [teaFields, { room: '#dev', topic: 'code', private: true, members: 2, joined: true, role: 'member' }];
+    deleting = true;
+    s.deliver(roomEvent({ room: '#dev', event: 'join', name: 'alice', role: 'member', by: 'bob' }));
+    await settled();
+    expect(s.requests(MsgType.ROOM_LIST)).toHaveLength(2);
+    expect(alice.rooms.map((r) => r.name)).toEqual(['#tea']);
+    // added again later: the list is believed again
+    deleting = false;
+    s.deliver(roomEvent({ room: '#dev', event: 'join', name: 'alice', role: 'member', by: 'bob' }));
+    await settled();
+    expect(alice.rooms.map((r) => r.name)).toEqual(['#tea', '#dev']);
+  });
+
   it('asks with the rooms capability and refuses room requests the server did not grant', async () => {
     const s = server(() => [], ['accounts']);
     const alice = await joined(s);
