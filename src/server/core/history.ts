@@ -334,7 +334,7 @@ export class History<M extends HistoryMember> {
       try {
         taken = await this.store.index(this.step);
       } catch (err) {
-        this.log.error({ err }, 'history: the search index could not be fed');
+        this.log.error({ err }, 'history: the work behind the live path failed (messages not yet in place wait; the search index trails)');
       }
     }
     const took = performance.now() - started;
