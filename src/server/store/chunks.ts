@@ -76,8 +76,9 @@ export class ByteRun {
     this.length += from.copy(this.buffer, this.length, start, end);
   }
 
-  toString(): string {
-    return this.buffer.toString('utf8', 0, this.length);
+  /** The bytes appended (a view: valid until the next change). */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
   }
 
   private room(more: number): void {

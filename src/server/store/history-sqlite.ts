@@ -69,13 +69,14 @@ export class SqliteHistoryStore implements HistoryStore {
     private readonly openMs = OPEN_MS,
   ) {
     this.reads = new HistoryReads(database);
-    const insertChunk = database.prepare<[number, string, number, number, number, number, string]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, ?)');
+    // the body goes in as its UTF-8 bytes, taken as text as they are: no JS string made of it
+    const insertChunk = database.prepare<[number, string, number, number, number, number, Buffer]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, cast(? as text))');
     const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
     const counter = database.prepare<[number, string, number]>('update counters set value = ? where name = ? and value < ?');
     this.write = database.transaction((chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => {
       let newest = 0;
       for (const c of chunks) {
-        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.rows.toString());
+        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.rows.bytes());
         newest = Math.max(newest, c.id);
       }
       for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
