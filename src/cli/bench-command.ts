@@ -80,8 +80,8 @@ export function benchCommand(): Command {
     .addOption(new Option('--stored <n>', 'history: messages said before the reader first comes').default(10_000).argParser(positiveInteger))
     .addOption(new Option('--missed <n>', 'history: messages said while the reader is away').default(10_000).argParser(positiveInteger))
     .addOption(new Option('--live-rate <msgs>', 'history: messages per second said while the reader catches up').default(200).argParser(positive))
-    .addOption(new Option('--pages <n>', 'history: pages of 100 read back').default(200).argParser(positiveInteger))
-    .addOption(new Option('--searches <n>', 'history: searches made').default(100).argParser(positiveInteger))
+    .addOption(new Option('--pages <n>', 'history: pages of 100 read back and timed (after 20 untimed)').default(200).argParser(positiveInteger))
+    .addOption(new Option('--searches <n>', 'history: searches timed (after 20 untimed)').default(100).argParser(positiveInteger))
     .action(async (server: string | undefined, opts) => {
       const proto: BenchProto = opts.irc ? 'irc' : opts.proto;
       if (opts.workload === 'history') return historyBench(server, opts, proto);
