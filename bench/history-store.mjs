@@ -1,0 +1,56 @@
+// The history store alone, without sockets: turns of lobby messages (or of whispers between
+// random pairs of USERS) appended as the server's turns append them, with the step behind the
+// live path (chunks put in place, search index) taken every 25 ms as the server takes it. Prints
+// messages/s and the µs a message spent appending and in the steps. For an A/B, build the other
+// revision elsewhere and point DIST at its dist/; alternate the runs (the machine is noisy).
+//
+//   node bench/history-store.mjs [lobby|whisper] [MESSAGES]      (after npm run build)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const dist = resolve(process.env.DIST ?? new URL('../dist', import.meta.url).pathname);
+const { openStore } = await import(join(dist, 'server/store/sqlite.js'));
+const { whisperKey } = await import(join(dist, 'server/core/history.js'));
+const workload = process.argv[2] ?? 'lobby';
+const total = Number(process.argv[3] ?? 600_000);
+const USERS = 200;
+const TURN = 64;
+const STEP_EVERY_MS = 25;
+const STEP = 2_000;
+
+const data = mkdtempSync(join(tmpdir(), 'howdy-history-store-'));
+const store = await openStore({ data, owner: true });
+const users = Array.from({ length: USERS }, (_, i) => `g:user${i}`);
+let seed = 1;
+const pick = () => users[(seed = (seed * 1103515245 + 12345) >>> 0) % USERS];
+let id = 0;
+let appending = 0;
+let stepping = 0;
+const started = performance.now();
+let stepped = started;
+while (id < total) {
+  const turn = [];
+  for (let i = 0; i < TURN; i++) {
+    const sender = pick();
+    const recipient = workload === 'whisper' ? pick() : undefined;
+    const text = `${(++id).toString(16).padStart(32, '0')}${'abcdefghijklmnopqrstuvwxyz'.repeat(2).slice(0, 32)}`;
+    turn.push(recipient === undefined
+      ? { id, conversation: '*', at: Date.now(), sender, from: sender.slice(2), to: '*', text, deleted: false }
+      : { id, conversation: whisperKey(sender, recipient), at: Date.now(), sender, recipient, from: sender.slice(2), to: recipient.slice(2), text, deleted: false });
+  }
+  const t = performance.now();
+  await store.history.append(turn);
+  appending += performance.now() - t;
+  if (t - stepped >= STEP_EVERY_MS) {
+    const s = performance.now();
+    await store.history.index(STEP);
+    stepped = performance.now();
+    stepping += stepped - s;
+  }
+}
+const took = performance.now() - started;
+await store.close();
+rmSync(data, { recursive: true, force: true });
+const us = (ms) => Number(((ms * 1000) / total).toFixed(2));
+console.log(JSON.stringify({ workload, messages: total, perSecond: Math.round((total / took) * 1000), usAppending: us(appending), usStepping: us(stepping) }));
