@@ -7,15 +7,16 @@ import type { StoredMessage } from '../core/ports.js';
  * B-tree entries and a lobby message two, each written twice (WAL, then checkpoint).
  *
  * A chunk's id is its newest message's id (messages ids are the server's, increasing, never reused),
- * so chunks sort as their messages do. A chunk never spans two blocks of CHUNK_SPAN ids: the chunk
- * holding a message id is found among the few whose ids fall in that id's block (`blockEnd`).
+ * so chunks sort as their messages do. A chunk holds its conversation's messages from when it
+ * opened until it is full or put in place (history-sqlite.ts: at most about a second), whatever
+ * was said elsewhere meanwhile: which chunk holds a message id is found through the id's
+ * conversation (locator.ts). Until schema v12, chunks ended with each block of 4096 ids, which
+ * made 200 people's interleaved whispers a chunk each.
  */
 export const CHUNK_MOST = 256;
-/** A power of two; schema v10's migration cut chunks on the same blocks (a larger power of two would still hold them). */
-export const CHUNK_SPAN = 4096;
 
 /**
- * A message as a chunk, the turn log and the journal keep it: a JSON array of the columns, in this
+ * A message as a chunk and the turn log keep it: a JSON array of the columns, in this
  * order (schema.ts ChunksTable).
  */
 export type Row = [id: number, conversation: string, at: number, sender: string, recipient: string | null, from: string, to: string, text: string, deleted: 0 | 1];
@@ -27,11 +28,6 @@ export function rowOf(m: StoredMessage): Row {
 
 export function messageOf(r: Row): StoredMessage {
   return { id: r[0], conversation: r[1], at: r[2], sender: r[3], ...(r[4] !== null && { recipient: r[4] }), from: r[5], to: r[6], text: r[7], deleted: r[8] === 1 };
-}
-
-/** The last id of the block of CHUNK_SPAN ids that holds `id`. */
-export function blockEnd(id: number): number {
-  return id - (id % CHUNK_SPAN) + CHUNK_SPAN - 1;
 }
 
 /** A chunk to be written: its body is its rows' JSON joined (`rows`, as UTF-8). */
@@ -105,8 +101,8 @@ interface OpenChunk {
 
 /**
  * Gathers messages, given in id order with each one's row as JSON (bytes), into chunks: per
- * conversation, runs of up to CHUNK_MOST within one block of ids. A chunk closes when it is full or
- * its block ends; the open ones close when taken.
+ * conversation, runs of up to CHUNK_MOST. A chunk closes when it is full; the open ones close
+ * when taken.
  */
 export class Chunker {
   private readonly open = new Map<string, OpenChunk>();
@@ -122,10 +118,6 @@ export class Chunker {
   /** A message whose row is `row`'s bytes from `start` to `end`. */
   add(id: number, conversation: string, at: number, row: Buffer, start: number, end: number): void {
     let chunk = this.open.get(conversation);
-    if (chunk && blockEnd(chunk.first) < id) {
-      this.close(conversation, chunk);
-      chunk = undefined;
-    }
     if (!chunk) {
       const rows = this.spare.pop() ?? new ByteRun();
       rows.length = 0;

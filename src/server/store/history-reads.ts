@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FirstReadable, StoredMessage } from '../core/ports.js';
-import { blockEnd, messageOf, ROW, searchToken, type Row } from './chunks.js';
+import { messageOf, ROW, searchToken, type Row } from './chunks.js';
+import type { Locator } from './locator.js';
 
 /** Search hits fetched at a time, per message asked for (some may be in conversations not asked). */
 const HITS_PER_RESULT = 2;
@@ -21,17 +22,17 @@ export class HistoryReads {
   private readonly forward: Database.Statement<[string, number, number], { body: string }>;
   private readonly backward: Database.Statement<[string, number], { body: string }>;
   private readonly parties: Database.Statement<[string], { conversation: string }>;
-  private readonly near: Database.Statement<[number, number, number], { id: number; conversation: string; body: string }>;
+  private readonly holding: Database.Statement<[string, number], { id: number; first: number; body: string }>;
   private readonly hits: Database.Statement<[string, number, number], { id: number }>;
   private readonly counter: Database.Statement<[string], { value: number }>;
   private readonly after_: Database.Statement<[number], { n: number }>;
 
-  constructor(database: Database.Database) {
+  constructor(database: Database.Database, private readonly locator: Locator) {
     this.forward = database.prepare('select body from chunks where conversation = ? and id > ? and first < ? order by id');
     this.backward = database.prepare('select body from chunks where conversation = ? and first < ? order by id desc');
     this.parties = database.prepare('select conversation from whisper_parties where identity = ?');
-    // the chunks whose ids fall in the id's block and begin no later: one of them holds it
-    this.near = database.prepare('select id, conversation, body from chunks where id between ? and ? and first <= ?');
+    // the chunk of a conversation that holds an id, if any: the first that ends no earlier
+    this.holding = database.prepare('select id, first, body from chunks where conversation = ? and id >= ? order by id limit 1');
     this.hits = database.prepare('select rowid as id from messages_fts where messages_fts match ? and rowid < ? order by rowid desc limit ?');
     this.counter = database.prepare('select value from counters where name = ?');
     this.after_ = database.prepare('select coalesce(sum(count), 0) as n from chunks where id > ?');
@@ -92,19 +93,23 @@ export class HistoryReads {
     return found.sort((a, b) => a.id - b.id).slice(0, limit);
   }
 
-  /** The message with id `id` and the chunk that holds it, among the conversations `within` (all, if not given). */
-  locate(id: number, within?: ReadonlySet<string>, decoded?: Map<number, Row[]>): Located | undefined {
-    for (const c of this.near.all(id, blockEnd(id), id)) {
-      if (within && !within.has(c.conversation)) continue;
-      let rows = decoded?.get(c.id);
-      if (!rows) {
-        rows = JSON.parse(c.body) as Row[];
-        decoded?.set(c.id, rows);
-      }
-      const index = indexOf(rows, id);
-      if (index >= 0) return { chunk: c.id, rows, index };
+  /**
+   * The message with id `id` and the chunk that holds it, among the conversations `within` (all, if
+   * not given): its conversation is the locator's, the chunk that conversation's. `cache` keeps
+   * what a caller reads for many ids (chunks decoded, locator blocks).
+   */
+  locate(id: number, within?: ReadonlySet<string>, cache: LocateCache = { chunks: new Map(), blocks: new Map() }): Located | undefined {
+    const conversation = this.locator.conversationOf(id, cache.blocks);
+    if (conversation === undefined || (within && !within.has(conversation))) return undefined;
+    const c = this.holding.get(conversation, id);
+    if (!c || c.first > id) return undefined;
+    let rows = cache.chunks.get(c.id);
+    if (!rows) {
+      rows = JSON.parse(c.body) as Row[];
+      cache.chunks.set(c.id, rows);
     }
-    return undefined;
+    const index = indexOf(rows, id);
+    return index < 0 ? undefined : { chunk: c.id, rows, index };
   }
 
   /**
@@ -118,14 +123,14 @@ export class HistoryReads {
     if (conversations.length === 0 || words === undefined || limit <= 0) return [];
     const match = `{text} : (${words}) AND {conversation} : (${[...new Set(conversations.map(searchToken))].join(' OR ')})`;
     const within = new Set(conversations);
-    const decoded = new Map<number, Row[]>();
+    const cache: LocateCache = { chunks: new Map(), blocks: new Map() };
     const found: StoredMessage[] = [];
     let cursor = before;
     const batch = limit * HITS_PER_RESULT;
     for (;;) {
       const hits = this.hits.all(match, cursor, batch);
       for (const { id } of hits) {
-        const at = this.locate(id, within, decoded);
+        const at = this.locate(id, within, cache);
         if (!at) continue;
         const r = at.rows[at.index]!;
         if (r[ROW.deleted] === 1 || except?.has(r[ROW.sender]) || id < (from?.get(r[ROW.conversation]) ?? 0)) continue;
@@ -136,6 +141,12 @@ export class HistoryReads {
       cursor = hits[hits.length - 1]!.id;
     }
   }
+}
+
+/** What `locate` read, for the next ids: chunks decoded by id, the locator's blocks. */
+interface LocateCache {
+  chunks: Map<number, Row[]>;
+  blocks: Map<number, Buffer | undefined>;
 }
 
 /** Where the row with id `id` is in `rows` (sorted by id), or -1. */

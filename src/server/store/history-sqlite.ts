@@ -3,6 +3,7 @@ import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.j
 import { ByteRun, Chunker, ROW, messageOf, rowOf, searchToken, type Chunk, type Row } from './chunks.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { HistoryReads } from './history-reads.js';
+import { Locator } from './locator.js';
 import { TurnLog } from './turn-log.js';
 
 /**
@@ -23,19 +24,21 @@ const PLACE_AT = 4_096;
 const KNOWN_WHISPERS_MOST = 50_000;
 
 /**
- * History on SQLite (schema v11). Each turn's messages are rows of JSON (chunks.ts Row), written
+ * History on SQLite (schema v12). Each turn's messages are rows of JSON (chunks.ts Row), written
  * once as UTF-8: into one line of the turn log (turn-log.ts; with a data folder), the durable
  * copy, and from it into their conversations' open chunks (chunks.ts Chunker), bytes off the JS
- * heap. Full chunks (CHUNK_MOST messages, or their block of ids ended) are put in place at the end
- * of a turn once they hold PLACE_AT messages, a row each; the open ones wait until the search
- * index has taken in the rest, or at most OPEN_MS, then a step behind the live path closes them
- * all, puts them in place and empties the turn log. The steps feed the search index, a message at
+ * heap; each message's conversation is noted by its id (locator.ts). Full chunks (CHUNK_MOST
+ * messages) are put in place at the end of a turn once they hold PLACE_AT messages, a row each,
+ * with what the locator noted; the open ones wait until the search index has taken in the rest,
+ * or at most OPEN_MS, then a step behind the live path closes them all, puts them in place and
+ * empties the turn log. The steps feed the search index, a message at
  * a time, as far as everything is in place (`placed_through`). A query first puts in place
  * everything appended before it. At start, what a killed server's turn log holds and the database
  * does not is put in place.
  */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly reads: HistoryReads;
+  private readonly locator: Locator;
   private readonly write: (chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => void;
   private readonly feedSearch: (limit: number, upTo: number) => number;
   private readonly edit: {
@@ -43,6 +46,7 @@ export class SqliteHistoryStore implements HistoryStore {
     drop: Database.Statement<[number]>;
     unindex: Database.Statement<[number]>;
     bodyOf: Database.Statement<[number], { body: string }>;
+    oldest: Database.Statement<[], { first: number | null }>;
     old: Database.Statement<[number], { id: number; count: number; body: string; at: number }>;
     ranked: Database.Statement<[number], { id: number; count: number; newer: number }>;
   };
@@ -68,7 +72,8 @@ export class SqliteHistoryStore implements HistoryStore {
     private readonly waitingMost = WAITING_MOST,
     private readonly openMs = OPEN_MS,
   ) {
-    this.reads = new HistoryReads(database);
+    this.locator = new Locator(database);
+    this.reads = new HistoryReads(database, this.locator);
     // the body goes in as its UTF-8 bytes, taken as text as they are: no JS string made of it
     const insertChunk = database.prepare<[number, string, number, number, number, number, Buffer]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, cast(? as text))');
     const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
@@ -80,6 +85,7 @@ export class SqliteHistoryStore implements HistoryStore {
         newest = Math.max(newest, c.id);
       }
       for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
+      this.locator.write();
       counter.run(newest, 'last_message_id', newest);
       counter.run(placedThrough, 'placed_through', placedThrough);
     });
@@ -110,6 +116,7 @@ export class SqliteHistoryStore implements HistoryStore {
       drop: database.prepare('delete from chunks where id = ?'),
       unindex: database.prepare('delete from messages_fts where rowid = ?'),
       bodyOf: database.prepare('select body from chunks where id = ?'),
+      oldest: database.prepare('select min(first) as first from chunks'),
       old: database.prepare('select id, count, body, at from chunks where since < ?'),
       // per chunk, the messages of its conversation newer than its own
       ranked: database.prepare('select id, count, newer from (select id, count, sum(count) over (partition by conversation order by id desc) - count as newer from chunks) where newer + count > ?'),
@@ -152,6 +159,7 @@ export class SqliteHistoryStore implements HistoryStore {
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       this.pending.add(m.id, m.conversation, m.at, turn.buffer, i === 0 ? 1 : this.ends[i - 1]! + 1, this.ends[i]!);
+      this.locator.note(m.id, m.conversation);
       if (m.recipient !== undefined) this.whisper(m.sender, m.recipient, m.conversation);
     }
     if (this.pending.closedCount >= PLACE_AT) {
@@ -259,6 +267,8 @@ export class SqliteHistoryStore implements HistoryStore {
           else this.rewrite(chunk, rows.slice(cut));
           removed += Math.min(cut, rows.length);
         }
+        const oldest = this.edit.oldest.get()!.first;
+        if (oldest !== null) this.locator.dropBefore(oldest);
         return removed;
       })(),
     );
@@ -303,6 +313,7 @@ export class SqliteHistoryStore implements HistoryStore {
     try {
       this.write(chunks, whispers, this.inPlaceThrough());
       this.pending.written(chunks);
+      this.locator.written();
       this.failure = undefined;
     } catch (err) {
       this.pending.putBack(chunks);
@@ -345,6 +356,7 @@ export class SqliteHistoryStore implements HistoryStore {
         bytes.length = 0;
         bytes.text(JSON.stringify(r));
         this.pending.add(id, r[ROW.conversation], r[ROW.at], bytes.buffer, 0, bytes.length);
+        this.locator.note(id, r[ROW.conversation]);
         const recipient = r[ROW.recipient];
         if (recipient !== null) this.whisper(r[ROW.sender], recipient, r[ROW.conversation]);
       }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { BAN_KINDS, PRESENCE_STATUSES, ROOM_ROLES, STAFF_ROLES, StoreError } from '../core/ports.js';
+import { LOCATOR_SPAN } from './locator.js';
 
 /**
  * The schema, as the steps that build it: each migration takes the database from the version
@@ -226,6 +227,32 @@ export const MIGRATIONS: readonly Migration[] = [
       // every message up to it is in place (the store's turn log holds what is not)
       await sql`insert into counters (name, value) select 'placed_through', value from counters where name = 'last_message_id'`.execute(db);
       await sql`drop table journal`.execute(db);
+    },
+  },
+  {
+    // history: which conversation each message id is in (locator.ts), so that a conversation's chunk
+    // may take its messages from across any ids (before, each block of 4096 ids ended them all)
+    version: 12,
+    async up(db) {
+      await sql`create table conversations (no integer primary key, key text not null unique)`.execute(db);
+      await sql`create table locators (block integer primary key, nos blob not null)`.execute(db);
+      await sql`insert into conversations (key) select distinct conversation from chunks`.execute(db);
+      const blocks = new Map<number, Buffer>();
+      for (let after = -1; ; ) {
+        const { rows } = await sql<{ chunk: number; id: number; no: number }>`
+          select c.id as chunk, j.value ->> 0 as id, n.no as no
+          from (select id, conversation, body from chunks where id > ${after} order by id limit 1000) c
+          join conversations n on n.key = c.conversation, json_each(c.body) j`.execute(db);
+        if (rows.length === 0) break;
+        for (const { chunk, id, no } of rows) {
+          const block = Math.floor(id / LOCATOR_SPAN);
+          let nos = blocks.get(block);
+          if (!nos) blocks.set(block, (nos = Buffer.alloc(4 * LOCATOR_SPAN)));
+          nos.writeUInt32LE(no, 4 * (id % LOCATOR_SPAN));
+          after = Math.max(after, chunk);
+        }
+      }
+      for (const [block, nos] of blocks) await sql`insert into locators (block, nos) values (${block}, ${nos})`.execute(db);
     },
   },
 ];

@@ -69,6 +69,21 @@ export interface ChunksTable {
   body: string;
 }
 
+/** Schema v12: the conversations' numbers, as `locators` gives them. */
+export interface ConversationsTable {
+  no: number;
+  key: string;
+}
+
+/**
+ * Schema v12: which conversation each message id is in (locator.ts), a row a block of 4096 ids:
+ * `nos` holds each id's conversation number, 32 bits little-endian, 0 for an id no message has.
+ */
+export interface LocatorsTable {
+  block: number;
+  nos: Buffer;
+}
+
 /** Schema v10: the parties of each whisper conversation (`identity`: `a:` + account key, or `g:` + guest session). */
 export interface WhisperPartiesTable {
   identity: string;
@@ -144,6 +159,8 @@ export interface Schema {
   rooms: RoomsTable;
   memberships: MembershipsTable;
   chunks: ChunksTable;
+  conversations: ConversationsTable;
+  locators: LocatorsTable;
   whisper_parties: WhisperPartiesTable;
   counters: CountersTable;
   staff: StaffTable;
