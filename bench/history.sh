@@ -55,7 +55,7 @@ done
 
 node - "$OUT" <<'JS'
 const runs = require('fs').readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const of = (label) => runs.filter((r) => r.run === label).map((r) => r.deliveries_per_s);
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${Math.round(x / 1e3)} k`);
 console.log('| workload | InspIRCd 3 | history on | --no-history | on / InspIRCd | on / off |\n|---|---|---|---|---|---|');
