@@ -136,15 +136,20 @@ export class Chunker {
     if (chunk.count === CHUNK_MOST) this.close(conversation, chunk); // full: in place with this turn
   }
 
-  /** The closed chunks, taken (`all`: the open ones closed first). */
-  take(all = false): Chunk[] {
-    if (all) {
-      for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
-    }
-    const taken = this.closed;
-    this.closed = [];
-    this.count -= this.closedCount;
-    this.closedCount = 0;
+  /** Every chunk, the open ones closed. */
+  takeAll(): Chunk[] {
+    for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
+    return this.take(Infinity);
+  }
+
+  /** The closed chunks that closed first, as many as hold `most` messages (the one that reaches it included). */
+  take(most: number): Chunk[] {
+    let messages = 0;
+    let n = 0;
+    while (n < this.closed.length && messages < most) messages += this.closed[n++]!.count;
+    const taken = this.closed.splice(0, n);
+    this.count -= messages;
+    this.closedCount -= messages;
     return taken;
   }
 
