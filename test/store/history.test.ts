@@ -5,7 +5,7 @@
  * behind the live path, before any query, and after a kill).
  */
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -210,6 +210,49 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     await store.history.append(lobby(8856, 1));
     expect(ids(await store.history.before('All', 9000, 2))).toEqual([8856, 8855]);
     expect(lines()).toEqual([]);
+  });
+
+  it('open chunks that waited close and go in place a step\'s worth at a time: the turn log is cut, its earlier part dropped once all of it is in place, or taken in after a kill', async () => {
+    const data = folder();
+    await (await opened(data)).close();
+    const file = join(data, DATABASE_FILE);
+    const log = join(data, TURN_LOG_FILE);
+    const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0);
+    const raw = new Database(file, { readonly: true });
+    cleanups.push(() => raw.close());
+    const placed = () => (raw.prepare('select coalesce(sum(count), 0) as n from chunks').get() as { n: number }).n;
+    const waited = () => new Promise((resolve) => setTimeout(resolve, 60));
+    const killed = await openSqliteStore(new Database(file), 'test', { turnLog: log, openMs: 50 });
+    // 100 conversations at one pace: 10 000 messages in open chunks of 100, two turns
+    const say = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i, `#room${(from + i) % 100}`, `m ${from + i}`));
+    await killed.history.append(say(1, 5_000));
+    await killed.history.append(say(5_001, 5_000));
+    expect([placed(), lines(log), lines(`${log}.1`)]).toEqual([0, 2, 0]);
+    await waited();
+    // they waited: a step closes them all, cuts the log, puts in place 41 chunks (4100 messages), the
+    // oldest first, and as the index may take none yet (older ids wait), 41 more
+    await killed.history.index(10);
+    expect([placed(), lines(log), lines(`${log}.1`)]).toEqual([8_200, 0, 2]);
+    await killed.history.append(say(10_001, 10));
+    expect([lines(log), lines(`${log}.1`)]).toEqual([1, 2]);
+    // the rest go in place: the earlier part is dropped; the new line waits with its open chunks
+    await killed.history.index(10);
+    expect([placed(), lines(log), lines(`${log}.1`)]).toEqual([10_000, 1, 0]);
+    // again, and killed while the earlier part waits, a new line after it
+    await killed.history.append(say(10_011, 10_000));
+    await waited();
+    await killed.history.index(10);
+    expect([lines(log), lines(`${log}.1`)]).toEqual([0, 2]);
+    expect(placed()).toBeGreaterThan(10_000);
+    expect(placed()).toBeLessThan(20_010);
+    await killed.history.append(say(20_011, 5));
+    // never closed, as a kill -9 leaves it: a new store takes in both parts, each message once
+    const store = await openSqliteStore(new Database(file), 'test', { turnLog: log });
+    cleanups.push(() => store.close());
+    for (let r = 0; r < 100; r++) {
+      expect(ids(await store.history.after(`#room${r}`, 0, 1_000))).toEqual(Array.from({ length: 20_015 }, (_, i) => i + 1).filter((id) => id % 100 === r));
+    }
+    expect([placed(), lines(log), lines(`${log}.1`)]).toEqual([20_015, 0, 0]);
   });
 
   it('a turn log a killed server left is put in place at the next start: what its chunks held already is not taken twice', async () => {

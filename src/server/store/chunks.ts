@@ -138,8 +138,13 @@ export class Chunker {
 
   /** Every chunk, the open ones closed. */
   takeAll(): Chunk[] {
-    for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
+    this.closeOpen();
     return this.take(Infinity);
+  }
+
+  /** The open chunks close (after those closed already, oldest first). */
+  closeOpen(): void {
+    for (const [conversation, chunk] of this.open) this.close(conversation, chunk);
   }
 
   /** The closed chunks that closed first, as many as hold `most` messages (the one that reaches it included). */

@@ -13,8 +13,8 @@ import { TurnLog } from './turn-log.js';
  */
 export const WAITING_MOST = 1_000_000;
 /**
- * How long the open chunks (those not yet full) may wait before a step closes them all and puts
- * them in place, emptying the turn log, or how many messages they may hold.
+ * How long the open chunks (those not yet full) may wait before a step closes them all (to go in
+ * place a step's worth at a time) and cuts the turn log, or how many messages they may hold.
  */
 export const OPEN_MS = 1_000;
 const OPEN_MOST = 50_000;
@@ -33,12 +33,13 @@ const KNOWN_WHISPERS_MOST = 50_000;
  * copy, and from it into their conversations' open chunks (chunks.ts Chunker), bytes off the JS
  * heap; each message's conversation is noted by its id (locator.ts). Full chunks (CHUNK_MOST
  * messages) are put in place at the end of a turn once they hold PLACE_AT messages, that many at a
- * time, a row each, with what the locator noted; the open ones wait until the search index has taken in the rest,
- * or at most OPEN_MS, then a step behind the live path closes them all, puts them in place and
- * empties the turn log. The steps feed the search index, a message at
- * a time, as far as everything is in place (`placed_through`). A query first puts in place
- * everything appended before it. At start, what a killed server's turn log holds and the database
- * does not is put in place.
+ * time, a row each, with what the locator noted. The open ones wait until the search index has
+ * taken in the rest, or at most OPEN_MS; then a step behind the live path closes them all and cuts
+ * the turn log there; they go in place PLACE_AT messages a turn or a step, and the log's earlier
+ * part goes once all of it is in place. The steps feed the search index, a message at a time, as
+ * far as everything is in place (`placed_through`). A query first puts in place everything
+ * appended before it. At start, what a killed server's turn log holds and the database does not
+ * is put in place.
  */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly reads: HistoryReads;
@@ -64,8 +65,10 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly knownWhispers = new Set<string>();
   /** Every message up to this id is in place (and no chunk in place has an id past it but those put in place since). */
   private placedThrough: number;
-  /** When the open chunks were last all put in place. */
+  /** When the open chunks were last all closed. */
   private settledAt = performance.now();
+  /** The newest message in the turn log's earlier part (cut off when the open chunks closed), while it waits for its place. */
+  private cutThrough: number | undefined;
   /** Why chunks could not be put in place (they wait): cleared once some are. */
   private failure: unknown;
 
@@ -205,18 +208,24 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /**
    * A step behind the live path: feeds the search index up to `limit` messages, as far as all is in
-   * place; first puts the open chunks in place once they have waited `openMs` (or hold OPEN_MOST
-   * messages), else PLACE_AT's worth of the full ones; then the open ones when the index has taken
-   * in all the rest. How many it took in: `limit` or more
+   * place. First closes the open chunks once they have waited `openMs` (or hold OPEN_MOST messages;
+   * the turn log is cut there), and puts PLACE_AT's worth of closed ones in place; when the index
+   * has taken in all it may, PLACE_AT's worth more (or all, if no more wait). How many it took in: `limit` or more
    * while work is left.
    */
   async index(limit: number): Promise<number> {
     try {
-      if (this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.settle();
-      else if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
+      if (this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.closeOpen();
+      if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
       const taken = this.feedSearch(limit, this.placedThrough);
       if (taken >= limit || this.pending.count === 0) return taken;
-      this.settle();
+      // the index took in all it may: what waits goes in place, PLACE_AT's worth a step
+      if (this.pending.count <= PLACE_AT) {
+        this.settle();
+      } else {
+        this.closeOpen();
+        this.place(this.pending.take(PLACE_AT));
+      }
       return taken + this.feedSearch(limit - taken, this.placedThrough);
     } catch (err) {
       throw this.errors.toStoreError(err);
@@ -310,6 +319,20 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.pending.count > 0) this.place(this.pending.takeAll());
     this.settledAt = performance.now();
     this.log?.clear();
+    this.cutThrough = undefined;
+  }
+
+  /**
+   * Closes the open chunks, to go in place a step's or a turn's worth at a time; what the turn log
+   * holds of them becomes its earlier part (unless one waits already), dropped once all in place.
+   */
+  private closeOpen(): void {
+    this.pending.closeOpen();
+    this.settledAt = performance.now();
+    if (this.log && this.cutThrough === undefined) {
+      this.log.cut();
+      this.cutThrough = this.pending.newest;
+    }
   }
 
   /** Writes chunks taken from `pending`; held again if they cannot be (thrown). */
@@ -330,6 +353,14 @@ export class SqliteHistoryStore implements HistoryStore {
     this.placedThrough = Math.max(this.placedThrough, this.inPlaceThrough());
     if (this.knownWhispers.size + whispers.size > KNOWN_WHISPERS_MOST) this.knownWhispers.clear();
     for (const conversation of whispers.keys()) this.knownWhispers.add(conversation);
+    // what the turn log holds that is all in place now
+    if (this.pending.count === 0) {
+      this.cutThrough = undefined;
+      this.log?.clear();
+    } else if (this.cutThrough !== undefined && this.placedThrough >= this.cutThrough) {
+      this.cutThrough = undefined;
+      this.log?.dropEarlier();
+    }
   }
 
   /** The id up to which every message appended is in place, once the chunks taken from `pending` are. */

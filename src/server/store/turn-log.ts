@@ -1,16 +1,20 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { fileError } from './file-errors.js';
 
 /**
  * An append-only file of lines, one a turn of the event loop: the history's turns between their
  * append (before any byte of them is written to a socket) and their chunks' place in the database.
  * One write a turn, no page to rewrite; the operating system keeps what was written when the
- * process is killed, as it keeps SQLite's WAL (synchronous = NORMAL).
+ * process is killed, as it keeps SQLite's WAL (synchronous = NORMAL). It may be cut in two
+ * (`cut`): the lines so far go to the earlier part (`.1`), dropped once all of them are in place,
+ * while new lines go on in a new file: so what waits can go in place a little at a time.
  */
 export class TurnLog {
-  private readonly fd: number;
+  private fd: number;
   /** Bytes the file holds: a write that failed is cut off, so no torn line is left before later ones. */
   private size: number;
+  /** An earlier part waits (cut, not yet dropped). */
+  private earlier: boolean;
 
   constructor(readonly path: string) {
     try {
@@ -19,14 +23,17 @@ export class TurnLog {
       throw fileError(err, `cannot write ${path}`);
     }
     this.size = fstatSync(this.fd).size;
+    this.earlier = existsSync(earlierOf(path));
   }
 
-  /** The lines of a log a stopped server left, but a last one cut short. */
+  /** The lines of a log a stopped server left, its earlier part's first, but a last one cut short. */
   static leftIn(path: string): string[] {
-    if (!existsSync(path) || !statSync(path).isFile()) return [];
-    const lines = readFileSync(path, 'utf8').split('\n');
-    lines.pop(); // after the last newline: nothing, or a line whose write was cut short
-    return lines;
+    return [earlierOf(path), path].flatMap((file) => {
+      if (!existsSync(file) || !statSync(file).isFile()) return [];
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.pop(); // after the last newline: nothing, or a line whose write was cut short
+      return lines;
+    });
   }
 
   /** Appends the first `length` bytes of `bytes`: a line, its newline included. */
@@ -45,8 +52,41 @@ export class TurnLog {
     }
   }
 
-  /** Everything in it is in the database now. */
+  /** The lines so far become the earlier part; new ones go on in a new file. */
+  cut(): void {
+    const earlier = earlierOf(this.path);
+    try {
+      renameSync(this.path, earlier);
+    } catch (err) {
+      throw fileError(err, this.path);
+    }
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'a+');
+    } catch (err) {
+      try {
+        renameSync(earlier, this.path); // as it was: one file, still open
+      } catch {
+        // lines go on in the earlier part, which is dropped only once everything is in place
+      }
+      throw fileError(err, `cannot write ${this.path}`);
+    }
+    closeSync(this.fd);
+    this.fd = fd;
+    this.size = 0;
+    this.earlier = true;
+  }
+
+  /** Everything in the earlier part is in the database now. */
+  dropEarlier(): void {
+    if (!this.earlier) return;
+    rmSync(earlierOf(this.path), { force: true });
+    this.earlier = false;
+  }
+
+  /** Everything in it, the earlier part too, is in the database now. */
   clear(): void {
+    this.dropEarlier();
     if (this.size === 0) return;
     ftruncateSync(this.fd, 0);
     this.size = 0;
@@ -55,4 +95,9 @@ export class TurnLog {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/** Where the earlier part of the log at `path` is kept. */
+function earlierOf(path: string): string {
+  return `${path}.1`;
 }
