@@ -67,7 +67,7 @@ export class TurnLog {
       try {
         renameSync(earlier, this.path); // as it was: one file, still open
       } catch {
-        // lines go on in the earlier part, which is dropped only once everything is in place
+        // the lines go on in the earlier part, the file this log writes (and empties) from now on
       }
       throw fileError(err, `cannot write ${this.path}`);
     }
