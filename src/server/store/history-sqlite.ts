@@ -66,7 +66,7 @@ export class SqliteHistoryStore implements HistoryStore {
   /** Every message up to this id is in place (and no chunk in place has an id past it but those put in place since). */
   private placedThrough: number;
   /** When the open chunks were last all closed. */
-  private settledAt = performance.now();
+  private closedAt = performance.now();
   /** The newest message in the turn log's earlier part (cut off when the open chunks closed), while it waits for its place. */
   private cutThrough: number | undefined;
   /** Why chunks could not be put in place (they wait): cleared once some are. */
@@ -215,7 +215,7 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   async index(limit: number): Promise<number> {
     try {
-      if (this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.settledAt >= this.openMs)) this.closeOpen();
+      if (this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.closedAt >= this.openMs)) this.closeOpen();
       if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
       const taken = this.feedSearch(limit, this.placedThrough);
       if (taken >= limit || this.pending.count === 0) return taken;
@@ -317,7 +317,7 @@ export class SqliteHistoryStore implements HistoryStore {
   /** Puts every chunk in place, the open ones closed; the turn log then holds nothing more. */
   private settle(): void {
     if (this.pending.count > 0) this.place(this.pending.takeAll());
-    this.settledAt = performance.now();
+    this.closedAt = performance.now();
     this.log?.clear();
     this.cutThrough = undefined;
   }
@@ -328,7 +328,7 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   private closeOpen(): void {
     this.pending.closeOpen();
-    this.settledAt = performance.now();
+    this.closedAt = performance.now();
     if (this.log && this.cutThrough === undefined) {
       this.log.cut();
       this.cutThrough = this.pending.newest;
