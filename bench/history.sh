@@ -4,7 +4,8 @@
 # `--no-history`, each fresh on CPU 0, the C generator hcpload on CPU 1; broadcast N=50 and whisper
 # N=200, window 16, 64-byte texts. RUNS rounds alternate the three; prints each run's
 # deliveries/s, then per workload the medians and the ratios on / InspIRCd and on / off. Lines go
-# to bench/results-history-*.jsonl.
+# to bench/results-history-*.jsonl. SERVER_CPUS=0,1 lets each server use both cores (hcpload stays
+# on CPU 1): Howdy's history writer then runs beside its live path, InspIRCd has one thread anyway.
 #
 #   bash bench/history.sh [SECONDS] [RUNS]        # needs: gcc, taskset, inspircd (Debian package)
 set -euo pipefail
@@ -15,6 +16,7 @@ LOADGEN_SRC=${LOADGEN_SRC:-../shared/loadgen}
 TOOLS=${TOOLS:-/tmp/hcp}
 PORT=${PORT:-21002}
 IRCPORT=${IRCPORT:-21667}
+SERVER_CPUS=${SERVER_CPUS:-0}
 OUT=bench/results-history-$(date +%Y%m%d-%H%M%S).jsonl
 make -s -C "$LOADGEN_SRC" OUT="$TOOLS"
 command -v inspircd >/dev/null || { echo "install inspircd: apt-get install inspircd" >&2; exit 1; }
@@ -27,12 +29,12 @@ start() { # irc | on | off
   case $1 in
     irc)
       sed "s/port=\"6667\"/port=\"$IRCPORT\"/" "$LOADGEN_SRC/conf/inspircd.conf" >/tmp/inspircd-history-bench.conf
-      taskset -c 0 inspircd --nofork --nopid --runasroot --config=/tmp/inspircd-history-bench.conf >/tmp/inspircd-history-bench.log 2>&1 &
+      taskset -c "$SERVER_CPUS" inspircd --nofork --nopid --runasroot --config=/tmp/inspircd-history-bench.conf >/tmp/inspircd-history-bench.log 2>&1 &
       SERVER=$!; sleep 2; return ;;
     on) rm -rf "$DATA"; mkdir -p "$DATA"; set -- --data "$DATA" ;;
     off) set -- --ephemeral --no-history ;;
   esac
-  taskset -c 0 bin/howdy.js server --port "$PORT" --no-http "$@" --log-format json \
+  taskset -c "$SERVER_CPUS" bin/howdy.js server --port "$PORT" --no-http "$@" --log-format json \
     --msg-rate 10000000 --msg-burst 10000000 >/tmp/howdy-history-bench.log 2>&1 &
   SERVER=$!; sleep 2
 }

@@ -313,6 +313,32 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['one', 'three', 'four', 'five', 'six', 'seven']);
   });
 
+  it('the server\'s store puts chunks in place and feeds the search index on a thread of its own: while another process holds the write lock, the chat goes on and the step fails with the reason; then all goes in place', async () => {
+    const data = folder();
+    const store = await openStore({ data, owner: true });
+    cleanups.push(() => store.close());
+    const locker = new Database(join(data, DATABASE_FILE));
+    cleanups.push(() => locker.close());
+    const lobby = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i, i % 2 ? 'All' : '#tea', `lobby tea ${from + i}`));
+    await store.history.append(lobby(1, 10_000)); // full chunks: past 4096, on their way to the thread
+    locker.exec('begin immediate');
+    await store.history.append(lobby(10_001, 600));
+    // the writer waits for the lock (2 s) on its thread: this thread's timers go on meanwhile
+    const order: string[] = [];
+    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
+    const step = store.history.index(1_000).then(() => order.push('step done'), (err: StoreError) => void order.push(`step failed: ${err.code}`));
+    await Promise.all([timer, step]);
+    expect(order).toEqual(['timer', 'step failed: LOCKED']);
+    locker.exec('commit');
+    // a query waits for the thread, then puts in place what is left: nothing lost, nothing twice
+    const all = [...(await store.history.after('#tea', 0, 10_000)), ...(await store.history.after('All', 0, 10_000))];
+    expect(ids(all).sort((a, b) => a - b)).toEqual(Array.from({ length: 10_600 }, (_, i) => i + 1));
+    expect(await store.history.get(10_600)).toMatchObject({ text: 'lobby tea 10600', conversation: 'All' });
+    while ((await store.history.index(5_000)) > 0);
+    expect(await store.history.unindexed()).toBe(0);
+    expect(ids(await store.history.search({ conversations: ['#tea'], text: 'tea 10599', limit: 5 }))).toEqual([10_599]);
+  });
+
   it('a turn log that cannot be written (a full disk) refuses the append with the reason; the history goes on', async () => {
     const database = new Database(':memory:');
     const store = await openSqliteStore(database, 'test.db', { turnLog: '/dev/full' }); // every write: ENOSPC

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.js';
-import { ByteRun, Chunker, ROW, messageOf, rowOf, searchToken, type Chunk, type Row } from './chunks.js';
+import { ByteRun, Chunker, ROW, messageOf, rowOf, type Chunk, type Row } from './chunks.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { HistoryReads } from './history-reads.js';
+import { HistoryWriter, type ChunkRow, type Noted, type Placement } from './history-writer.js';
 import { Locator } from './locator.js';
 import { TurnLog } from './turn-log.js';
+import { errorOf, WriterThread, type WriterDone } from './writer-thread.js';
 
 /**
  * Messages that may wait for their chunks' place, in memory and the turn log, while the database
@@ -24,6 +26,17 @@ const OPEN_MOST = 50_000;
  * chunks together (200 whispering: 51 200 messages, a 70 ms stall had they gone in at once).
  */
 const PLACE_AT = 4_096;
+/**
+ * Messages in full chunks that the writer's thread puts in place together: it does not stall the
+ * live path, so larger transactions (fewer commits) cost less.
+ */
+const THREAD_PLACE_AT = 4 * PLACE_AT;
+/**
+ * Messages in full chunks that may wait while the writer's thread is busy (200 whispering fill
+ * 51 200 at once): beyond, the live path waits for it (the thread cannot keep up: the chat slows to
+ * its pace rather than hold more).
+ */
+const THREAD_LAG_MOST = 32 * PLACE_AT;
 /** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */
 const KNOWN_WHISPERS_MOST = 50_000;
 
@@ -37,15 +50,20 @@ const KNOWN_WHISPERS_MOST = 50_000;
  * taken in the rest, or at most OPEN_MS; then a step behind the live path closes them all and cuts
  * the turn log there; they go in place PLACE_AT messages a turn or a step, and the log's earlier
  * part goes once all of it is in place. The steps feed the search index, a message at a time, as
- * far as everything is in place (`placed_through`). A query first puts in place everything
- * appended before it. At start, what a killed server's turn log holds and the database does not
- * is put in place.
+ * far as everything is in place (`placed_through`). The server's store has these writes done by a
+ * thread of their own (writer-thread.ts), one job at a time, bigger ones (THREAD_PLACE_AT); the
+ * live path only copies the chunks' bytes, and waits for the thread once THREAD_LAG_MOST wait. A
+ * query waits for the thread's job, then puts in place, on this thread, everything appended
+ * before it. At start, what a killed server's turn log holds and the database does not is put in
+ * place.
  */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly reads: HistoryReads;
   private readonly locator: Locator;
-  private readonly write: (chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => void;
-  private readonly feedSearch: (limit: number, upTo: number) => number;
+  /** The writes on this store's own connection: when it settles, or has no thread. */
+  private readonly writer: HistoryWriter;
+  /** The writes behind the live path, on a thread of their own; a store without a file has none. */
+  private thread: WriterThread | undefined;
   private readonly edit: {
     setBody: Database.Statement<[string, number, number, number, number]>;
     drop: Database.Statement<[number]>;
@@ -62,6 +80,8 @@ export class SqliteHistoryStore implements HistoryStore {
   private ends = new Uint32Array(1024);
   /** Whisper conversations whose parties are to be recorded with the next chunks put in place. */
   private whispers: Whispers = new Map();
+  /** Ids appended since the last placement, with their conversations: located with it. */
+  private noted: Noted = { ids: [], conversations: [] };
   private readonly knownWhispers = new Set<string>();
   /** Every message up to this id is in place (and no chunk in place has an id past it but those put in place since). */
   private placedThrough: number;
@@ -78,46 +98,12 @@ export class SqliteHistoryStore implements HistoryStore {
     private readonly log: TurnLog | undefined,
     private readonly waitingMost = WAITING_MOST,
     private readonly openMs = OPEN_MS,
+    /** The database's file, for a writer's thread to open (none: the writes stay on this thread). */
+    threadFile?: string,
   ) {
     this.locator = new Locator(database);
     this.reads = new HistoryReads(database, this.locator);
-    // the body goes in as its UTF-8 bytes, taken as text as they are: no JS string made of it
-    const insertChunk = database.prepare<[number, string, number, number, number, number, Buffer]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, cast(? as text))');
-    const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
-    const counter = database.prepare<[number, string, number]>('update counters set value = ? where name = ? and value < ?');
-    this.write = database.transaction((chunks: readonly Chunk[], whispers: Whispers, placedThrough: number) => {
-      let newest = 0;
-      for (const c of chunks) {
-        insertChunk.run(c.id, c.conversation, c.first, c.count, c.since, c.at, c.rows.bytes());
-        newest = Math.max(newest, c.id);
-      }
-      for (const [conversation, parties] of whispers) for (const identity of parties) party.run(identity, conversation);
-      this.locator.write();
-      counter.run(newest, 'last_message_id', newest);
-      counter.run(placedThrough, 'placed_through', placedThrough);
-    });
-    // the search index's step: whole chunks, the oldest first, each message a document
-    const next = database.prepare<[number, number, number], { id: number; count: number }>('select id, count from chunks where id > ? and id <= ? order by id limit ?');
-    const bodies = database.prepare<[number, number], { conversation: string; body: string }>('select conversation, body from chunks where id > ? and id <= ? order by id');
-    const feed = database.prepare<[number, string, string]>('insert into messages_fts (rowid, text, conversation) values (?, ?, ?)');
-    const fed = database.prepare<[number]>("update counters set value = ? where name = 'last_indexed_id'");
-    this.feedSearch = database.transaction((limit: number, upTo: number) => {
-      const from = this.reads.count('last_indexed_id');
-      let taken = 0;
-      let last = from;
-      for (const c of next.all(from, upTo, limit)) {
-        taken += c.count;
-        last = c.id;
-        if (taken >= limit) break;
-      }
-      if (taken === 0) return 0;
-      for (const c of bodies.all(from, last)) {
-        const token = searchToken(c.conversation);
-        for (const r of JSON.parse(c.body) as Row[]) if (r[ROW.deleted] === 0) feed.run(r[ROW.id], r[ROW.text], token);
-      }
-      fed.run(last);
-      return taken;
-    });
+    this.writer = new HistoryWriter(database);
     this.edit = {
       setBody: database.prepare('update chunks set body = ?, first = ?, count = ?, since = ? where id = ?'),
       drop: database.prepare('delete from chunks where id = ?'),
@@ -130,6 +116,7 @@ export class SqliteHistoryStore implements HistoryStore {
     };
     this.placedThrough = this.reads.count('placed_through');
     if (log) this.recover(log);
+    if (threadFile !== undefined) this.thread = new WriterThread(threadFile, database.pragma('busy_timeout', { simple: true }) as number);
   }
 
   lastId(): Promise<number> {
@@ -166,14 +153,20 @@ export class SqliteHistoryStore implements HistoryStore {
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       this.pending.add(m.id, m.conversation, m.at, turn.buffer, i === 0 ? 1 : this.ends[i - 1]! + 1, this.ends[i]!);
-      this.locator.note(m.id, m.conversation);
+      this.note(m.id, m.conversation);
       if (m.recipient !== undefined) this.whisper(m.sender, m.recipient, m.conversation);
     }
     if (this.pending.closedCount >= PLACE_AT) {
-      try {
-        this.place(this.pending.take(PLACE_AT));
-      } catch {
-        // they are in the turn log and wait; the next step meets the failure again, and logs it
+      const thread = this.usableThread();
+      if (thread?.busy && this.pending.closedCount >= THREAD_LAG_MOST) thread.wait();
+      if (!thread) {
+        try {
+          this.place(this.pending.take(PLACE_AT));
+        } catch {
+          // they are in the turn log and wait; the next step meets the failure again, and logs it
+        }
+      } else if (!thread.busy) {
+        void this.send(thread, this.pending.take(THREAD_PLACE_AT));
       }
     }
     return Promise.resolve();
@@ -216,20 +209,27 @@ export class SqliteHistoryStore implements HistoryStore {
   async index(limit: number): Promise<number> {
     try {
       if (this.pending.count >= OPEN_MOST || (this.pending.count > 0 && performance.now() - this.closedAt >= this.openMs)) this.closeOpen();
-      if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
-      const taken = this.feedSearch(limit, this.placedThrough);
+      const taken = await this.step(limit);
       if (taken >= limit || this.pending.count === 0) return taken;
-      // the index took in all it may: what waits goes in place, PLACE_AT's worth a step
-      if (this.pending.count <= PLACE_AT) {
-        this.settle();
-      } else {
-        this.closeOpen();
-        this.place(this.pending.take(PLACE_AT));
-      }
-      return taken + this.feedSearch(limit - taken, this.placedThrough);
+      // the index took in all it may: what waits goes in place, PLACE_AT's worth a step (all, if no more)
+      this.closeOpen();
+      return taken + (await this.step(limit - taken));
     } catch (err) {
       throw this.errors.toStoreError(err);
     }
+  }
+
+  /** Puts PLACE_AT's worth of closed chunks in place, then feeds the search index up to `limit` messages. */
+  private async step(limit: number): Promise<number> {
+    const thread = this.usableThread();
+    if (!thread) {
+      if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
+      return this.writer.feedSearch(limit, this.placedThrough);
+    }
+    while (thread.busy) await thread.whenIdle();
+    const done = await this.send(thread, this.pending.closedCount > 0 ? this.pending.take(THREAD_PLACE_AT) : [], limit);
+    if ('error' in done) throw errorOf(done);
+    return done.taken;
   }
 
   unindexed(): Promise<number> {
@@ -299,6 +299,7 @@ export class SqliteHistoryStore implements HistoryStore {
     } catch {
       // kept in the turn log
     } finally {
+      this.thread?.close();
       this.log?.close();
     }
   }
@@ -316,6 +317,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /** Puts every chunk in place, the open ones closed; the turn log then holds nothing more. */
   private settle(): void {
+    this.thread?.wait();
     if (this.pending.count > 0) this.place(this.pending.takeAll());
     this.closedAt = performance.now();
     this.log?.clear();
@@ -335,22 +337,77 @@ export class SqliteHistoryStore implements HistoryStore {
     }
   }
 
-  /** Writes chunks taken from `pending`; held again if they cannot be (thrown). */
+  /** Writes chunks taken from `pending`, on this thread; held again if they cannot be (thrown). */
   private place(chunks: readonly Chunk[]): void {
-    const whispers = this.whispers;
-    this.whispers = new Map();
+    const placement = this.placement(chunks.map((c) => rowOfChunk(c, c.rows.bytes())));
     try {
-      this.write(chunks, whispers, this.inPlaceThrough());
-      this.pending.written(chunks);
-      this.locator.written();
-      this.failure = undefined;
+      this.writer.place(placement);
     } catch (err) {
-      this.pending.putBack(chunks);
-      for (const [conversation, parties] of whispers) this.whispers.set(conversation, parties);
-      this.failure = err;
+      this.unplaced(chunks, placement, err);
       throw err;
     }
-    this.placedThrough = Math.max(this.placedThrough, this.inPlaceThrough());
+    this.placed(chunks, placement);
+  }
+
+  /**
+   * Has the writer's thread put chunks taken from `pending` in place (their bytes copied, so the
+   * live path goes on adding to its buffers), then feed the search index `feed` messages; held again
+   * if they cannot be. Resolves with the thread's answer.
+   */
+  private send(thread: WriterThread, chunks: readonly Chunk[], feed?: number): Promise<WriterDone> {
+    let placement: Placement | undefined;
+    if (chunks.length > 0) {
+      const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.rows.length, 0));
+      let at = 0;
+      placement = this.placement(chunks.map((c) => {
+        const body = bytes.subarray(at, at + c.rows.length);
+        body.set(c.rows.bytes());
+        at += c.rows.length;
+        return rowOfChunk(c, body);
+      }));
+    }
+    const upTo = placement?.placedThrough ?? this.placedThrough;
+    return new Promise((resolve) => {
+      thread.run({ placement, ...(feed !== undefined && { feed: { limit: feed, upTo } }) }, (done) => {
+        if (placement) {
+          if ('error' in done) this.unplaced(chunks, placement, errorOf(done));
+          else this.placed(chunks, placement);
+        }
+        resolve(done);
+      });
+    });
+  }
+
+  /** The thread that takes the writes, while it works (else they come back to this one). */
+  private usableThread(): WriterThread | undefined {
+    if (this.thread?.broken) {
+      this.thread.close();
+      this.thread = undefined;
+    }
+    return this.thread;
+  }
+
+  /** Chunks taken from `pending` as they go in place, with what was noted and whispered since the last. */
+  private placement(chunks: ChunkRow[]): Placement {
+    const placement = { chunks, whispers: this.whispers, noted: this.noted, placedThrough: this.inPlaceThrough() };
+    this.whispers = new Map();
+    this.noted = { ids: [], conversations: [] };
+    return placement;
+  }
+
+  /** A placement failed: its chunks are held again, with what it would have noted. */
+  private unplaced(chunks: readonly Chunk[], { whispers, noted }: Placement, err: unknown): void {
+    this.pending.putBack(chunks);
+    for (const [conversation, parties] of whispers) this.whispers.set(conversation, parties);
+    this.noted = { ids: [...noted.ids, ...this.noted.ids], conversations: [...noted.conversations, ...this.noted.conversations] };
+    this.failure = err;
+  }
+
+  /** A placement is committed: the chunks' buffers serve again, and the turn log lets go of what is in place. */
+  private placed(chunks: readonly Chunk[], { whispers, placedThrough }: Placement): void {
+    this.pending.written(chunks);
+    this.failure = undefined;
+    this.placedThrough = Math.max(this.placedThrough, placedThrough);
     if (this.knownWhispers.size + whispers.size > KNOWN_WHISPERS_MOST) this.knownWhispers.clear();
     for (const conversation of whispers.keys()) this.knownWhispers.add(conversation);
     // what the turn log holds that is all in place now
@@ -366,6 +423,12 @@ export class SqliteHistoryStore implements HistoryStore {
   /** The id up to which every message appended is in place, once the chunks taken from `pending` are. */
   private inPlaceThrough(): number {
     return (this.pending.oldest() ?? this.pending.newest + 1) - 1;
+  }
+
+  /** Message `id` is in `conversation`: located with the next chunks put in place (locator.ts). */
+  private note(id: number, conversation: string): void {
+    this.noted.ids.push(id);
+    this.noted.conversations.push(conversation);
   }
 
   /** Notes a whisper conversation whose parties may not be recorded yet. */
@@ -393,7 +456,7 @@ export class SqliteHistoryStore implements HistoryStore {
         bytes.length = 0;
         bytes.text(JSON.stringify(r));
         this.pending.add(id, r[ROW.conversation], r[ROW.at], bytes.buffer, 0, bytes.length);
-        this.locator.note(id, r[ROW.conversation]);
+        this.note(id, r[ROW.conversation]);
         const recipient = r[ROW.recipient];
         if (recipient !== null) this.whisper(r[ROW.sender], recipient, r[ROW.conversation]);
       }
@@ -409,6 +472,11 @@ export class SqliteHistoryStore implements HistoryStore {
 
 /** The whisper conversations of a move, each with its two parties. */
 type Whispers = Map<string, [string, string]>;
+
+/** A chunk as it is written, its body `body` (its rows' bytes, or a copy). */
+function rowOfChunk({ id, conversation, first, count, since, at }: Chunk, body: Uint8Array): ChunkRow {
+  return { id, conversation, first, count, since, at, body };
+}
 
 /** The rows of a line of a turn log; none for one that does not read as rows. */
 function rowsOf(line: string): Row[] {

@@ -48,7 +48,7 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
     // the disk at checkpoints: a power cut may lose the last moments, at far less cost per turn
     database.pragma('synchronous = NORMAL');
     // only the server keeps a turn log: another process's store would take the server's turns
-    const store = await openSqliteStore(database, file, owner ? { turnLog: join(folder, TURN_LOG_FILE) } : {});
+    const store = await openSqliteStore(database, file, owner ? { turnLog: join(folder, TURN_LOG_FILE), writerThread: true } : {});
     return { ...store, close: () => store.close().finally(release) };
   } catch (err) {
     release();
@@ -62,11 +62,12 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
  * The store over an open database (its owner's settings kept), migrated; `location` names it in
  * messages. The history's turns go through the turn log at `turnLog` (else they wait in memory
  * only); chunks not full wait `openMs` for their place, and at most `waitingMost` messages wait for
- * a database that refuses them (history-sqlite.ts).
+ * a database that refuses them (history-sqlite.ts); `writerThread`: the history's writes go on a
+ * thread of their own, with its own connection to the database's file (writer-thread.ts).
  */
 export async function openSqliteStore(
   database: Database.Database, location: string,
-  { turnLog, waitingMost = WAITING_MOST, openMs = OPEN_MS }: { turnLog?: string; waitingMost?: number; openMs?: number } = {},
+  { turnLog, waitingMost = WAITING_MOST, openMs = OPEN_MS, writerThread = false }: { turnLog?: string; waitingMost?: number; openMs?: number; writerThread?: boolean } = {},
 ): Promise<Store> {
   const errors = sqliteErrors(location);
   try {
@@ -84,7 +85,7 @@ export async function openSqliteStore(
   }
   let history: SqliteHistoryStore;
   try {
-    history = new SqliteHistoryStore(database, errors, turnLog === undefined ? undefined : new TurnLog(turnLog), waitingMost, openMs);
+    history = new SqliteHistoryStore(database, errors, turnLog === undefined ? undefined : new TurnLog(turnLog), waitingMost, openMs, writerThread ? database.name : undefined);
   } catch (err) {
     await db.destroy();
     throw errors.toStoreError(err);
