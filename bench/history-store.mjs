@@ -1,13 +1,14 @@
 // The history store alone, without sockets: turns of lobby messages (or of whispers between
 // random pairs of USERS) appended as the server's turns append them, with the step behind the
 // live path (chunks put in place, search index) started every 25 ms behind the turns, as the
-// server starts it. Prints messages/s, the µs a message spent appending and starting steps on this
-// thread, and the longest of each (the live chat waits that long); the store's writer thread works
-// beside it where the machine has a core to spare (`taskset -c 0` shares one). For an A/B, build the other revision elsewhere and point DIST at
+// server starts it. Prints messages/s, this thread's CPU µs a message (usMainCpu: what the live
+// path pays; 10 ms ticks), the µs a message spent appending and starting steps, and the longest of
+// each (the live chat waits that long); the store's writer thread works beside it where the
+// machine has a core to spare (`taskset -c 0` shares one). For an A/B, build the other revision elsewhere and point DIST at
 // its dist/; alternate the runs (the machine is noisy).
 //
 //   node bench/history-store.mjs [lobby|whisper] [MESSAGES]      (after npm run build)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -33,6 +34,9 @@ let stepping = 0;
 let appendMost = 0;
 let stepMost = 0;
 let stepRunning;
+// this thread's CPU time (Linux): what the live path pays, whatever the writer's thread does beside it
+const cpuMs = () => existsSync('/proc/thread-self/stat') ? readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0) : NaN;
+const cpuStarted = cpuMs();
 const started = performance.now();
 let stepped = started;
 while (id < total) {
@@ -65,7 +69,8 @@ while (id < total) {
 }
 await stepRunning;
 const elapsed = performance.now() - started;
+const cpu = cpuMs() - cpuStarted;
 await store.close();
 rmSync(data, { recursive: true, force: true });
 const us = (ms) => Number(((ms * 1000) / total).toFixed(2));
-console.log(JSON.stringify({ workload, messages: total, perSecond: Math.round((total / elapsed) * 1000), usAppending: us(appending), usStepping: us(stepping), appendMostMs: Math.round(appendMost), stepMostMs: Math.round(stepMost) }));
+console.log(JSON.stringify({ workload, messages: total, perSecond: Math.round((total / elapsed) * 1000), usMainCpu: us(cpu), usAppending: us(appending), usStepping: us(stepping), appendMostMs: Math.round(appendMost), stepMostMs: Math.round(stepMost) }));

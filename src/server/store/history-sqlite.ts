@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FirstReadable, HistoryStore, StoredMessage } from '../core/ports.js';
-import { ByteRun, Chunker, ROW, messageOf, rowOf, type Chunk, type Row } from './chunks.js';
+import { ByteRun, Chunker, ROW, RowJson, messageOf, type Chunk, type Row } from './chunks.js';
 import { runQuery, type EngineErrors } from './engine.js';
 import { HistoryReads } from './history-reads.js';
 import { HistoryWriter, type ChunkRow, type Noted, type Placement } from './history-writer.js';
@@ -78,6 +78,7 @@ export class SqliteHistoryStore implements HistoryStore {
   /** A turn's rows, the turn log's line, and where each row ends in it. */
   private readonly turn = new ByteRun(65_536);
   private ends = new Uint32Array(1024);
+  private readonly rowJson = new RowJson();
   /** Whisper conversations whose parties are to be recorded with the next chunks put in place. */
   private whispers: Whispers = new Map();
   /** Ids appended since the last placement, with their conversations: located with it. */
@@ -142,7 +143,7 @@ export class SqliteHistoryStore implements HistoryStore {
       turn.byte(0x5b); // [
       for (let i = 0; i < messages.length; i++) {
         if (i > 0) turn.byte(0x2c); // ,
-        turn.text(JSON.stringify(rowOf(messages[i]!)));
+        turn.text(this.rowJson.of(messages[i]!));
         this.ends[i] = turn.length;
       }
       turn.text(']\n');
