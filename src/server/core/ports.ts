@@ -229,6 +229,11 @@ export interface HistoryStore {
    * many it took in, fewer than `limit` only when none is left that it may take.
    */
   index(limit: number): Promise<number>;
+  /**
+   * Its steps run beside the event loop (a thread of their own), not on it: the live chat does not
+   * wait for them, so they need no rest between them. Absent: they run on it.
+   */
+  stepsApart?(): boolean;
   /** How many messages the search index has yet to take in. */
   unindexed(): Promise<number>;
   /** Blanks a message (it stays as a deleted one, so that ids keep their order); false if there is no such message. */

@@ -27,16 +27,11 @@ const OPEN_MOST = 50_000;
  */
 const PLACE_AT = 4_096;
 /**
- * Messages in full chunks that the writer's thread puts in place together: it does not stall the
- * live path, so larger transactions (fewer commits) cost less.
- */
-const THREAD_PLACE_AT = 4 * PLACE_AT;
-/**
  * Messages in full chunks that may wait while the writer's thread is busy (200 whispering fill
- * 51 200 at once): beyond, the live path waits for it (the thread cannot keep up: the chat slows to
+ * 51 200 at once; 64 k take about 10 MB): beyond, the live path waits for it (the thread cannot keep up: the chat slows to
  * its pace rather than hold more).
  */
-const THREAD_LAG_MOST = 32 * PLACE_AT;
+const THREAD_LAG_MOST = 16 * PLACE_AT;
 /** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */
 const KNOWN_WHISPERS_MOST = 50_000;
 
@@ -51,8 +46,9 @@ const KNOWN_WHISPERS_MOST = 50_000;
  * the turn log there; they go in place PLACE_AT messages a turn or a step, and the log's earlier
  * part goes once all of it is in place. The steps feed the search index, a message at a time, as
  * far as everything is in place (`placed_through`). The server's store has these writes done by a
- * thread of their own (writer-thread.ts), one job at a time, bigger ones (THREAD_PLACE_AT); the
- * live path only copies the chunks' bytes, and waits for the thread once THREAD_LAG_MOST wait. A
+ * thread of their own (writer-thread.ts), one job at a time (as short as on this thread: a query
+ * waits for the one under way), started with the first chunks to write; the live path only
+ * copies the chunks' bytes, and waits for the thread once THREAD_LAG_MOST wait. A
  * query waits for the thread's job, then puts in place, on this thread, everything appended
  * before it. At start, what a killed server's turn log holds and the database does not is put in
  * place.
@@ -100,7 +96,7 @@ export class SqliteHistoryStore implements HistoryStore {
     private readonly waitingMost = WAITING_MOST,
     private readonly openMs = OPEN_MS,
     /** The database's file, for a writer's thread to open (none: the writes stay on this thread). */
-    threadFile?: string,
+    private threadFile?: string,
   ) {
     this.locator = new Locator(database);
     this.reads = new HistoryReads(database, this.locator);
@@ -117,7 +113,6 @@ export class SqliteHistoryStore implements HistoryStore {
     };
     this.placedThrough = this.reads.count('placed_through');
     if (log) this.recover(log);
-    if (threadFile !== undefined) this.thread = new WriterThread(threadFile, database.pragma('busy_timeout', { simple: true }) as number);
   }
 
   lastId(): Promise<number> {
@@ -158,7 +153,7 @@ export class SqliteHistoryStore implements HistoryStore {
       if (m.recipient !== undefined) this.whisper(m.sender, m.recipient, m.conversation);
     }
     if (this.pending.closedCount >= PLACE_AT) {
-      const thread = this.usableThread();
+      const thread = this.usableThread(true);
       if (thread?.busy && this.pending.closedCount >= THREAD_LAG_MOST) thread.wait();
       if (!thread) {
         try {
@@ -167,7 +162,7 @@ export class SqliteHistoryStore implements HistoryStore {
           // they are in the turn log and wait; the next step meets the failure again, and logs it
         }
       } else if (!thread.busy) {
-        void this.send(thread, this.pending.take(THREAD_PLACE_AT));
+        void this.send(thread, this.pending.take(PLACE_AT));
       }
     }
     return Promise.resolve();
@@ -222,15 +217,19 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /** Puts PLACE_AT's worth of closed chunks in place, then feeds the search index up to `limit` messages. */
   private async step(limit: number): Promise<number> {
-    const thread = this.usableThread();
+    const thread = this.usableThread(this.pending.closedCount > 0);
     if (!thread) {
       if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
       return this.writer.feedSearch(limit, this.placedThrough);
     }
     while (thread.busy) await thread.whenIdle();
-    const done = await this.send(thread, this.pending.closedCount > 0 ? this.pending.take(THREAD_PLACE_AT) : [], limit);
+    const done = await this.send(thread, this.pending.closedCount > 0 ? this.pending.take(PLACE_AT) : [], limit);
     if ('error' in done) throw errorOf(done);
     return done.taken;
+  }
+
+  stepsApart(): boolean {
+    return this.thread !== undefined;
   }
 
   unindexed(): Promise<number> {
@@ -379,12 +378,16 @@ export class SqliteHistoryStore implements HistoryStore {
     });
   }
 
-  /** The thread that takes the writes, while it works (else they come back to this one). */
-  private usableThread(): WriterThread | undefined {
+  /**
+   * The thread that takes the writes, started with the first chunks to write (`start`: an idle
+   * server keeps no thread's memory); none once it failed: the writes come back to this one.
+   */
+  private usableThread(start: boolean): WriterThread | undefined {
     if (this.thread?.broken) {
       this.thread.close();
-      this.thread = undefined;
+      this.thread = this.threadFile = undefined;
     }
+    if (!this.thread && start && this.threadFile !== undefined) this.thread = new WriterThread(this.threadFile, this.database.pragma('busy_timeout', { simple: true }) as number);
     return this.thread;
   }
 

@@ -10,6 +10,8 @@ export interface WriterJob {
 /** How a job went: the messages the search index took in, or why it failed (SQLite's code kept). */
 export type WriterDone = { taken: number } | { error: { message: string; code?: string } };
 
+/** The thread's young generation, in MB (V8's default is 16 for each of its two semi-spaces, and more). */
+const YOUNG_GENERATION_MB = 8;
 /** The longest the store waits for the writer's thread before it takes it for lost. */
 const ANSWER_MOST_MS = 30_000;
 
@@ -37,7 +39,11 @@ export class WriterThread {
       if ('error' in started) this.broken = errorOf(started);
     };
     const [script, evaluated] = workerScript();
-    this.worker = new Worker(script, { eval: evaluated, workerData: { file, timeout, status: this.status, results: port2 }, transferList: [port2] });
+    this.worker = new Worker(script, {
+      eval: evaluated, workerData: { file, timeout, status: this.status, results: port2 }, transferList: [port2],
+      // its garbage is a job's rows, short-lived: a small young generation keeps its memory small
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     const stopped = (why: string): void => {
       this.broken ??= new Error(`the history's writer thread stopped: ${why}`);
       this.finish({ error: { message: this.broken.message } });
