@@ -313,9 +313,10 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['one', 'three', 'four', 'five', 'six', 'seven']);
   });
 
-  it('the server\'s store puts chunks in place and feeds the search index on a thread of its own: while another process holds the write lock, the chat goes on and the step fails with the reason; then all goes in place', async () => {
+  it('the server\'s store (on more than one core) puts chunks in place and feeds the search index on a thread of its own: while another process holds the write lock, the chat goes on and the step fails with the reason; then all goes in place', async () => {
     const data = folder();
-    const store = await openStore({ data, owner: true });
+    await (await opened(data)).close();
+    const store = await openSqliteStore(new Database(join(data, DATABASE_FILE)), 'test', { turnLog: join(data, TURN_LOG_FILE), writerThread: true });
     cleanups.push(() => store.close());
     const locker = new Database(join(data, DATABASE_FILE));
     cleanups.push(() => locker.close());

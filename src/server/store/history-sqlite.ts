@@ -28,8 +28,8 @@ const OPEN_MOST = 50_000;
 const PLACE_AT = 4_096;
 /**
  * Messages in full chunks that may wait while the writer's thread is busy (200 whispering fill
- * 51 200 at once; 64 k take about 10 MB): beyond, the live path waits for it (the thread cannot keep up: the chat slows to
- * its pace rather than hold more).
+ * 51 200 at once; 64 k take about 10 MB): beyond, the live path waits for it (the thread cannot
+ * keep up: the chat slows to its pace rather than hold more).
  */
 const THREAD_LAG_MOST = 16 * PLACE_AT;
 /** Whisper conversations remembered as having their parties recorded (beyond, the set starts anew). */

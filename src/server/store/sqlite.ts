@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
@@ -48,7 +49,9 @@ export async function openStore({ data, owner = false }: { data: string; owner?:
     // the disk at checkpoints: a power cut may lose the last moments, at far less cost per turn
     database.pragma('synchronous = NORMAL');
     // only the server keeps a turn log: another process's store would take the server's turns
-    const store = await openSqliteStore(database, file, owner ? { turnLog: join(folder, TURN_LOG_FILE), writerThread: true } : {});
+    // the history's writes go on a thread of their own where there is a core for it: on one, the
+    // thread only takes turns with the live path, and costs more than it saves (docs/performance.md)
+    const store = await openSqliteStore(database, file, owner ? { turnLog: join(folder, TURN_LOG_FILE), writerThread: availableParallelism() > 1 } : {});
     return { ...store, close: () => store.close().finally(release) };
   } catch (err) {
     release();

@@ -79,9 +79,7 @@ export class WriterThread {
   /** Waits, blocking, for the job under way to end; its `done` has been called on return. */
   wait(): void {
     if (!this.busy) return;
-    const until = performance.now() + ANSWER_MOST_MS;
-    while (Atomics.load(this.status, 0) === 1 && performance.now() < until) Atomics.wait(this.status, 0, 1, 100);
-    if (Atomics.load(this.status, 0) === 1) {
+    if (!this.answered()) {
       this.broken = new Error(`the history's writer thread has not answered in ${ANSWER_MOST_MS / 1000} s`);
       this.finish({ error: { message: this.broken.message } });
     } else {
@@ -95,11 +93,17 @@ export class WriterThread {
     if (!this.broken) {
       Atomics.store(this.status, 0, 1);
       this.worker.postMessage('close');
-      const until = performance.now() + ANSWER_MOST_MS;
-      while (Atomics.load(this.status, 0) === 1 && performance.now() < until) Atomics.wait(this.status, 0, 1, 100);
+      this.answered();
     }
     this.results.close();
     void this.worker.terminate();
+  }
+
+  /** Blocks until the status word says the answer is there (true), or ANSWER_MOST_MS went by. */
+  private answered(): boolean {
+    const until = performance.now() + ANSWER_MOST_MS;
+    while (Atomics.load(this.status, 0) === 1 && performance.now() < until) Atomics.wait(this.status, 0, 1, 100);
+    return Atomics.load(this.status, 0) === 0;
   }
 
   private collect(): void {
