@@ -1,17 +1,9 @@
 import type Database from 'better-sqlite3';
-import { ROW, searchToken, type Row } from './chunks.js';
+import { ROW, searchToken, type Chunk, type Row } from './chunks.js';
 import { Locator } from './locator.js';
 
-/** A chunk as it is written: its body its rows' JSON, as UTF-8 (chunks.ts). */
-export interface ChunkRow {
-  id: number;
-  conversation: string;
-  first: number;
-  count: number;
-  since: number;
-  at: number;
-  body: Uint8Array;
-}
+/** A chunk as it is written: its body its rows' JSON, as UTF-8 (the bytes of its `rows`, or a copy). */
+export type ChunkRow = Omit<Chunk, 'rows'> & { body: Uint8Array };
 
 /** Message ids appended, each with its conversation (for the locator), in id order. */
 export interface Noted {
