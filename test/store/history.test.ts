@@ -340,6 +340,20 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect(ids(await store.history.search({ conversations: ['#tea'], text: 'tea 10599', limit: 5 }))).toEqual([10_599]);
   });
 
+  it('a writer thread that cannot start (a database in memory has no file for it) is let go: the writes stay on the store\'s own thread, and nothing is lost', async () => {
+    const store = await openSqliteStore(new Database(':memory:'), 'test', { writerThread: true });
+    cleanups.push(() => store.close());
+    const lobby = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i, 'All', `kept ${from + i}`));
+    await store.history.append(lobby(1, 5_000)); // full chunks: the thread is asked for, and fails to start
+    let taken = 0;
+    for (let step; (step = await store.history.index(1_000)) > 0;) taken += step; // no step fails
+    await store.history.append(lobby(5_001, 5_000));
+    for (let step; (step = await store.history.index(1_000)) > 0;) taken += step;
+    expect(taken).toBe(10_000);
+    expect(ids(await store.history.after('All', 0, 10_000))).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+    expect(ids(await store.history.search({ conversations: ['All'], text: 'kept 9999', limit: 5 }))).toEqual([9_999]);
+  });
+
   it('a turn log that cannot be written (a full disk) refuses the append with the reason; the history goes on', async () => {
     const database = new Database(':memory:');
     const store = await openSqliteStore(database, 'test.db', { turnLog: '/dev/full' }); // every write: ENOSPC

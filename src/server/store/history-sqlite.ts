@@ -217,12 +217,16 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /** Puts PLACE_AT's worth of closed chunks in place, then feeds the search index up to `limit` messages. */
   private async step(limit: number): Promise<number> {
-    const thread = this.usableThread(this.pending.closedCount > 0);
+    let thread = this.usableThread(this.pending.closedCount > 0);
+    // the job under way (or the thread's start) first; a thread that failed meanwhile is let go
+    while (thread?.busy) {
+      await thread.whenIdle();
+      thread = this.usableThread(this.pending.closedCount > 0);
+    }
     if (!thread) {
       if (this.pending.closedCount > 0) this.place(this.pending.take(PLACE_AT));
       return this.writer.feedSearch(limit, this.placedThrough);
     }
-    while (thread.busy) await thread.whenIdle();
     const done = await this.send(thread, this.pending.closedCount > 0 ? this.pending.take(PLACE_AT) : [], limit);
     if ('error' in done) throw errorOf(done);
     return done.taken;
