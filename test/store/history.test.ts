@@ -11,6 +11,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { StoreError, type StoredMessage } from '../../src/server/core/ports.js';
 import { ftsQuery } from '../../src/server/store/history-reads.js';
+import { HistoryWriter } from '../../src/server/store/history-writer.js';
 import { migrate, MIGRATIONS } from '../../src/server/store/migrations.js';
 import { DATABASE_FILE, openSqliteStore, openStore, TURN_LOG_FILE } from '../../src/server/store/sqlite.js';
 import { storeFixtures } from '../helpers/store.js';
@@ -352,6 +353,21 @@ describe('the history store (SQLite, chunks, FTS5)', () => {
     expect(taken).toBe(10_000);
     expect(ids(await store.history.after('All', 0, 10_000))).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
     expect(ids(await store.history.search({ conversations: ['All'], text: 'kept 9999', limit: 5 }))).toEqual([9_999]);
+  });
+
+  it('chunks put in place twice (a job whose thread stopped before it answered) are kept once', async () => {
+    const data = folder();
+    await (await opened(data)).close();
+    const database = new Database(join(data, DATABASE_FILE));
+    cleanups.push(() => database.close());
+    const writer = new HistoryWriter(database);
+    const body = new TextEncoder().encode(JSON.stringify([[1, 'All', 1, 'a:alice', null, 'alice', '*', 'once', 0], [2, 'All', 2, 'a:alice', null, 'alice', '*', 'twice', 0]]));
+    const placement = () => ({ chunks: [{ id: 2, conversation: 'All', first: 1, count: 2, since: 1, at: 2, body }], whispers: new Map(), noted: { ids: [1, 2], conversations: ['All', 'All'] }, placedThrough: 2 });
+    writer.place(placement());
+    writer.place(placement());
+    const store = await opened(data);
+    expect((await store.history.after('All', 0, 10)).map((m) => m.text)).toEqual(['once', 'twice']);
+    expect(await store.history.get(2)).toMatchObject({ text: 'twice' });
   });
 
   it('a turn log that cannot be written (a full disk) refuses the append with the reason; the history goes on', async () => {

@@ -35,8 +35,10 @@ export class HistoryWriter {
 
   constructor(database: Database.Database) {
     this.locator = new Locator(database);
-    // the body goes in as its UTF-8 bytes, taken as text as they are: no JS string made of it
-    const insertChunk = database.prepare<[number, string, number, number, number, number, Uint8Array]>('insert into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, cast(? as text))');
+    // the body goes in as its UTF-8 bytes, taken as text as they are: no JS string made of it. A
+    // chunk there already is this one (its id is its newest message's): a job whose thread stopped
+    // before it answered is put in place again by the store, and what it did write stays
+    const insertChunk = database.prepare<[number, string, number, number, number, number, Uint8Array]>('insert or ignore into chunks (id, conversation, first, count, since, at, body) values (?, ?, ?, ?, ?, ?, cast(? as text))');
     const party = database.prepare<[string, string]>('insert or ignore into whisper_parties (identity, conversation) values (?, ?)');
     const counter = database.prepare<[number, string, number]>('update counters set value = ? where name = ? and value < ?');
     const write = database.transaction(({ chunks, whispers, noted, placedThrough }: Placement) => {

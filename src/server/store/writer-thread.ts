@@ -10,7 +10,7 @@ export interface WriterJob {
 /** How a job went: the messages the search index took in, or why it failed (SQLite's code kept). */
 export type WriterDone = { taken: number } | { error: { message: string; code?: string } };
 
-/** The thread's young generation, in MB (V8's default is 16 for each of its two semi-spaces, and more). */
+/** The thread's young generation, in MB: its garbage is a job's, short-lived (V8's default would stay resident, tens of MB). */
 const YOUNG_GENERATION_MB = 8;
 /** The longest the store waits for the writer's thread before it takes it for lost. */
 const ANSWER_MOST_MS = 30_000;
@@ -41,7 +41,6 @@ export class WriterThread {
     const [script, evaluated] = workerScript();
     this.worker = new Worker(script, {
       eval: evaluated, workerData: { file, timeout, status: this.status, results: port2 }, transferList: [port2],
-      // its garbage is a job's rows, short-lived: a small young generation keeps its memory small
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     const stopped = (why: string): void => {
