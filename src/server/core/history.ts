@@ -21,9 +21,9 @@ const SEARCH = { default: 20, most: 100 };
  * however busy it is; the index then trails the history (docs/protocol.md §11), never the reverse.
  * A message that arrives during a step waits for it: steps are short (`calm`) while the work keeps
  * up, and longer (`trailing`: less a message) only once TRAILING_AFTER steps in a row found more.
- * A store whose steps run beside the event loop (`stepsApart`) takes the next one at once once
- * nobody chats: only a query waits for a step there. While people chat, they rest as on it: the
- * thread may share a core with the live path, and the index may trail (it catches up after).
+ * A store whose steps run beside the event loop (`stepsApart`) takes the next one straight away
+ * when nobody chats: only a query waits for a step there. While people chat, they rest as on it:
+ * the thread may share a core with the live path, and the index may trail (it catches up after).
  */
 const INDEX_STEP = { first: 100, least: 20, most: 20_000 };
 const STEP_MS = { calm: 0.5, trailing: 4 };

@@ -231,7 +231,8 @@ export interface HistoryStore {
   index(limit: number): Promise<number>;
   /**
    * Its steps run beside the event loop (a thread of their own), not on it: the live chat does not
-   * wait for them, so they need no rest between them. Absent: they run on it.
+   * wait for them (queries do), so they need no rest between them once nobody chats. Absent: they
+   * run on it.
    */
   stepsApart?(): boolean;
   /** How many messages the search index has yet to take in. */
