@@ -4,7 +4,7 @@ import { ByteRun, Chunker, ROW, RowJson, messageOf, type Chunk, type Row } from 
 import { runQuery, type EngineErrors } from './engine.js';
 import { HistoryReads } from './history-reads.js';
 import { HistoryWriter, type ChunkRow, type Noted, type Placement } from './history-writer.js';
-import { Locator } from './locator.js';
+import type { Locator } from './locator.js';
 import { TurnLog } from './turn-log.js';
 import { errorOf, WriterThread, type WriterDone } from './writer-thread.js';
 
@@ -98,9 +98,9 @@ export class SqliteHistoryStore implements HistoryStore {
     /** The database's file, for a writer's thread to open (none: the writes stay on this thread). */
     private threadFile?: string,
   ) {
-    this.locator = new Locator(database);
-    this.reads = new HistoryReads(database, this.locator);
     this.writer = new HistoryWriter(database);
+    this.locator = this.writer.locator;
+    this.reads = new HistoryReads(database, this.locator);
     this.edit = {
       setBody: database.prepare('update chunks set body = ?, first = ?, count = ?, since = ? where id = ?'),
       drop: database.prepare('delete from chunks where id = ?'),

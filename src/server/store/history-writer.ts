@@ -31,7 +31,8 @@ export class HistoryWriter {
   readonly place: (placement: Placement) => void;
   /** Feeds the search index whole chunks, oldest first, up to `limit` messages and chunk `upTo`; how many it took in. */
   readonly feedSearch: (limit: number, upTo: number) => number;
-  private readonly locator: Locator;
+  /** Where each message id is (its conversation): the store's reads on this connection use it too. */
+  readonly locator: Locator;
 
   constructor(database: Database.Database) {
     this.locator = new Locator(database);
